@@ -1,0 +1,361 @@
+"""Project goal tables (项目绩效目标表) and department plans (部门整体绩效目标)."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+from perfgoals.frameworks.models import Framework, Level1, Level2
+from perfgoals.goals import values
+from perfgoals.units.models import Unit
+
+NON_NEGATIVE = MinValueValidator(Decimal("0"), message="金额不能为负数。")
+PERCENT_RANGE = [
+    MinValueValidator(Decimal("0"), message="百分比应在 0 到 100 之间。"),
+    MaxValueValidator(Decimal("100"), message="百分比应在 0 到 100 之间。"),
+]
+YEAR_RANGE = [
+    MinValueValidator(2000, message="年度应在 2000 到 2100 之间。"),
+    MaxValueValidator(2100, message="年度应在 2000 到 2100 之间。"),
+]
+
+
+def money_field(label: str) -> models.DecimalField:
+    return models.DecimalField(
+        label, max_digits=14, decimal_places=2, null=True, blank=True, validators=[NON_NEGATIVE]
+    )
+
+
+def percent_field(label: str) -> models.DecimalField:
+    return models.DecimalField(
+        label, max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT_RANGE
+    )
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交"
+    RETURNED = "returned", "已退回"
+    APPROVED = "approved", "已通过"
+
+
+class BasisCategory(models.TextChoices):
+    PLAN = "plan", "计划标准"
+    INDUSTRY = "industry", "行业标准"
+    HISTORY = "history", "历史标准"
+    OTHER = "other", "其他标准"
+
+    @classmethod
+    def from_label(cls, label: str) -> str:
+        label = (label or "").strip()
+        for value, text in cls.choices:
+            if label == text:
+                return value
+        return ""
+
+
+class Document(models.Model):
+    """What a project table and a department plan share: owner, year, state."""
+
+    unit = models.ForeignKey(Unit, models.PROTECT, verbose_name="预算单位")
+    year = models.PositiveSmallIntegerField("年度", validators=YEAR_RANGE)
+    is_template = models.BooleanField("模板", default=False, help_text="模板库中的范例，可供复制。")
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    revision = models.PositiveSmallIntegerField("版本", default=1)
+    source = models.CharField("来源", max_length=200, blank=True, help_text="导入的文件名或复制来源。")
+    created = models.DateTimeField("创建时间", auto_now_add=True)
+    updated = models.DateTimeField("最后修改", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (Status.DRAFT, Status.RETURNED)
+
+
+class ProjectTable(Document):
+    framework = models.ForeignKey(Framework, models.PROTECT, verbose_name="指标体系")
+    project_code = models.CharField("项目编码", max_length=50, blank=True)
+    project_name = models.CharField("项目名称", max_length=200)
+    budget_total = money_field("预算数")
+    budget_fiscal = money_field("财政资金")
+    budget_other = money_field("其他资金")
+    fund_use = models.TextField("资金用途", blank=True)
+    spend_mar = percent_field("3月底")
+    spend_jun = percent_field("6月底")
+    spend_oct = percent_field("10月底")
+    spend_dec = percent_field("12月底")
+    explanation = models.TextField("说明", blank=True, help_text="承德版式表前的文字说明。")
+    position = models.PositiveIntegerField("序号", default=0, help_text="在部门文本中的顺序。")
+
+    class Meta:
+        verbose_name = "项目绩效目标表"
+        verbose_name_plural = "项目绩效目标表"
+        ordering = ["unit__code", "-year", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "project_code", "revision", "is_template"],
+                condition=~models.Q(project_code=""),
+                name="table_unique_code_per_year",
+                violation_error_message="本单位该年度已有相同项目编码的绩效目标表。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.project_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("table_edit", args=[self.pk])
+
+    @property
+    def spending_plan(self) -> list[Decimal | None]:
+        return [self.spend_mar, self.spend_jun, self.spend_oct, self.spend_dec]
+
+    def grid(self) -> list[dict]:
+        """The indicator grid as printed: level 1 → level 2 → indicators, in framework order.
+
+        Frameworks that print every level-2 row include empty categories.
+        """
+        by_level2: dict[int, list[Indicator]] = {}
+        for indicator in self.indicators.all():
+            by_level2.setdefault(indicator.level2_id, []).append(indicator)
+        groups = []
+        for level1 in self.framework.levels1.all():
+            rows = []
+            for level2 in level1.levels2.all():
+                items = by_level2.get(level2.pk, [])
+                if items or self.framework.prints_every_level2:
+                    rows.append({"level2": level2, "indicators": items})
+            if rows:
+                groups.append({"level1": level1, "level2s": rows})
+        return groups
+
+
+class Goal(models.Model):
+    table = models.ForeignKey(ProjectTable, models.CASCADE, related_name="goals", verbose_name="绩效目标表")
+    text = models.TextField("绩效目标")
+    order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "绩效目标"
+        verbose_name_plural = "绩效目标"
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ValueFields(models.Model):
+    """The structured value (指标值) shared by project and department indicators."""
+
+    value_kind = models.CharField(
+        "指标值类型",
+        max_length=20,
+        blank=True,
+        choices=[(values.QUANTITATIVE, "定量"), (values.QUALITATIVE, "定性")],
+    )
+    operator = models.CharField("比较符", max_length=2, blank=True, choices=values.OPERATOR_CHOICES)
+    number = models.DecimalField("数值", max_digits=20, decimal_places=4, null=True, blank=True)
+    unit = models.CharField("计量单位", max_length=200, blank=True)
+    text = models.CharField("定性描述", max_length=500, blank=True)
+    value_raw = models.CharField(
+        "原文指标值", max_length=500, blank=True, help_text="无法规范解析时保留的原文，原样打印。"
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def value(self) -> values.Value:
+        if self.value_raw:
+            # Re-parse so the problem code reflects the current name.
+            parsed = values.parse_value(self.value_raw, name=self.name)
+            if parsed.problem:
+                return parsed
+        return values.Value(
+            self.value_kind, self.operator, self.number, self.unit, self.text, self.value_raw
+        )
+
+    @value.setter
+    def value(self, value: values.Value) -> None:
+        self.value_kind = value.kind
+        self.operator = value.operator
+        self.number = value.number
+        self.unit = value.unit
+        self.text = value.text
+        self.value_raw = value.raw
+
+    @property
+    def value_display(self) -> str:
+        return values.format_value(self.value)
+
+    @property
+    def value_cells(self) -> tuple[str, str, str]:
+        return values.split_cells(self.value)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.value_kind == values.QUANTITATIVE and self.number is None and not self.value_raw:
+            raise ValidationError({"number": "定量指标值必须填写数值。"})
+        if self.value_kind == values.QUALITATIVE and not self.text.strip() and not self.value_raw:
+            raise ValidationError({"text": "定性指标值必须填写描述。"})
+
+
+class Indicator(ValueFields):
+    table = models.ForeignKey(
+        ProjectTable, models.CASCADE, related_name="indicators", verbose_name="绩效目标表"
+    )
+    level2 = models.ForeignKey(Level2, models.PROTECT, verbose_name="二级指标")
+    name = models.CharField("三级指标", max_length=200)
+    description = models.TextField("绩效指标描述", blank=True)
+    basis = models.TextField("指标值确定依据", blank=True)
+    basis_category = models.CharField("指标分类", max_length=20, blank=True, choices=BasisCategory.choices)
+    prior_value_1 = models.CharField("前年指标值", max_length=100, blank=True)
+    prior_value_2 = models.CharField("上年指标值", max_length=100, blank=True)
+    order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "三级指标"
+        verbose_name_plural = "三级指标"
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def level1(self) -> Level1:
+        return self.level2.level1
+
+
+class DepartmentPlan(Document):
+    framework = models.ForeignKey(
+        Framework,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name="指标体系",
+        help_text="部门整体指标表所用的指标体系；没有指标表的可不选。",
+    )
+    overall_goal = models.TextField("总体绩效目标", blank=True)
+    functions = models.TextField("部门职能概述", blank=True)
+    annual_tasks = models.TextField("年度工作任务", blank=True)
+    long_term_goal = models.TextField("长期目标", blank=True)
+    annual_goal = models.TextField("年度目标", blank=True)
+    contact_person = models.CharField("填报人", max_length=50, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = "部门整体绩效目标"
+        verbose_name_plural = "部门整体绩效目标"
+        ordering = ["unit__code", "-year", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "revision", "is_template"],
+                name="plan_unique_per_year",
+                violation_error_message="本单位该年度已有部门整体绩效目标。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.unit.name} 部门整体绩效目标"
+
+    def get_absolute_url(self) -> str:
+        return reverse("plan_edit", args=[self.pk])
+
+    @property
+    def sub_goals(self):
+        return self.items.filter(kind=PlanItem.SUB_GOAL)
+
+    @property
+    def safeguards(self):
+        return self.items.filter(kind=PlanItem.SAFEGUARD)
+
+    def funding(self, kind: str) -> list["FundingLine"]:
+        return [line for line in self.funding_lines.all() if line.kind == kind]
+
+    def funding_total(self, kind: str, field: str = "amount") -> Decimal | None:
+        amounts = [getattr(line, field) for line in self.funding(kind)]
+        present = [a for a in amounts if a is not None]
+        return sum(present, Decimal("0")) if present else None
+
+
+class PlanItem(models.Model):
+    SUB_GOAL = "sub_goal"
+    SAFEGUARD = "safeguard"
+    KIND_CHOICES = [(SUB_GOAL, "分项绩效目标"), (SAFEGUARD, "工作保障措施")]
+
+    plan = models.ForeignKey(DepartmentPlan, models.CASCADE, related_name="items", verbose_name="部门整体绩效目标")
+    kind = models.CharField("类别", max_length=20, choices=KIND_CHOICES)
+    text = models.TextField("内容")
+    order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "分项目标与保障措施"
+        verbose_name_plural = "分项目标与保障措施"
+        ordering = ["kind", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class DepartmentIndicator(ValueFields):
+    LONG_TERM = "long_term"
+    ANNUAL = "annual"
+    TABLE_CHOICES = [(LONG_TERM, "长期绩效指标"), (ANNUAL, "年度绩效指标")]
+
+    plan = models.ForeignKey(
+        DepartmentPlan, models.CASCADE, related_name="indicators", verbose_name="部门整体绩效目标"
+    )
+    table = models.CharField("指标表", max_length=20, choices=TABLE_CHOICES, default=ANNUAL)
+    level1 = models.ForeignKey(Level1, models.PROTECT, null=True, blank=True, verbose_name="一级指标")
+    level2 = models.ForeignKey(Level2, models.PROTECT, null=True, blank=True, verbose_name="二级指标")
+    name = models.CharField("三级指标", max_length=200)
+    description = models.TextField("绩效指标描述", blank=True)
+    basis = models.TextField("指标值确定依据", blank=True)
+    basis_category = models.CharField("指标分类", max_length=20, blank=True, choices=BasisCategory.choices)
+    prior_value_1 = models.CharField("前年指标值", max_length=100, blank=True)
+    prior_value_2 = models.CharField("上年指标值", max_length=100, blank=True)
+    order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "部门整体绩效指标"
+        verbose_name_plural = "部门整体绩效指标"
+        ordering = ["table", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FundingLine(models.Model):
+    INCOME = "income"
+    EXPENSE = "expense"
+    KIND_CHOICES = [(INCOME, "收入构成"), (EXPENSE, "支出构成")]
+
+    plan = models.ForeignKey(
+        DepartmentPlan, models.CASCADE, related_name="funding_lines", verbose_name="部门整体绩效目标"
+    )
+    kind = models.CharField("类别", max_length=20, choices=KIND_CHOICES)
+    name = models.CharField("项目", max_length=100)
+    amount = money_field("当年金额")
+    prior_amount_1 = money_field("前年金额")
+    prior_amount_2 = money_field("上年金额")
+    order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "部门资金情况"
+        verbose_name_plural = "部门资金情况"
+        ordering = ["kind", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def share(self) -> Decimal | None:
+        """占比: this line's share of its kind's total, in percent."""
+        total = self.plan.funding_total(self.kind)
+        if self.amount is None or not total:
+            return None
+        return (self.amount * 100 / total).quantize(Decimal("1"))

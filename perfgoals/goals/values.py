@@ -1,0 +1,186 @@
+"""Indicator values (指标值): one structure, one parser, one printed form.
+
+A value is either quantitative (定量: comparison + number + unit, printed `≥20项`,
+`100%`) or qualitative (定性: a phrase, printed as written, `作用明显`). A string
+that does not parse cleanly — `≥80数量`, where the "unit" is the indicator's own
+name — is kept verbatim in `raw` and flagged with a problem code; it is never
+silently altered.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
+
+QUANTITATIVE = "quantitative"
+QUALITATIVE = "qualitative"
+
+OPERATORS = ["≥", "≤", "=", ">", "<"]
+OPERATOR_CHOICES = [("≥", "≥"), ("≤", "≤"), ("=", "="), (">", ">"), ("<", "<")]
+
+# Problem codes the parser can give; the review rules report them.
+UNIT_IS_NAME = "VALUE_UNIT_IS_NAME"
+UNIT_NOT_UNIT = "VALUE_UNIT_NOT_UNIT"
+
+_OPERATOR_SPELLINGS = [
+    (">=", "≥"), ("=>", "≥"), ("≧", "≥"), ("＞＝", "≥"), ("大于等于", "≥"), ("不低于", "≥"), ("不少于", "≥"),
+    ("<=", "≤"), ("=<", "≤"), ("≦", "≤"), ("＜＝", "≤"), ("小于等于", "≤"), ("不高于", "≤"), ("不超过", "≤"),
+    ("＞", ">"), ("＜", "<"), ("＝", "="), ("大于", ">"), ("小于", "<"), ("等于", "="),
+]  # fmt: skip
+
+UNIT_ALIASES = {"％": "%", "百分比": "%", "百分率": "%"}
+
+KNOWN_UNITS = set(
+    """% ‰ 个 项 次 人 人次 家 户 元 万元 亿元 千元 年 月 天 日 小时 分钟 周 季度 篇 份 场 期 批
+    件 条 名 位 所 座 处 台 套 辆 本 册 间 栋 幢 亩 公顷 平方米 ㎡ 平米 米 千米 公里 km m 吨 千克 公斤
+    立方米 万人 万人次 万户 个百分点 百分点 倍 分 万 亿 千 课时 学时 工作日 个工作日 班次 床 张 块 株 棵
+    头 只 盏 根 段 宗 单 笔 例 种 类 款 组 队 支 层 kW MW 千瓦 兆瓦 度 千瓦时 GB TB 户次 家次 人日
+    人天 元/人 元/天 万元/年 次/年 次/月 人/次 字 页 部 集 门 科 校 园 村 镇 乡 街道 社区 个月""".split()
+)  # fmt: skip
+
+_NUMBER = re.compile(r"^(?P<op>[≥≤=><])?\s*(?P<num>[+-]?\d+(?:\.\d+)?)\s*(?P<unit>.*)$", re.S)
+_OP_ONLY = re.compile(r"^(?P<op>[≥≤=><])\s*(?P<text>\S.*)$", re.S)
+
+
+@dataclass(frozen=True)
+class Value:
+    kind: str = ""  # QUANTITATIVE, QUALITATIVE or "" when empty
+    operator: str = ""
+    number: Decimal | None = None
+    unit: str = ""
+    text: str = ""
+    raw: str = ""  # the verbatim string, kept only when it did not parse cleanly
+    problem: str = ""  # UNIT_IS_NAME / UNIT_NOT_UNIT, "" when clean
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.kind
+
+    @property
+    def is_rate(self) -> bool:
+        return self.kind == QUANTITATIVE and self.unit == "%"
+
+    def display(self) -> str:
+        return format_value(self)
+
+
+def normalize_operators(text: str) -> str:
+    text = text.strip()
+    for spelling, op in _OPERATOR_SPELLINGS:
+        if text.startswith(spelling):
+            return op + text[len(spelling) :]
+    return text
+
+
+def format_number(number: Decimal | None) -> str:
+    """85.27 → '85.27', 80.00 → '80', 11000.00 → '11000' (never scientific)."""
+    if number is None:
+        return ""
+    text = f"{number:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def format_value(value: Value) -> str:
+    """The printed form: `≥20项`, `100%`, `作用明显`; a flagged value prints verbatim."""
+    if value.raw:
+        return value.raw
+    if value.kind == QUANTITATIVE:
+        op = "" if value.operator == "=" else value.operator
+        return f"{op}{format_number(value.number)}{value.unit}"
+    if value.kind == QUALITATIVE:
+        return f"{value.operator}{value.text}"
+    return ""
+
+
+def is_unit(unit: str) -> bool:
+    """Whether the text after the number is a unit of measure (项, 万元, 人次, %)."""
+    if unit in KNOWN_UNITS:
+        return True
+    if len(unit) >= 2 and unit[0] in "万亿千百" and unit[1:] in KNOWN_UNITS:
+        return True
+    if "/" in unit:
+        return all(part and is_unit(part) for part in unit.split("/"))
+    if len(unit) == 2 and unit.endswith("次") and _is_cjk(unit[0]):
+        return True  # 架次, 车次, 航次 …
+    return len(unit) == 1 and _is_cjk(unit)
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
+def unit_problem(unit: str, name: str = "", other_names: tuple[str, ...] = ()) -> str:
+    """Why a unit is not a unit: it repeats an indicator's name, or it is a phrase."""
+    if not unit or unit == "%":
+        return ""
+    names = [n for n in (name, *other_names) if n and len(n) >= 2]
+    for n in names:
+        if unit == n or n in unit or (len(unit) >= 2 and unit in n and not is_unit(unit)):
+            return UNIT_IS_NAME
+    if not is_unit(unit):
+        return UNIT_NOT_UNIT
+    return ""
+
+
+def parse_number(text: str) -> Decimal | None:
+    text = (text or "").strip().replace(",", "").replace("，", "")
+    if not text:
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def quantitative(operator: str, number: Decimal, unit: str, name: str = "", raw: str = "") -> Value:
+    """Build a quantitative value; a unit that is not a unit keeps the raw text, flagged."""
+    unit = UNIT_ALIASES.get(unit.strip(), unit.strip())
+    value = Value(QUANTITATIVE, operator, number, unit)
+    problem = unit_problem(unit, name)
+    if problem:
+        value = replace(value, raw=raw or format_value(value), problem=problem)
+    return value
+
+
+def parse_value(text: str, name: str = "") -> Value:
+    """Parse a value as written in a one-cell layout (`≥20项`, `100%`, `作用明显`)."""
+    original = (text or "").strip()
+    if not original:
+        return Value()
+    normalized = normalize_operators(original.replace("％", "%"))
+    if m := _NUMBER.match(normalized):
+        number = Decimal(m["num"])
+        return quantitative(m["op"] or "", number, m["unit"], name=name, raw=original)
+    if m := _OP_ONLY.match(normalized):
+        return Value(QUALITATIVE, m["op"], None, "", m["text"].strip())
+    return Value(QUALITATIVE, "", None, "", original)
+
+
+TEXT_SYMBOLS = {"文字描述", "文字", "定性"}
+
+
+def parse_split(symbol: str, number_text: str, unit: str, name: str = "") -> Value:
+    """Parse a value printed in three cells: 符号 | 值 | 单位（文字描述）."""
+    symbol, number_text, unit = (symbol or "").strip(), (number_text or "").strip(), (unit or "").strip()
+    if not (symbol or number_text or unit):
+        return Value()
+    if symbol in TEXT_SYMBOLS or (not symbol and not number_text):
+        return Value(QUALITATIVE, "", None, "", unit or number_text)
+    op = normalize_operators(symbol)
+    number = parse_number(number_text)
+    if op in OPERATORS and number is not None:
+        raw = " ".join(part for part in (symbol, number_text, unit) if part)
+        return quantitative(op, number, unit, name=name, raw=raw)
+    return parse_value(f"{symbol}{number_text}{unit}", name=name)
+
+
+def split_cells(value: Value) -> tuple[str, str, str]:
+    """The three cells of the split layout: 符号, 值, 单位（文字描述）."""
+    if value.kind == QUANTITATIVE:
+        return value.operator, format_number(value.number), value.unit
+    if value.kind == QUALITATIVE:
+        return "文字描述", "", f"{value.operator}{value.text}"
+    return "", "", ""
