@@ -39,10 +39,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "import_export",
+    "simple_history",
     "perfgoals.units",
     "perfgoals.frameworks",
     "perfgoals.goals",
     "perfgoals.exchange",
+    "perfgoals.review",
+    "perfgoals.printing",
 ]
 
 MIDDLEWARE = [
@@ -56,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "perfgoals.urls"

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 admin.site.site_header = "预算绩效目标管理"
@@ -6,5 +7,11 @@ admin.site.site_title = "预算绩效目标管理"
 admin.site.index_title = "管理"
 
 urlpatterns = [
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("review/", include("perfgoals.review.urls")),
+    path("print/", include("perfgoals.printing.urls")),
+    path("exchange/", include("perfgoals.exchange.urls")),
+    path("", include("perfgoals.goals.urls")),
 ]

@@ -2,10 +2,12 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from perfgoals.frameworks.models import Framework, Level1, Level2
 from perfgoals.goals import values
@@ -67,6 +69,22 @@ class Document(models.Model):
     source = models.CharField("来源", max_length=200, blank=True, help_text="导入的文件名或复制来源。")
     created = models.DateTimeField("创建时间", auto_now_add=True)
     updated = models.DateTimeField("最后修改", auto_now=True)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="提交人"
+    )
+    approved_at = models.DateTimeField("通过时间", null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="审核人"
+    )
+    previous = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="上一版本",
+        help_text="调整时复制出新版本，指向被调整的已通过版本。",
+    )
+    copied_from = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="复制来源",
+        help_text="由模板或上年表格复制时的来源。",
+    )
 
     class Meta:
         abstract = True
@@ -90,6 +108,7 @@ class ProjectTable(Document):
     spend_dec = percent_field("12月底")
     explanation = models.TextField("说明", blank=True, help_text="承德版式表前的文字说明。")
     position = models.PositiveIntegerField("序号", default=0, help_text="在部门文本中的顺序。")
+    history = HistoricalRecords(verbose_name="项目绩效目标表修改记录")
 
     class Meta:
         verbose_name = "项目绩效目标表"
@@ -138,6 +157,7 @@ class Goal(models.Model):
     table = models.ForeignKey(ProjectTable, models.CASCADE, related_name="goals", verbose_name="绩效目标表")
     text = models.TextField("绩效目标")
     order = models.PositiveIntegerField("排序", default=0)
+    history = HistoricalRecords(verbose_name="绩效目标修改记录")
 
     class Meta:
         verbose_name = "绩效目标"
@@ -216,6 +236,7 @@ class Indicator(ValueFields):
     prior_value_1 = models.CharField("前年指标值", max_length=100, blank=True)
     prior_value_2 = models.CharField("上年指标值", max_length=100, blank=True)
     order = models.PositiveIntegerField("排序", default=0)
+    history = HistoricalRecords(verbose_name="三级指标修改记录")
 
     class Meta:
         verbose_name = "三级指标"
@@ -246,6 +267,7 @@ class DepartmentPlan(Document):
     annual_goal = models.TextField("年度目标", blank=True)
     contact_person = models.CharField("填报人", max_length=50, blank=True)
     contact_phone = models.CharField("联系电话", max_length=50, blank=True)
+    history = HistoricalRecords(verbose_name="部门整体绩效目标修改记录")
 
     class Meta:
         verbose_name = "部门整体绩效目标"
@@ -291,6 +313,7 @@ class PlanItem(models.Model):
     kind = models.CharField("类别", max_length=20, choices=KIND_CHOICES)
     text = models.TextField("内容")
     order = models.PositiveIntegerField("排序", default=0)
+    history = HistoricalRecords(verbose_name="分项目标与保障措施修改记录")
 
     class Meta:
         verbose_name = "分项目标与保障措施"
@@ -319,6 +342,7 @@ class DepartmentIndicator(ValueFields):
     prior_value_1 = models.CharField("前年指标值", max_length=100, blank=True)
     prior_value_2 = models.CharField("上年指标值", max_length=100, blank=True)
     order = models.PositiveIntegerField("排序", default=0)
+    history = HistoricalRecords(verbose_name="部门整体绩效指标修改记录")
 
     class Meta:
         verbose_name = "部门整体绩效指标"
@@ -343,6 +367,7 @@ class FundingLine(models.Model):
     prior_amount_1 = money_field("前年金额")
     prior_amount_2 = money_field("上年金额")
     order = models.PositiveIntegerField("排序", default=0)
+    history = HistoricalRecords(verbose_name="部门资金情况修改记录")
 
     class Meta:
         verbose_name = "部门资金情况"

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class Region(models.Model):
@@ -73,6 +74,7 @@ class Membership(models.Model):
     unit = models.ForeignKey(Unit, models.CASCADE, related_name="memberships", verbose_name="预算单位")
     role = models.CharField("角色", max_length=20, choices=ROLE_CHOICES)
     created = models.DateTimeField("加入时间", auto_now_add=True)
+    history = HistoricalRecords(verbose_name="单位成员修改记录")
 
     class Meta:
         verbose_name = "单位成员"
