@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "perfgoals.exchange",
     "perfgoals.review",
     "perfgoals.printing",
+    "perfgoals.workflow",
 ]
 
 MIDDLEWARE = [

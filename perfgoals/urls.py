@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("review/", include("perfgoals.review.urls")),
+    path("workflow/", include("perfgoals.workflow.urls")),
     path("print/", include("perfgoals.printing.urls")),
     path("exchange/", include("perfgoals.exchange.urls")),
     path("", include("perfgoals.goals.urls")),

@@ -1,0 +1,116 @@
+"""The quality review (自动审核): every check a finance-bureau reviewer would make.
+
+This is the one module of rules. The editor, the submit step, every importer, the
+report and the JSON export call `review_table` / `review_plan`; no rule is written
+anywhere else. Each rule has a stable code, a severity (错误 blocks submission,
+提示 is advice), the criterion it belongs to and a Chinese message saying what is
+wrong and how to fix it, and it points at the table, a field, a goal or an indicator.
+
+A rule that crashes on odd data does not take the caller down: the error is logged
+and reported as a problem of its own (RULE_CRASHED), and the other rules still run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+logger = logging.getLogger("perfgoals.review")
+
+ERROR = "error"  # 错误: blocks submission
+HINT = "hint"  # 提示: advice; may be kept deliberately with a reason
+SEVERITY_LABELS = {ERROR: "错误", HINT: "提示"}
+
+COMPLETENESS, RELEVANCE, APPROPRIATENESS, FEASIBILITY = "完整性", "相关性", "适当性", "可行性"
+
+# What a problem points at.
+TABLE, FIELD, GOAL, INDICATOR, PLAN_ITEM = "table", "field", "goal", "indicator", "plan_item"
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str  # stable, e.g. "VALUE_UNIT_IS_NAME"
+    severity: str  # ERROR or HINT
+    criterion: str  # 完整性 / 相关性 / 适当性 / 可行性
+    message: str  # Chinese: what is wrong and how to fix it
+    target: str = TABLE  # TABLE, FIELD, GOAL, INDICATOR or PLAN_ITEM
+    field: str = ""  # the model field concerned (e.g. "budget_total", "spend_dec", "unit")
+    object_id: int | None = None  # pk of the goal / indicator / plan item concerned
+
+    @property
+    def severity_label(self) -> str:
+        return SEVERITY_LABELS[self.severity]
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: str
+    criterion: str
+    title: str  # one line, Chinese: what the rule checks
+    check: Callable[..., Iterable[Problem]]
+    applies_to: str  # "table" or "plan"
+    example_bad: str = ""  # for the 审核规则说明 page
+    example_fix: str = ""
+
+
+RULES: list[Rule] = []
+
+
+def rule(code: str, severity: str, criterion: str, title: str, *, applies_to: str = "table",
+         example_bad: str = "", example_fix: str = "") -> Callable:
+    """Register a check. The decorated function takes the table (or plan) and yields Problems."""
+
+    def register(check: Callable[..., Iterable[Problem]]) -> Callable[..., Iterable[Problem]]:
+        RULES.append(Rule(code, severity, criterion, title, check, applies_to, example_bad, example_fix))
+        return check
+
+    return register
+
+
+def _run(obj, applies_to: str) -> list[Problem]:
+    problems: list[Problem] = []
+    for r in RULES:
+        if r.applies_to != applies_to:
+            continue
+        try:
+            problems.extend(r.check(obj))
+        except Exception:  # a broken rule must not take the editor down
+            logger.exception("review rule %s crashed on %s %s", r.code, applies_to, getattr(obj, "pk", None))
+            problems.append(
+                Problem(
+                    "RULE_CRASHED", HINT, FEASIBILITY,
+                    f"审核规则 {r.code} 未能完成检查（已记录），请检查表中是否有异常内容。",
+                )
+            )
+    return problems
+
+
+def review_table(table) -> list[Problem]:
+    """Every problem in one project table, errors first."""
+    return sorted(_run(table, "table"), key=lambda p: p.severity != ERROR)
+
+
+def review_plan(plan) -> list[Problem]:
+    """Every problem in one department plan, errors first."""
+    return sorted(_run(plan, "plan"), key=lambda p: p.severity != ERROR)
+
+
+@dataclass
+class Summary:
+    errors: int = 0
+    hints: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+def summarize(problems: list[Problem]) -> Summary:
+    return Summary(
+        errors=sum(p.is_error for p in problems),
+        hints=sum(not p.is_error for p in problems),
+        problems=problems,
+    )
