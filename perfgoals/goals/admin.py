@@ -1,0 +1,164 @@
+from django import forms
+from django.contrib import admin
+from django.db import models
+from import_export.admin import ImportExportModelAdmin
+
+from perfgoals.frameworks.models import Level2
+from perfgoals.goals.models import (
+    DepartmentIndicator,
+    DepartmentPlan,
+    FundingLine,
+    Goal,
+    Indicator,
+    PlanItem,
+    ProjectTable,
+)
+from perfgoals.goals.resources import IndicatorResource, ProjectTableResource
+from perfgoals.units.admin import ReadOnlyHistoryAdmin
+
+SMALL_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})}}
+DOCUMENT_READONLY = ["created", "updated", "submitted_at", "submitted_by", "approved_at", "approved_by"]
+
+
+def limit_level2(form_class, framework) -> None:
+    """Offer only the level-2 categories of the table's own framework."""
+    field = form_class.base_fields.get("level2")
+    if field is None:
+        return
+    queryset = Level2.objects.select_related("level1")
+    if framework is not None:
+        queryset = queryset.filter(level1__framework=framework)
+    field.queryset = queryset
+
+
+class GoalInline(admin.TabularInline):
+    model = Goal
+    fields = ["order", "text"]
+    formfield_overrides = SMALL_TEXT
+    extra = 0
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    fields = [
+        "order", "level2", "name", "description", "value_display",
+        "value_kind", "operator", "number", "unit", "text", "basis", "basis_category",
+    ]  # fmt: skip
+    readonly_fields = ["value_display"]
+    formfield_overrides = SMALL_TEXT
+    show_change_link = True
+    extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        limit_level2(formset.form, obj.framework if obj else None)
+        return formset
+
+    @admin.display(description="指标值（打印）")
+    def value_display(self, indicator: Indicator) -> str:
+        return indicator.value_display
+
+
+@admin.register(ProjectTable)
+class ProjectTableAdmin(ImportExportModelAdmin, ReadOnlyHistoryAdmin):
+    resource_classes = [ProjectTableResource]
+    list_display = [
+        "project_name", "unit", "year", "project_code", "framework",
+        "budget_total", "status", "revision", "is_template",
+    ]  # fmt: skip
+    list_filter = ["status", "is_template", "year", "framework"]
+    search_fields = ["project_name", "project_code", "unit__code", "unit__name"]
+    list_select_related = ["unit", "framework"]
+    autocomplete_fields = ["unit"]
+    raw_id_fields = ["previous", "copied_from"]
+    readonly_fields = DOCUMENT_READONLY
+    date_hierarchy = "created"
+    inlines = [GoalInline, IndicatorInline]
+    fieldsets = [
+        (None, {"fields": ["unit", "year", "framework", "project_code", "project_name", "position"]}),
+        ("资金", {"fields": ["budget_total", "budget_fiscal", "budget_other", "fund_use"]}),
+        ("资金支出计划（累计百分比）", {"fields": ["spend_mar", "spend_jun", "spend_oct", "spend_dec"]}),
+        (None, {"fields": ["explanation"]}),
+        ("状态", {"fields": ["status", "revision", "is_template", "source", *DOCUMENT_READONLY,
+                            "previous", "copied_from"]}),
+    ]  # fmt: skip
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(ImportExportModelAdmin, ReadOnlyHistoryAdmin):
+    resource_classes = [IndicatorResource]
+    list_display = ["name", "table", "level1", "level2_name", "value_display", "basis_category"]
+    list_filter = [
+        "level2__level1__framework", "basis_category", "table__year", "table__is_template",
+        ("value_raw", admin.EmptyFieldListFilter),
+    ]  # fmt: skip
+    search_fields = ["name", "description", "basis", "table__project_name", "table__project_code"]
+    list_select_related = ["table", "level2__level1"]
+    autocomplete_fields = ["table"]
+    readonly_fields = ["value_display"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        limit_level2(form, obj.table.framework if obj else None)
+        return form
+
+    @admin.display(description="一级指标", ordering="level2__level1__order")
+    def level1(self, indicator: Indicator) -> str:
+        return indicator.level2.level1.name
+
+    @admin.display(description="二级指标", ordering="level2__order")
+    def level2_name(self, indicator: Indicator) -> str:
+        return indicator.level2.name
+
+    @admin.display(description="指标值")
+    def value_display(self, indicator: Indicator) -> str:
+        return indicator.value_display
+
+
+class PlanItemInline(admin.TabularInline):
+    model = PlanItem
+    fields = ["kind", "order", "text"]
+    formfield_overrides = SMALL_TEXT
+    extra = 0
+
+
+class DepartmentIndicatorInline(admin.TabularInline):
+    model = DepartmentIndicator
+    fields = [
+        "table", "order", "level1", "level2", "name", "value_display", "value_kind", "operator",
+        "number", "unit", "text", "prior_value_1", "prior_value_2",
+    ]  # fmt: skip
+    readonly_fields = ["value_display"]
+    formfield_overrides = SMALL_TEXT
+    extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        framework = obj.framework if obj else None
+        limit_level2(formset.form, framework)
+        level1 = formset.form.base_fields.get("level1")
+        if level1 is not None and framework is not None:
+            level1.queryset = level1.queryset.filter(framework=framework)
+        return formset
+
+    @admin.display(description="指标值（打印）")
+    def value_display(self, indicator: DepartmentIndicator) -> str:
+        return indicator.value_display
+
+
+class FundingLineInline(admin.TabularInline):
+    model = FundingLine
+    fields = ["kind", "order", "name", "amount", "prior_amount_1", "prior_amount_2"]
+    extra = 0
+
+
+@admin.register(DepartmentPlan)
+class DepartmentPlanAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["__str__", "unit", "year", "framework", "status", "revision", "is_template"]
+    list_filter = ["status", "is_template", "year"]
+    search_fields = ["unit__code", "unit__name", "overall_goal"]
+    list_select_related = ["unit", "framework"]
+    autocomplete_fields = ["unit"]
+    raw_id_fields = ["previous", "copied_from"]
+    readonly_fields = DOCUMENT_READONLY
+    inlines = [PlanItemInline, DepartmentIndicatorInline, FundingLineInline]

@@ -1,0 +1,162 @@
+"""The Django admin: a superuser sees the tables with their indicators, exports and
+imports spreadsheets, and reads (never rewrites) the change history."""
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from perfgoals.goals.models import Indicator
+from perfgoals.units.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def format_index(form, title: str) -> str:
+    return next(value for value, label in form.fields["format"].choices if label == title)
+
+
+def export_csv(client, url: str) -> list[dict]:
+    form = client.get(url).context["form"]
+    data = {"format": format_index(form, "csv"), "resource": "0"}
+    data |= {name: "on" for name, field in form.fields.items() if getattr(field, "is_selectable_field", False)}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    text = response.content.decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_the_changelist_lists_project_tables(admin_client, make_table):
+    make_table()
+
+    response = admin_client.get("/admin/goals/projecttable/")
+
+    assert response.status_code == 200
+    assert "安全生产培训经费" in response.content.decode()
+    assert "项目绩效目标表" in response.content.decode()
+
+
+def test_the_change_page_shows_the_tables_indicators(admin_client, make_table):
+    table = make_table()
+
+    response = admin_client.get(f"/admin/goals/projecttable/{table.pk}/change/")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    for name in ["培训人员人次", "培训合格率", "参训企业满意度"]:
+        assert name in page
+    assert "≥150人次" in page  # the printed value
+    assert "组织全县安全生产专题培训" in page  # the goal
+
+
+def test_the_indicator_choice_offers_only_the_tables_framework(admin_client, make_table):
+    table = make_table()
+
+    form = admin_client.get(f"/admin/goals/projecttable/{table.pk}/change/").context["inline_admin_formsets"]
+    indicators = next(f for f in form if f.formset.model is Indicator)
+    frameworks = {level2.level1.framework_id for level2 in indicators.formset.forms[0].fields["level2"].queryset}
+    assert frameworks == {table.framework_id}
+
+
+def test_a_clerk_cannot_open_the_admin(client, clerk):
+    client.force_login(clerk)
+
+    response = client.get("/admin/goals/projecttable/")
+
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_indicators_export_with_category_names_and_printed_values(admin_client, make_table):
+    make_table()
+
+    rows = export_csv(admin_client, "/admin/goals/indicator/export/")
+
+    by_name = {row["三级指标"]: row for row in rows}
+    assert by_name["培训人员人次"]["一级指标"] == "产出指标"
+    assert by_name["培训人员人次"]["二级指标"] == "数量指标"
+    assert by_name["培训人员人次"]["指标值"] == "≥150人次"
+    assert by_name["企业生产事故损失下降"]["指标值"] == "明显下降"
+    assert by_name["培训人员人次"]["项目名称"] == "安全生产培训经费"
+
+
+def test_project_tables_export_with_unit_codes(admin_client, make_table):
+    make_table()
+
+    rows = export_csv(admin_client, "/admin/goals/projecttable/export/")
+
+    row = next(row for row in rows if row["项目名称"] == "安全生产培训经费")
+    assert row["单位编码"] == "990001"
+    assert row["预算数（万元）"] == "5.00"
+    assert row["状态"] == "草稿"
+
+
+def test_an_imported_indicator_value_is_parsed_from_its_printed_form(admin_client, make_table):
+    table = make_table()
+    rows = export_csv(admin_client, "/admin/goals/indicator/export/")
+    for row in rows:
+        if row["三级指标"] == "培训人员人次":
+            row["指标值"] = "≥200人次"
+    upload = io.StringIO()
+    writer = csv.DictWriter(upload, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+
+    import_and_confirm(admin_client, "/admin/goals/indicator/", upload.getvalue())
+
+    indicator = table.indicators.get(name="培训人员人次")
+    assert (indicator.operator, indicator.number, indicator.unit) == ("≥", 200, "人次")
+    assert indicator.level2.name == "数量指标"
+    assert table.indicators.count() == 9
+
+
+def test_units_import_from_a_spreadsheet(admin_client, unit):
+    upload = "单位编码,单位名称,上级部门编码,财政区划代码\n990003,测试县第三局本级,990001,\n"
+
+    import_and_confirm(admin_client, "/admin/units/unit/", upload)
+
+    created = Unit.objects.get(code="990003")
+    assert created.name == "测试县第三局本级"
+    assert created.parent == unit
+
+
+def import_and_confirm(client, changelist: str, content: str) -> None:
+    form = client.get(changelist + "import/").context["form"]
+    upload = SimpleUploadedFile("data.csv", content.encode("utf-8"), content_type="text/csv")
+    preview = client.post(
+        changelist + "import/",
+        {"format": format_index(form, "csv"), "resource": "0", "import_file": upload},
+    )
+    assert preview.status_code == 200
+    result = preview.context["result"]
+    assert not result.has_errors() and not result.has_validation_errors(), result.invalid_rows
+    confirm = preview.context["confirm_form"]
+    response = client.post(changelist + "process_import/", confirm.initial)
+    assert response.status_code == 302
+
+
+def test_history_can_be_read_but_not_reverted(admin_client, make_table):
+    table = make_table()
+    record = table.history.latest()
+
+    history = admin_client.get(f"/admin/goals/projecttable/{table.pk}/history/")
+    view = admin_client.get(f"/admin/goals/projecttable/{table.pk}/history/{record.history_id}/")
+    revert = admin_client.post(
+        f"/admin/goals/projecttable/{table.pk}/history/{record.history_id}/",
+        {"project_name": "被改掉的名称"},
+    )
+
+    assert history.status_code == 200
+    assert view.status_code == 200
+    assert 'name="_save"' not in view.content.decode()  # no revert button
+    assert revert.status_code == 403
+    table.refresh_from_db()
+    assert table.project_name == "安全生产培训经费"
