@@ -54,7 +54,7 @@ class Rule:
     criterion: str
     title: str  # one line, Chinese: what the rule checks
     check: Callable[..., Iterable[Problem]]
-    applies_to: str  # "table" or "plan"
+    applies_to: str  # "table", "plan" or "both"
     example_bad: str = ""  # for the 审核规则说明 page
     example_fix: str = ""
 
@@ -64,7 +64,12 @@ RULES: list[Rule] = []
 
 def rule(code: str, severity: str, criterion: str, title: str, *, applies_to: str = "table",
          example_bad: str = "", example_fix: str = "") -> Callable:
-    """Register a check. The decorated function takes the table (or plan) and yields Problems."""
+    """Register a check. The decorated function takes the table (or plan) and yields Problems.
+
+    applies_to is "table", "plan" or "both" (a check that only reads indicators).
+    """
+    if any(r.code == code for r in RULES):
+        raise ValueError(f"review rule {code} is registered twice")
 
     def register(check: Callable[..., Iterable[Problem]]) -> Callable[..., Iterable[Problem]]:
         RULES.append(Rule(code, severity, criterion, title, check, applies_to, example_bad, example_fix))
@@ -76,7 +81,7 @@ def rule(code: str, severity: str, criterion: str, title: str, *, applies_to: st
 def _run(obj, applies_to: str) -> list[Problem]:
     problems: list[Problem] = []
     for r in RULES:
-        if r.applies_to != applies_to:
+        if r.applies_to not in (applies_to, "both"):
             continue
         try:
             problems.extend(r.check(obj))
@@ -93,12 +98,16 @@ def _run(obj, applies_to: str) -> list[Problem]:
 
 def review_table(table) -> list[Problem]:
     """Every problem in one project table, errors first."""
-    return sorted(_run(table, "table"), key=lambda p: p.severity != ERROR)
+    from perfgoals.review.rules.common import prepare
+
+    return sorted(_run(prepare(table), "table"), key=lambda p: p.severity != ERROR)
 
 
 def review_plan(plan) -> list[Problem]:
     """Every problem in one department plan, errors first."""
-    return sorted(_run(plan, "plan"), key=lambda p: p.severity != ERROR)
+    from perfgoals.review.rules.common import prepare
+
+    return sorted(_run(prepare(plan), "plan"), key=lambda p: p.severity != ERROR)
 
 
 @dataclass

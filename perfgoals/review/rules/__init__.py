@@ -1,0 +1,22 @@
+"""The quality review (自动审核): every check a finance-bureau reviewer would make.
+
+This is the one module of rules. The editor, the submit step, every importer, the
+report and the JSON export call `review_table` / `review_plan`; no rule is written
+anywhere else. The registry (Problem, rule, the crash-safe runner) is in registry.py;
+the rules themselves are grouped by what they look at:
+
+- completeness.py  完整性: header fields, goals, every level-1 / level-2 category, values filled
+- value_rules.py   indicator values: units, percentages, growth rates, counts
+- text.py          wording: descriptions, repeats, short texts, typos
+- fit.py           an indicator under the level-2 category its words belong to
+- money.py         totals, the spending plan, cost indicators, amounts in the prose
+- plans.py         department plans
+"""
+
+from perfgoals.review.rules.registry import (  # noqa: F401
+    APPROPRIATENESS, COMPLETENESS, ERROR, FEASIBILITY, FIELD, GOAL, HINT, INDICATOR, PLAN_ITEM, RELEVANCE,
+    RULES, SEVERITY_LABELS, TABLE, Problem, Rule, Summary, review_plan, review_table, rule, summarize,
+)
+
+# Importing the modules registers their rules, in this order on the explain page.
+from perfgoals.review.rules import completeness, money, value_rules, text, fit, plans  # noqa: E402, F401, I001

@@ -1,0 +1,135 @@
+"""适当性 / 可行性 of indicator values: a number with a real unit, plausible percentages.
+
+Values are read through perfgoals/goals/values.py (the one parser); these rules only judge.
+"""
+
+import re
+from decimal import Decimal
+
+from perfgoals.goals import values
+from perfgoals.review.rules.common import indicators, short
+from perfgoals.review.rules.registry import (
+    APPROPRIATENESS, ERROR, FEASIBILITY, HINT, INDICATOR, Problem, rule,
+)
+
+GROWTH_WORDS = ("增长率", "增速", "同比", "增幅", "增长幅度")
+GROWTH_LIMIT = Decimal(50)
+# Names that say the indicator is a count or a rate (…数, …率, …次数, …数量).
+_COUNT_OR_RATE = re.compile(r"(数|数量|率|比率|比例|占比|次数|人次|个数)$")
+
+
+def _name(indicator) -> str:
+    return re.sub(r"[\s（）()%％。.]+$", "", (indicator.name or "").strip())
+
+
+def is_rate_name(name: str) -> bool:
+    name = re.sub(r"[（(][%％][)）]$", "", name.strip())
+    return name.endswith("率") or "满意度" in name
+
+
+def is_growth_name(name: str) -> bool:
+    return any(w in name for w in GROWTH_WORDS)
+
+
+def _shown(value: values.Value) -> str:
+    return values.format_value(value) or value.raw
+
+
+@rule("VALUE_UNIT_IS_NAME", ERROR, APPROPRIATENESS, "计量单位处写成了指标名称（本指标或另一指标的）",
+      applies_to="both", example_bad="数量：≥80数量；社会影响力增长率：≥60带动社会资金投资比",
+      example_fix="签约项目数量：≥20个；社会影响力增长率：≥5%")
+def unit_is_name(obj):
+    items = indicators(obj)
+    names = [i.name.strip() for i in items]
+    for i in items:
+        v = i.value
+        if v.kind != values.QUANTITATIVE or not v.unit:
+            continue
+        others = tuple(n for n in names if n != i.name.strip())
+        if values.unit_problem(v.unit, "", others) == values.UNIT_IS_NAME and values.unit_problem(
+            v.unit, i.name.strip()
+        ) != values.UNIT_IS_NAME:
+            other = next(n for n in others if values.unit_problem(v.unit, n) == values.UNIT_IS_NAME)
+            yield Problem("VALUE_UNIT_IS_NAME", ERROR, APPROPRIATENESS,
+                          f"“{i.name}”的指标值“{_shown(v)}”里写的是另一个指标“{other}”的名称，"
+                          f"像是抄错了行：请改为本指标自己的值，数值后写计量单位（如 %、个、万元）。",
+                          INDICATOR, "unit", i.pk)
+        elif values.unit_problem(v.unit, i.name.strip()) == values.UNIT_IS_NAME:
+            yield Problem("VALUE_UNIT_IS_NAME", ERROR, APPROPRIATENESS,
+                          f"“{i.name}”的指标值“{_shown(v)}”把指标名称写在了单位处：请在数值后写计量单位"
+                          f"（如 %、个、项、万元），例如“≥{values.format_number(v.number)}%”。",
+                          INDICATOR, "unit", i.pk)
+
+
+@rule("VALUE_UNIT_NOT_UNIT", ERROR, APPROPRIATENESS, "数值后面不是计量单位，而是一句话",
+      applies_to="both", example_bad="服务对象满意度：>= 90.00 服务对象满意度90%以上",
+      example_fix="服务对象满意度：≥90%")
+def unit_not_unit(obj):
+    items = indicators(obj)
+    names = tuple(i.name.strip() for i in items)
+    for i in items:
+        v = i.value
+        if v.kind != values.QUANTITATIVE or not v.unit:
+            continue
+        if values.unit_problem(v.unit, i.name.strip(), names) == values.UNIT_NOT_UNIT:
+            yield Problem("VALUE_UNIT_NOT_UNIT", ERROR, APPROPRIATENESS,
+                          f"“{i.name}”的指标值“{short(_shown(v))}”中，数值后的“{short(v.unit, 16)}”不是计量单位："
+                          f"定量指标请写成 比较符 + 数值 + 单位（如 ≥90%）；说明文字请移到绩效指标描述。",
+                          INDICATOR, "unit", i.pk)
+
+
+@rule("VALUE_NO_UNIT", ERROR, APPROPRIATENESS, "定量指标缺少数值或计量单位",
+      applies_to="both", example_bad="使用人员对平台使用满意度：>= 80.00（单位空）",
+      example_fix="使用人员对平台使用满意度：≥80%")
+def no_unit(obj):
+    for i in indicators(obj):
+        v = i.value
+        if v.kind != values.QUANTITATIVE:
+            continue
+        if v.number is None:
+            yield Problem("VALUE_NO_UNIT", ERROR, APPROPRIATENESS,
+                          f"“{i.name}”是定量指标，但没有数值：请填写数值（如 ≥95%），或改为定性描述。",
+                          INDICATOR, "number", i.pk)
+        elif not v.unit and v.number != 0:
+            yield Problem("VALUE_NO_UNIT", ERROR, APPROPRIATENESS,
+                          f"“{i.name}”的指标值“{_shown(v)}”没有计量单位：请在数值后写单位"
+                          f"（如 %、个、项、人次、万元）。", INDICATOR, "unit", i.pk)
+
+
+@rule("VALUE_RATE_OVER_100", ERROR, APPROPRIATENESS, "比率或满意度要求超过 100%",
+      applies_to="both", example_bad="参训企业满意度：≥120%", example_fix="参训企业满意度：≥95%")
+def rate_over_100(obj):
+    for i in indicators(obj):
+        v, name = i.value, _name(i)
+        if not (v.is_rate and v.number is not None and v.number > 100):
+            continue
+        if is_rate_name(name) and not is_growth_name(name) and v.operator in ("≥", "=", ">", ""):
+            yield Problem("VALUE_RATE_OVER_100", ERROR, APPROPRIATENESS,
+                          f"“{i.name}”是比率，指标值“{_shown(v)}”超过 100%，无法达到：请改为不超过 100% 的值。",
+                          INDICATOR, "number", i.pk)
+
+
+@rule("VALUE_GROWTH_HIGH", HINT, FEASIBILITY, "增长率达到 50% 及以上，请核实是否可行",
+      applies_to="both", example_bad="中小企业出口总额同比增长率：≥85%",
+      example_fix="中小企业出口总额同比增长率：≥8%（参照近三年实际增长）")
+def growth_high(obj):
+    for i in indicators(obj):
+        v = i.value
+        if v.is_rate and v.number is not None and v.number >= GROWTH_LIMIT and is_growth_name(i.name):
+            yield Problem("VALUE_GROWTH_HIGH", HINT, FEASIBILITY,
+                          f"“{i.name}”要求增长 {_shown(v)}，远高于一般水平：请对照近几年实际增长核实，"
+                          f"确属可行请在指标值确定依据中写明理由。", INDICATOR, "number", i.pk)
+
+
+@rule("VALUE_QUALITATIVE_COUNT", HINT, FEASIBILITY, "名称是“…数”“…率”的指标却填了文字描述",
+      applies_to="both", example_bad="商务接待次数：≥前三年平均招商活动的次数",
+      example_fix="商务接待次数：≥20次")
+def qualitative_count(obj):
+    for i in indicators(obj):
+        v, name = i.value, _name(i)
+        if v.kind == values.QUALITATIVE and _COUNT_OR_RATE.search(name):
+            kind = "比率" if re.search(r"(率|比例|占比)$", name) else "数量"
+            example = "≥95%" if kind == "比率" else "≥10个"
+            yield Problem("VALUE_QUALITATIVE_COUNT", HINT, FEASIBILITY,
+                          f"“{i.name}”从名称看是{kind}，指标值却是文字“{short(_shown(v), 20)}”："
+                          f"请填写定量值（如 {example}），或把名称改成定性指标。", INDICATOR, "value", i.pk)
