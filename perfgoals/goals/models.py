@@ -372,7 +372,7 @@ class FundingLine(models.Model):
     class Meta:
         verbose_name = "部门资金情况"
         verbose_name_plural = "部门资金情况"
-        ordering = ["kind", "order", "id"]
+        ordering = ["order", "id"]
 
     def __str__(self) -> str:
         return self.name

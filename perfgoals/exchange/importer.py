@@ -1,0 +1,245 @@
+"""Store a parsed document: units, project tables, department plans.
+
+One document is one transaction: a document that does not match a known layout, or
+names a category no framework has, imports nothing and the error names the line.
+Importing the same document again creates nothing new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from perfgoals.exchange.seedtext import (
+    ParsedDocument,
+    ParsedIndicator,
+    ParsedPlan,
+    ParsedTable,
+    SeedFormatError,
+    parse_document,
+    region_from_code,
+)
+from perfgoals.frameworks.models import Framework, Level1, Level2
+from perfgoals.goals import values
+from perfgoals.goals.models import (
+    BasisCategory,
+    DepartmentIndicator,
+    DepartmentPlan,
+    FundingLine,
+    Goal,
+    Indicator,
+    PlanItem,
+    ProjectTable,
+)
+from perfgoals.review.rules import review_plan, review_table, summarize
+from perfgoals.units.models import Region, Unit
+
+
+@dataclass
+class ImportResult:
+    path: str
+    unit: Unit | None = None
+    year: int | None = None
+    tables_created: int = 0
+    tables_existing: int = 0
+    plans_created: int = 0
+    plans_existing: int = 0
+    errors: int = 0  # quality-review 错误 in what was created
+    hints: int = 0
+    created_tables: list[ProjectTable] = field(default_factory=list)
+
+
+class ImportFailed(Exception):
+    def __init__(self, path: str, error: SeedFormatError | str):
+        line = error.line if isinstance(error, SeedFormatError) else 1
+        message = error.message if isinstance(error, SeedFormatError) else str(error)
+        super().__init__(f"{path} 第 {line} 行：{message}（该文件未导入任何内容）")
+        self.path, self.line, self.message = path, line, message
+
+
+def generated_unit_code(name: str) -> str:
+    """A stable code for a unit whose document prints none: U + six digits."""
+    digest = int(hashlib.sha1(name.encode("utf-8")).hexdigest(), 16)
+    return f"U{digest % 1_000_000:06d}"
+
+
+def import_file(path: str | Path, *, year: int | None = None, unit_code: str = "", unit_name: str = "") -> ImportResult:
+    path = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ImportFailed(path, "文件不是 UTF-8 编码的文本。") from None
+    try:
+        doc = parse_document(text)
+    except SeedFormatError as e:
+        raise ImportFailed(path, e) from None
+    doc.year = year or doc.year
+    doc.unit_code = unit_code or doc.unit_code
+    doc.unit_name = unit_name or doc.unit_name
+    if not doc.year:
+        raise ImportFailed(path, "无法从文本确定年度，请用 --year 指定。")
+    if not doc.unit_name and not doc.unit_code:
+        raise ImportFailed(path, "无法从文本确定预算单位，请用 --unit-name 指定。")
+    try:
+        with transaction.atomic():
+            return _store(path, doc)
+    except SeedFormatError as e:
+        raise ImportFailed(path, e) from None
+
+
+def _store(path: str, doc: ParsedDocument) -> ImportResult:
+    unit = _unit(doc)
+    result = ImportResult(path, unit, doc.year)
+    source = Path(path).name
+    for parsed in doc.tables:
+        _store_table(parsed, unit, doc.year, source, result)
+    if doc.plan:
+        _store_plan(doc.plan, unit, doc.year, source, result)
+    return result
+
+
+def _unit(doc: ParsedDocument) -> Unit:
+    code = doc.unit_code or ""
+    if not code:
+        existing = Unit.objects.filter(name=doc.unit_name).first()
+        if existing:
+            return existing
+        code = generated_unit_code(doc.unit_name)
+    region = None
+    region_code = next((r for t in doc.tables if (r := region_from_code(t.project_code))), "")
+    if region_code:
+        region, _ = Region.objects.get_or_create(code=region_code, defaults={"name": f"区划 {region_code}"})
+    unit, created = Unit.objects.get_or_create(code=code, defaults={"name": doc.unit_name, "region": region})
+    if not created and region and unit.region_id is None:
+        unit.region = region
+        unit.save(update_fields=["region"])
+    return unit
+
+
+def _frameworks(kind: str | None, layout: str) -> list[Framework]:
+    qs = Framework.objects.prefetch_related("levels1__levels2")
+    if kind:
+        qs = qs.filter(kind=kind)
+    return [f for f in qs if f.value_layout == layout] or list(qs)
+
+
+def choose_framework(candidates: list[Framework], indicators: list[ParsedIndicator], need_level2: bool) -> Framework:
+    """The first framework in which every indicator's level 1 (and level 2) is found."""
+    for framework in candidates:
+        if all(_resolve(framework, i, need_level2) for i in indicators):
+            return framework
+    bad = next(i for i in indicators if not _resolve(candidates[0], i, need_level2))
+    raise SeedFormatError(
+        bad.line,
+        f"一级指标“{bad.level1}”/二级指标“{bad.level2}”不属于任何已有的指标体系；"
+        "请先由管理员在后台添加相应指标体系。",
+    )
+
+
+def _resolve(framework: Framework, indicator: ParsedIndicator, need_level2: bool) -> tuple[Level1, Level2 | None] | None:
+    level1 = framework.find_level1(indicator.level1)
+    level2 = framework.find_level2(indicator.level2, level1) if level1 else framework.find_level2(indicator.level2)
+    if level2 and not level1:
+        level1 = level2.level1
+    if level1 is None or (need_level2 and level2 is None):
+        return None
+    return level1, level2
+
+
+def _value(parsed: ParsedIndicator) -> values.Value:
+    if parsed.split is not None:
+        return values.parse_split(*parsed.split, name=parsed.name)
+    return values.parse_value(parsed.value, name=parsed.name)
+
+
+def _store_table(parsed: ParsedTable, unit: Unit, year: int, source: str, result: ImportResult) -> None:
+    key = {"project_code": parsed.project_code} if parsed.project_code else {"project_name": parsed.project_name}
+    existing = ProjectTable.objects.filter(unit=unit, year=year, revision=1, is_template=True, **key).first()
+    if existing:
+        result.tables_existing += 1
+        return
+    candidates = _frameworks(Framework.PROJECT, parsed.layout)
+    framework = choose_framework(candidates, parsed.indicators, need_level2=True)
+    table = ProjectTable(
+        unit=unit, year=year, framework=framework, is_template=True, source=source,
+        project_code=parsed.project_code, project_name=parsed.project_name,
+        budget_total=parsed.budget_total, budget_fiscal=parsed.budget_fiscal, budget_other=parsed.budget_other,
+        fund_use=parsed.fund_use, explanation=parsed.explanation, position=parsed.position,
+    )
+    table.spend_mar, table.spend_jun, table.spend_oct, table.spend_dec = parsed.spending_plan
+    _validate(table, parsed.line)
+    table.save()
+    for order, text in enumerate(parsed.goals, start=1):
+        Goal.objects.create(table=table, text=text, order=order)
+    for order, item in enumerate(parsed.indicators, start=1):
+        _, level2 = _resolve(framework, item, need_level2=True)
+        indicator = Indicator(
+            table=table, level2=level2, name=item.name, description=item.description, basis=item.basis,
+            basis_category=BasisCategory.from_label(item.basis_category),
+            prior_value_1=item.prior_values[0], prior_value_2=item.prior_values[1], order=order,
+        )
+        indicator.value = _value(item)
+        _validate(indicator, item.line, exclude=["table"])
+        indicator.save()
+    result.tables_created += 1
+    result.created_tables.append(table)
+    summary = summarize(review_table(table))
+    result.errors += summary.errors
+    result.hints += summary.hints
+
+
+def _store_plan(parsed: ParsedPlan, unit: Unit, year: int, source: str, result: ImportResult) -> None:
+    if DepartmentPlan.objects.filter(unit=unit, year=year, revision=1, is_template=True).exists():
+        result.plans_existing += 1
+        return
+    framework = None
+    if parsed.indicators:
+        candidates = _frameworks(Framework.DEPARTMENT, parsed.indicator_layout)
+        candidates += [f for f in _frameworks(None, parsed.indicator_layout) if f not in candidates]
+        framework = choose_framework(candidates, parsed.indicators, need_level2=False)
+    plan = DepartmentPlan(
+        unit=unit, year=year, framework=framework, is_template=True, source=source,
+        overall_goal=parsed.overall_goal, functions=parsed.functions, annual_tasks=parsed.annual_tasks,
+        long_term_goal=parsed.long_term_goal, annual_goal=parsed.annual_goal,
+        contact_person=parsed.contact_person, contact_phone=parsed.contact_phone,
+    )
+    _validate(plan, parsed.line)
+    plan.save()
+    for kind, texts in ((PlanItem.SUB_GOAL, parsed.sub_goals), (PlanItem.SAFEGUARD, parsed.safeguards)):
+        for order, text in enumerate(texts, start=1):
+            PlanItem.objects.create(plan=plan, kind=kind, text=text, order=order)
+    for order, line in enumerate(parsed.funding, start=1):
+        FundingLine.objects.create(
+            plan=plan, kind=line.kind, name=line.name, amount=line.amount,
+            prior_amount_1=line.prior_amounts[0], prior_amount_2=line.prior_amounts[1], order=order,
+        )
+    for order, item in enumerate(parsed.indicators, start=1):
+        level1, level2 = _resolve(framework, item, need_level2=False)
+        indicator = DepartmentIndicator(
+            plan=plan, table=item.table or DepartmentIndicator.ANNUAL, level1=level1, level2=level2,
+            name=item.name, description=item.description, basis=item.basis,
+            basis_category=BasisCategory.from_label(item.basis_category),
+            prior_value_1=item.prior_values[0], prior_value_2=item.prior_values[1], order=order,
+        )
+        indicator.value = _value(item)
+        _validate(indicator, item.line, exclude=["plan"])
+        indicator.save()
+    result.plans_created += 1
+    summary = summarize(review_plan(plan))
+    result.errors += summary.errors
+    result.hints += summary.hints
+
+
+def _validate(obj, line: int, exclude: list[str] | None = None) -> None:
+    """Model validation (negative money, percentages outside 0–100) with the line it came from."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as e:
+        messages = "；".join(f"{obj._meta.get_field(f).verbose_name}：{'，'.join(m)}" if f != "__all__" else "，".join(m)
+                            for f, m in e.message_dict.items())
+        raise SeedFormatError(line, messages) from None

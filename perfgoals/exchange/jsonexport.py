@@ -1,0 +1,120 @@
+"""The exchange format: every project table and department plan as JSON.
+
+This is how other systems (and backups) read our data; README.md documents it.
+Per-indicator `flags` are the codes of the quality-review problems that point at
+the indicator (the same rules the editor and the submit step run).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from perfgoals.goals.models import DepartmentPlan, ProjectTable
+from perfgoals.goals.values import format_number
+from perfgoals.review.rules import INDICATOR, review_plan, review_table
+
+FORMAT_VERSION = 1
+
+
+def dec(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:f}"
+
+
+def _flags(problems, object_id: int) -> list[str]:
+    return sorted({p.code for p in problems if p.target == INDICATOR and p.object_id == object_id})
+
+
+def _indicator(indicator, problems) -> dict:
+    value = indicator.value
+    level2 = indicator.level2
+    level1 = getattr(indicator, "level1", None) or (level2.level1 if level2 else None)
+    return {
+        "level1": level1.name if level1 else None,
+        "level2": level2.name if level2 else None,
+        "name": indicator.name,
+        "description": indicator.description,
+        "value": value.display(),
+        "kind": value.kind or None,
+        "operator": value.operator,
+        "number": format_number(value.number) if value.number is not None else None,
+        "unit": value.unit,
+        "text": value.text,
+        "basis": indicator.basis,
+        "basis_category": indicator.get_basis_category_display() if indicator.basis_category else "",
+        "prior_values": [indicator.prior_value_1, indicator.prior_value_2],
+        "flags": _flags(problems, indicator.pk),
+    }
+
+
+def table_to_dict(table: ProjectTable) -> dict:
+    problems = review_table(table)
+    return {
+        "unit_code": table.unit.code,
+        "unit_name": table.unit.name,
+        "year": table.year,
+        "framework": table.framework.code,
+        "project_code": table.project_code,
+        "project_name": table.project_name,
+        "budget_total": dec(table.budget_total),
+        "budget_fiscal": dec(table.budget_fiscal),
+        "budget_other": dec(table.budget_other),
+        "fund_use": table.fund_use,
+        "spending_plan": [dec(p) for p in table.spending_plan],
+        "goals": [g.text for g in table.goals.all()],
+        "explanation": table.explanation,
+        "position": table.position,
+        "is_template": table.is_template,
+        "status": table.status,
+        "revision": table.revision,
+        "indicators": [_indicator(i, problems) for i in table.indicators.all()],
+        "flags": sorted({p.code for p in problems if p.target != INDICATOR}),
+    }
+
+
+def plan_to_dict(plan: DepartmentPlan) -> dict:
+    problems = review_plan(plan)
+    return {
+        "unit_code": plan.unit.code,
+        "unit_name": plan.unit.name,
+        "year": plan.year,
+        "framework": plan.framework.code if plan.framework else None,
+        "overall_goal": plan.overall_goal,
+        "sub_goals": [i.text for i in plan.items.all() if i.kind == "sub_goal"],
+        "safeguards": [i.text for i in plan.items.all() if i.kind == "safeguard"],
+        "functions": plan.functions,
+        "annual_tasks": plan.annual_tasks,
+        "long_term_goal": plan.long_term_goal,
+        "annual_goal": plan.annual_goal,
+        "contact_person": plan.contact_person,
+        "contact_phone": plan.contact_phone,
+        "funding": [
+            {
+                "kind": line.kind,
+                "name": line.name,
+                "amount": dec(line.amount),
+                "share": dec(line.share),
+                "prior_amounts": [dec(line.prior_amount_1), dec(line.prior_amount_2)],
+            }
+            for line in plan.funding_lines.all()
+        ],
+        "indicators": [dict(_indicator(i, problems), table=i.table) for i in plan.indicators.all()],
+        "is_template": plan.is_template,
+        "status": plan.status,
+        "revision": plan.revision,
+        "flags": sorted({p.code for p in problems if p.target != INDICATOR}),
+    }
+
+
+def export(tables, plans) -> dict:
+    tables = tables.select_related("unit", "framework").prefetch_related(
+        "goals", "indicators__level2__level1", "framework__levels1__levels2"
+    )
+    plans = plans.select_related("unit", "framework").prefetch_related(
+        "items", "funding_lines", "indicators__level1", "indicators__level2__level1"
+    )
+    return {
+        "format": "perfgoals",
+        "version": FORMAT_VERSION,
+        "tables": [table_to_dict(t) for t in tables],
+        "plans": [plan_to_dict(p) for p in plans],
+    }
