@@ -56,7 +56,8 @@ def test_plans_carry_funding_and_indicators(capsys):
     assert plan["funding"][0] == {"kind": "income", "name": "财政拨款", "amount": "509.41", "share": "100",
                                   "prior_amounts": ["651.74", "655.81"]}
     assert {i["table"] for i in plan["indicators"]} == {"long_term", "annual"}
-    assert plan["indicators"][0]["prior_values"] == ["", ""]
+    annual = [i for i in plan["indicators"] if i["table"] == "annual"]
+    assert (annual[0]["name"], annual[0]["prior_values"], annual[0]["value"]) == ("公用经费控制率", ["81%", "100%"], "≤100%")
 
 
 def test_an_unknown_unit_is_a_clear_error():
