@@ -63,3 +63,18 @@ def test_plans_carry_funding_and_indicators(capsys):
 def test_an_unknown_unit_is_a_clear_error():
     with pytest.raises(CommandError, match="没有单位编码为 000000 的数据"):
         call_command("export_goals", "--unit", "000000")
+
+
+def test_the_export_url_shows_only_the_users_units(client, make_table, clerk, other_clerk):
+    make_table()
+    client.force_login(clerk)
+    mine = client.get("/exchange/export.json").json()
+    assert [t["unit_code"] for t in mine["tables"]] == ["990001"]
+    client.force_login(other_clerk)
+    theirs = client.get("/exchange/export.json").json()
+    assert theirs["tables"] == [] and theirs["plans"] == []
+
+
+def test_the_export_url_needs_sign_in(client):
+    response = client.get("/exchange/export.json")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]

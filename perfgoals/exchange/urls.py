@@ -1,3 +1,7 @@
 from django.urls import path
 
-urlpatterns: list = []
+from perfgoals.exchange import views
+
+urlpatterns = [
+    path("export.json", views.export_json, name="export_json"),
+]
