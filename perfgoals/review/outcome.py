@@ -17,6 +17,7 @@ from perfgoals.review.rules import GOAL, INDICATOR, PLAN_ITEM, Problem, review_p
 class Item:
     problem: Problem
     kept: KeptHint | None = None
+    location: str = ""  # in words: 三级指标「数量」（数量指标）
 
     @property
     def is_open(self) -> bool:
@@ -102,7 +103,7 @@ def review_document(doc) -> Review:
     items = []
     for p in problems:
         hint_kept = None if p.is_error else kept.get((p.code, p.target, p.field, p.object_id))
-        items.append(Item(p, hint_kept))
+        items.append(Item(p, hint_kept, describe(doc, p)))
     return Review(doc, items)
 
 

@@ -1,0 +1,131 @@
+"""The review pages: the report over every table, one document's problems, kept hints, the rules."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST
+
+from perfgoals.goals.models import DepartmentPlan, ProjectTable
+from perfgoals.review.forms import KeepHintForm
+from perfgoals.review.models import KeptHint
+from perfgoals.review.outcome import Review, review_document
+from perfgoals.review.rules import RULES, SEVERITY_LABELS
+from perfgoals.review.rules.common import PLAN_PREFETCH, TABLE_PREFETCH
+from perfgoals.units.access import restrict, roles_for
+from perfgoals.units.models import Membership, Unit
+
+MODELS = {"table": ProjectTable, "plan": DepartmentPlan}
+
+
+def _document(request: HttpRequest, kind: str, pk: int):
+    """The table or plan, if the user may see its unit; otherwise 404."""
+    model = MODELS[kind]
+    return get_object_or_404(restrict(model.objects.select_related("unit"), request.user), pk=pk)
+
+
+def can_keep(user, doc) -> bool:
+    """Keeping a hint is the clerk's decision, while the document can still be edited."""
+    return doc.is_editable and Membership.CLERK in roles_for(user, doc.unit)
+
+
+def review_context(request: HttpRequest, doc, review: Review | None = None) -> dict:
+    """What templates/review/_problems.html needs; the editor includes it with this context."""
+    review = review or review_document(doc)
+    return {"review": review, "can_keep": can_keep(request.user, doc),
+            "review_url": reverse(f"review_{review.kind}", args=[doc.pk])}  # fmt: skip
+
+
+def _editor_url(doc) -> str:
+    try:
+        return doc.get_absolute_url()
+    except NoReverseMatch:
+        return ""
+
+
+@login_required
+def document_review(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    doc = _document(request, kind, pk)
+    context = review_context(request, doc)
+    if request.htmx:
+        return render(request, "review/_problems.html", context)
+    context.update(doc=doc, editor_url=_editor_url(doc))
+    return render(request, "review/document.html", context)
+
+
+@login_required
+@require_POST
+def keep_hint(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    doc = _document(request, kind, pk)
+    if not can_keep(request.user, doc):
+        raise PermissionDenied("只有本单位的填报人可以在修改期间保留提示。")
+    review = review_document(doc)
+    form = KeepHintForm(request.POST, review=review)
+    if form.is_valid():
+        d = form.cleaned_data
+        KeptHint.objects.create(
+            table=doc if kind == "table" else None, plan=doc if kind == "plan" else None,
+            code=d["code"], target=d["target"], field=d.get("field") or "", object_id=d.get("object_id"),
+            reason=d["reason"], user=request.user,
+        )
+        review = review_document(doc)
+        form = None
+    return _respond(request, doc, review, form)
+
+
+@login_required
+@require_POST
+def unkeep_hint(request: HttpRequest, kind: str, pk: int, kept_pk: int) -> HttpResponse:
+    doc = _document(request, kind, pk)
+    if not can_keep(request.user, doc):
+        raise PermissionDenied("只有本单位的填报人可以在修改期间取消保留。")
+    with transaction.atomic():
+        get_object_or_404(KeptHint.for_document(doc), pk=kept_pk).delete()
+    return _respond(request, doc, review_document(doc), None)
+
+
+def _respond(request: HttpRequest, doc, review: Review, form) -> HttpResponse:
+    """htmx: the problems list again (200 even with errors, so htmx swaps it); otherwise the page."""
+    context = review_context(request, doc, review)
+    context["keep_form"] = form
+    if request.htmx:
+        return render(request, "review/_problems.html", context)
+    if form is not None:
+        context.update(doc=doc, editor_url=_editor_url(doc))
+        return render(request, "review/document.html", context)
+    return redirect(f"review_{review.kind}", doc.pk)
+
+
+@login_required
+def report(request: HttpRequest) -> HttpResponse:
+    """Every problem in every table and plan the user may see, by unit and year."""
+    units = restrict(Unit.objects.all(), request.user, unit_field="pk").order_by("code")
+    tables = restrict(ProjectTable.objects.select_related("unit"), request.user).prefetch_related(*TABLE_PREFETCH)
+    plans = restrict(DepartmentPlan.objects.select_related("unit"), request.user).prefetch_related(*PLAN_PREFETCH)
+    unit_code, year = request.GET.get("unit", ""), request.GET.get("year", "")
+    if unit_code:
+        tables, plans = tables.filter(unit__code=unit_code), plans.filter(unit__code=unit_code)
+    if year.isdigit():
+        tables, plans = tables.filter(year=int(year)), plans.filter(year=int(year))
+    reviews = [review_document(doc) for doc in [*plans, *tables]]
+    if request.GET.get("only") == "problems":
+        reviews = [r for r in reviews if r.items]
+    context = {
+        "reviews": reviews, "units": units, "unit_code": unit_code, "year": year,
+        "errors": sum(r.errors for r in reviews), "hints": sum(r.hints for r in reviews),
+        "kept": sum(r.kept for r in reviews), "only": request.GET.get("only", ""),
+    }  # fmt: skip
+    return render(request, "review/report.html", context)
+
+
+@login_required
+def rules_page(request: HttpRequest) -> HttpResponse:
+    """审核规则说明: generated from the registered rules themselves."""
+    groups: dict[str, list] = {}
+    for r in RULES:
+        groups.setdefault(r.criterion, []).append(r)
+    return render(request, "review/rules.html", {"groups": groups, "severity_labels": SEVERITY_LABELS})

@@ -1,0 +1,340 @@
+"""The review rules: each one on a clean table and on a defective one; a crashing rule is contained."""
+
+from decimal import Decimal
+
+import pytest
+
+from perfgoals.goals.models import (
+    DepartmentIndicator, DepartmentPlan, Goal, Indicator, PlanItem, ProjectTable,
+)
+from perfgoals.goals.values import parse_split, parse_value
+from perfgoals.review.rules import ERROR, HINT, RULES, Problem, review_plan, review_table, rule
+
+pytestmark = pytest.mark.django_db
+
+
+def codes(problems) -> set[str]:
+    return {p.code for p in problems}
+
+
+def on(problems, code: str, indicator=None, field: str | None = None) -> list[Problem]:
+    found = [p for p in problems if p.code == code]
+    if indicator is not None:
+        found = [p for p in found if p.object_id == indicator.pk]
+    if field is not None:
+        found = [p for p in found if p.field == field]
+    return found
+
+
+def indicator(table, level2_name: str) -> Indicator:
+    return table.indicators.get(level2__name=level2_name)
+
+
+def set_value(ind: Indicator, text: str, name: str | None = None) -> Indicator:
+    if name is not None:
+        ind.name = name
+    ind.value = parse_value(text, name=ind.name)
+    ind.save()
+    return ind
+
+
+def fresh(table) -> ProjectTable:
+    return ProjectTable.objects.get(pk=table.pk)
+
+
+def test_the_clean_table_has_no_problem_at_all(make_table):
+    assert review_table(make_table()) == []
+
+
+def test_every_rule_has_a_code_severity_criterion_title_and_examples():
+    assert len({r.code for r in RULES}) == len(RULES) >= 20
+    for r in RULES:
+        assert r.severity in (ERROR, HINT) and r.criterion in ("完整性", "相关性", "适当性", "可行性")
+        assert r.title and r.example_bad and r.example_fix, r.code
+
+
+# 完整性
+
+def test_it_requires_the_header_fields(make_table):
+    table = make_table(project_code="", fund_use=" ", budget_total=None, budget_fiscal=None, budget_other=None)
+    problems = review_table(table)
+    assert {p.field for p in on(problems, "HEADER_MISSING")} == {"project_code", "fund_use", "budget_total"}
+    assert all(p.severity == ERROR and "未填写" in p.message for p in on(problems, "HEADER_MISSING"))
+
+
+def test_a_missing_budget_names_the_amount_the_prose_states(make_table):
+    table = make_table(budget_total=None, budget_fiscal=None, budget_other=None,
+                       explanation="2020年该项目主要安排一般公共预算资金共计4000万元。")
+    [problem] = on(review_table(table), "HEADER_MISSING", field="budget_total")
+    assert "4000万元" in problem.message
+
+
+def test_it_requires_a_goal(make_table):
+    table = make_table()
+    table.goals.all().delete()
+    assert on(review_table(fresh(table)), "NO_GOAL")[0].severity == ERROR
+
+
+def test_it_requires_every_level1_and_in_hebei_every_level2(make_table):
+    table = make_table()
+    table.indicators.filter(level2__level1__name="满意度指标").delete()
+    table.indicators.filter(level2__name="生态效益指标").delete()
+    problems = review_table(fresh(table))
+    assert ["满意度指标" in p.message for p in on(problems, "LEVEL1_MISSING")] == [True]
+    missing = " ".join(p.message for p in on(problems, "LEVEL2_MISSING"))
+    assert "生态效益指标" in missing and "服务对象满意度指标" in missing and "数量指标" not in missing
+
+
+def test_frameworks_that_print_only_used_rows_do_not_require_every_level2(make_table, hebei):
+    from perfgoals.frameworks.models import Framework
+
+    chengde = Framework.objects.get(code="chengde-2020")
+    table = make_table(framework=chengde)
+    Indicator.objects.filter(table=table).delete()
+    for l2 in chengde.level2_list()[:1] + chengde.level2_list()[4:5] + chengde.level2_list()[-1:]:
+        set_value(Indicator(table=table, level2=l2, name=f"{l2.name}测试满意度", description="测试用的指标描述"), "≥90%")
+    problems = review_table(fresh(table))
+    assert not on(problems, "LEVEL2_MISSING") and not on(problems, "LEVEL1_MISSING")
+
+
+def test_it_asks_for_one_quantitative_indicator(make_table):
+    table = make_table()
+    for ind in table.indicators.all():
+        set_value(ind, "明显提升")
+    assert on(review_table(fresh(table)), "NO_QUANTITATIVE")[0].severity == HINT
+    assert not on(review_table(make_table(project_code="2")), "NO_QUANTITATIVE")
+
+
+def test_it_flags_an_empty_value(make_table):
+    table = make_table()
+    ind = set_value(indicator(table, "数量指标"), "")
+    assert on(review_table(fresh(table)), "VALUE_EMPTY", ind)[0].severity == ERROR
+
+
+# values
+
+def test_a_unit_that_is_the_indicators_own_name_is_an_error(make_table):
+    table = make_table()
+    ind = set_value(indicator(table, "数量指标"), "≥80数量", name="数量")
+    [problem] = on(review_table(fresh(table)), "VALUE_UNIT_IS_NAME", ind)
+    assert problem.severity == ERROR and problem.field == "unit" and "计量单位" in problem.message
+
+
+def test_a_unit_that_is_another_indicators_name_says_which(make_table):
+    table = make_table()
+    set_value(indicator(table, "经济效益指标"), "≥60带动社会资金投资比", name="带动社会资金投资比")
+    ind = set_value(indicator(table, "社会效益指标"), "≥60带动社会资金投资比", name="社会影响力增长率")
+    [problem] = on(review_table(fresh(table)), "VALUE_UNIT_IS_NAME", ind)
+    assert "另一个指标“带动社会资金投资比”" in problem.message
+
+
+def test_a_phrase_after_the_number_is_not_a_unit(make_table):
+    table = make_table()
+    ind = indicator(table, "质量指标")
+    ind.value = parse_split(">=", "90.00", "达到国家验收要求", name=ind.name)
+    ind.save()
+    assert on(review_table(fresh(table)), "VALUE_UNIT_NOT_UNIT", ind)[0].severity == ERROR
+
+
+def test_a_number_without_unit_is_an_error_but_zero_needs_none(make_table):
+    table = make_table()
+    ind = indicator(table, "服务对象满意度指标")
+    ind.value = parse_split(">=", "80.00", "", name=ind.name)
+    ind.save()
+    zero = set_value(indicator(table, "社会效益指标"), "0")
+    problems = review_table(fresh(table))
+    assert on(problems, "VALUE_NO_UNIT", ind) and not on(problems, "VALUE_NO_UNIT", zero)
+
+
+def test_a_rate_above_100_percent_is_an_error_but_a_growth_rate_is_not(make_table):
+    table = make_table()
+    rate = set_value(indicator(table, "服务对象满意度指标"), "≥120%")
+    growth = set_value(indicator(table, "经济效益指标"), "≥150%", name="企业产值增长率")
+    problems = review_table(fresh(table))
+    assert on(problems, "VALUE_RATE_OVER_100", rate)[0].severity == ERROR
+    assert not on(problems, "VALUE_RATE_OVER_100", growth)
+    assert not on(review_table(make_table(project_code="2")), "VALUE_RATE_OVER_100")
+
+
+def test_a_growth_rate_of_50_percent_or_more_is_marked_for_review(make_table):
+    table = make_table()
+    high = set_value(indicator(table, "经济效益指标"), "≥55%", name="业务增加值增长率")
+    modest = set_value(indicator(table, "社会效益指标"), "≥8%", name="就业人数同比增长率")
+    problems = review_table(fresh(table))
+    assert on(problems, "VALUE_GROWTH_HIGH", high)[0].severity == HINT
+    assert not on(problems, "VALUE_GROWTH_HIGH", modest)
+
+
+def test_a_count_or_rate_with_a_phrase_as_value_is_hinted(make_table):
+    table = make_table()
+    ind = set_value(indicator(table, "数量指标"), "明显增加", name="招商活动次数")
+    [problem] = on(review_table(fresh(table)), "VALUE_QUALITATIVE_COUNT", ind)
+    assert "数量" in problem.message
+
+
+# text
+
+def test_a_description_repeating_the_name_is_hinted(make_table):
+    table = make_table()
+    ind = indicator(table, "成本指标")
+    ind.name, ind.description = "成本控制", "成本控制"
+    ind.save()
+    assert on(review_table(fresh(table)), "TEXT_DESCRIPTION_IS_NAME", ind)[0].field == "description"
+
+
+def test_a_repeated_goal_is_an_error_on_the_repeat(make_table):
+    table = make_table()
+    table.goals.all().delete()
+    goals = [Goal.objects.create(table=table, text=f"{n}.拨付企业预交款", order=n) for n in (1, 2, 3)]
+    problems = on(review_table(fresh(table)), "TEXT_GOAL_REPEATED")
+    assert [p.object_id for p in problems] == [goals[1].pk, goals[2].pk]
+    assert all(p.severity == ERROR for p in problems)
+
+
+def test_the_same_indicator_twice_is_hinted(make_table):
+    table = make_table()
+    first = indicator(table, "数量指标")
+    second = set_value(indicator(table, "社会效益指标"), "≥100人次", name="培训人员人次")
+    assert [p.object_id for p in on(review_table(fresh(table)), "TEXT_INDICATOR_REPEATED")] == [second.pk]
+    assert first.pk != second.pk
+
+
+def test_too_short_goals_and_descriptions_are_hinted(make_table):
+    table = make_table()
+    Goal.objects.create(table=table, text="2.招商引资", order=2)
+    ind = indicator(table, "数量指标")
+    ind.description = "按期"
+    ind.save()
+    problems = on(review_table(fresh(table)), "TEXT_TOO_SHORT")
+    assert {p.target for p in problems} == {"goal", "indicator"}
+
+
+def test_a_likely_typo_suggests_the_known_word(make_table):
+    table = make_table()
+    ind = set_value(indicator(table, "经济效益指标"), "明显提升", name="经济效意")
+    [problem] = on(review_table(fresh(table)), "TEXT_TYPO", ind)
+    assert "经济效益" in problem.message
+    assert not on(review_table(make_table(project_code="2")), "TEXT_TYPO")
+
+
+# fit
+
+def test_an_indicator_under_the_wrong_level2_is_hinted(make_table):
+    table = make_table()
+    timely = set_value(indicator(table, "时效指标"), "≥15个", name="招商活动签约项目数")
+    eco = set_value(indicator(table, "生态效益指标"), "100%", name="结果准确性")
+    problems = review_table(fresh(table))
+    assert "数量指标" in on(problems, "FIT_LEVEL2_MISMATCH", timely)[0].message
+    assert "质量指标" in on(problems, "FIT_LEVEL2_MISMATCH", eco)[0].message
+
+
+def test_counts_fit_the_benefit_categories(make_table):
+    table = make_table()
+    ind = set_value(indicator(table, "经济效益指标"), "≥10个", name="技改及增资项目数量")
+    assert not on(review_table(fresh(table)), "FIT_LEVEL2_MISMATCH", ind)
+
+
+# money
+
+def test_fiscal_plus_other_must_equal_the_budget(make_table):
+    problems = review_table(make_table(budget_total=Decimal("50"), budget_fiscal=Decimal("40"), budget_other=Decimal("0")))
+    [problem] = on(problems, "MONEY_SUM_MISMATCH")
+    assert problem.severity == ERROR and "40万元" in problem.message
+    assert not on(review_table(make_table(project_code="2", budget_other=None)), "MONEY_SUM_MISMATCH")
+
+
+@pytest.mark.parametrize("plan, bad_field", [
+    ((80, 80, 80, 100), None),
+    ((None, None, None, 100), None),
+    ((50, 30, 80, 100), "spend_jun"),
+    ((25, 50, 75, 90), "spend_dec"),
+    ((25, 50, 75, None), "spend_dec"),
+])  # fmt: skip
+def test_the_spending_plan_is_cumulative_and_ends_at_100(make_table, plan, bad_field):
+    spend = dict(zip(["spend_mar", "spend_jun", "spend_oct", "spend_dec"], plan))
+    problems = on(review_table(make_table(**{k: v if v is None else Decimal(v) for k, v in spend.items()})),
+                  "MONEY_SPENDING_PLAN")
+    assert [p.field for p in problems] == ([bad_field] if bad_field else [])
+
+
+def test_a_cost_above_the_budget_is_an_error_but_equal_is_fine(make_table):
+    table = make_table(budget_total=Decimal("70"), budget_fiscal=Decimal("70"))
+    cost = set_value(indicator(table, "成本指标"), "70万")
+    assert not on(review_table(fresh(table)), "MONEY_COST_OVER_BUDGET")
+    set_value(cost, "≤800000元")
+    assert on(review_table(fresh(table)), "MONEY_COST_OVER_BUDGET", cost)[0].severity == ERROR
+
+
+def test_the_prose_budget_must_agree_with_the_table(make_table):
+    agreed = make_table(budget_total=Decimal("85.27"), budget_fiscal=Decimal("85.27"),
+                        fund_use="预算数85.27万元，用于奖励。其中：甲项目奖励资金56.43万元；乙项目28.84万元。")
+    assert not on(review_table(agreed), "MONEY_PROSE_MISMATCH")
+    other = make_table(project_code="2", explanation="2020年该项目主要安排一般公共预算资金共计4000万元。")
+    [problem] = on(review_table(other), "MONEY_PROSE_MISMATCH")
+    assert problem.field == "explanation" and "4000万元" in problem.message
+
+
+# department plans
+
+def make_plan(unit, **fields) -> DepartmentPlan:
+    plan = DepartmentPlan.objects.create(unit=unit, year=2026, overall_goal="全力抓好项目建设，大力开展招商引资。", **fields)
+    PlanItem.objects.create(plan=plan, kind=PlanItem.SUB_GOAL, text="营业收入、税收收入稳步增长。")
+    PlanItem.objects.create(plan=plan, kind=PlanItem.SAFEGUARD, text="严格落实重点项目分包责任制。")
+    return plan
+
+
+def test_a_complete_department_plan_has_no_problem(unit):
+    assert review_plan(make_plan(unit)) == []
+
+
+def test_a_department_plan_needs_overall_goal_sub_goals_and_safeguards(unit):
+    plan = DepartmentPlan.objects.create(unit=unit, year=2026)
+    assert codes(review_plan(plan)) >= {"PLAN_OVERALL_MISSING", "PLAN_NO_SUB_GOALS", "PLAN_NO_SAFEGUARDS"}
+
+
+def test_value_rules_apply_to_department_indicators(unit):
+    from perfgoals.frameworks.models import Framework
+
+    hubei = Framework.objects.get(code="hubei-department")
+    plan = make_plan(unit, framework=hubei)
+    level2 = hubei.find_level2("数量指标")
+    ind = DepartmentIndicator(plan=plan, level1=level2.level1, level2=level2, name="商务接待次数")
+    ind.value = parse_value("≥20商务接待次数", name=ind.name)
+    ind.save()
+    phrase = DepartmentIndicator(plan=plan, level1=level2.level1, level2=level2, name="外出招商次数")
+    phrase.value = parse_value("≥前三年平均招商活动的次数", name=phrase.name)
+    phrase.save()
+    problems = review_plan(plan)
+    assert on(problems, "VALUE_UNIT_IS_NAME", ind) and on(problems, "VALUE_QUALITATIVE_COUNT", phrase)
+
+
+# bad input
+
+def test_a_crashing_rule_is_reported_and_the_other_rules_still_run(make_table, caplog):
+    @rule("TEST_CRASH", HINT, "可行性", "测试用：总是出错", example_bad="-", example_fix="-")
+    def crash(table):
+        raise ZeroDivisionError("boom")
+        yield  # pragma: no cover
+
+    try:
+        table = make_table(budget_fiscal=Decimal("1"))
+        problems = review_table(table)
+    finally:
+        RULES[:] = [r for r in RULES if r.code != "TEST_CRASH"]
+    crashed = on(problems, "RULE_CRASHED")
+    assert len(crashed) == 1 and "TEST_CRASH" in crashed[0].message
+    assert on(problems, "MONEY_SUM_MISMATCH")
+    assert "TEST_CRASH" in caplog.text
+
+
+def test_odd_data_does_not_take_the_review_down(unit):
+    unsaved = ProjectTable(unit=unit, year=2026, project_name="")  # no framework, no rows
+    problems = review_table(unsaved)
+    assert "HEADER_MISSING" in codes(problems)
+
+
+def test_huge_text_is_reviewed(make_table):
+    table = make_table(fund_use="预算数5万元，用于培训。" * 20000, explanation="说明" * 100000)
+    Goal.objects.create(table=table, text="组织培训" * 10000, order=2)
+    problems = review_table(fresh(table))
+    assert "RULE_CRASHED" not in codes(problems)
