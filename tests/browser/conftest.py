@@ -1,0 +1,114 @@
+"""Browser tests: Playwright (sync API) driving Debian's Chromium against the live server.
+
+Never a downloaded browser: Chromium is /usr/bin/chromium (bin/test installs it).
+Mark every test here `@pytest.mark.browser`; ask for `page` (already pointed at the
+live server, so `page.goto("/accounts/login/")` works) and log in with `login(page, username)`.
+
+The live server needs transactional tests, which empty the database afterwards; after
+each browser test the state every test starts from (migrations plus the seed documents)
+is restored, so later tests find the frameworks and templates where they expect them.
+When a browser test fails, a screenshot is saved to tests/output/<test name>.png.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection
+
+from tests.conftest import PASSWORD
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
+# in a thread with a running loop unless told it is safe (it is: one test at a time).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.getenv("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+OUTPUT_DIR = Path(__file__).resolve().parent.parent / "output"
+
+
+_seeded: dict = {}  # the serialized start state and the pytest-django db blocker
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield  # the live server's transactional test has now emptied every table
+    if nextitem is not None and _seeded and "live_server" in item.fixturenames:
+        with _seeded["blocker"].unblock():
+            _restore(_seeded["state"])
+
+
+def _restore(state: str) -> None:
+    """Load the serialized start state back, and move the id sequences past it.
+
+    The test's flush re-created content types and permissions (post_migrate); empty
+    the tables once more without that, so the serialized ones load with their ids."""
+    call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+    connection.creation.deserialize_db_from_string(state)
+    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True))
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"{CHROMIUM} is missing: run bin/test, which installs Debian's chromium.")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def _seeded_state(django_db_setup, django_db_blocker) -> None:
+    """The database as every test starts from it (migrated, seeds loaded), serialized
+    before the first browser test empties it."""
+    with django_db_blocker.unblock():
+        _seeded["state"] = connection.creation.serialize_db_to_string()
+    _seeded["blocker"] = django_db_blocker
+
+
+@pytest.fixture
+def page(request, _seeded_state, live_server, browser):
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        OUTPUT_DIR.mkdir(exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid.split("::", 1)[-1])
+        page.screenshot(path=str(OUTPUT_DIR / f"{name}.png"), full_page=True)
+    context.close()
+
+
+def login(page, username: str, password: str = PASSWORD, next_url: str = "/") -> None:
+    """Sign in through the login form, as a person would who first opened next_url."""
+    page.goto(f"/accounts/login/?next={next_url}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.locator("form").filter(has=page.locator("input[name=password]")).locator("[type=submit]").click()
+    page.wait_for_load_state()
