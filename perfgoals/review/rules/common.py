@@ -85,5 +85,5 @@ def to_wan(number: Decimal | None, unit: str) -> Decimal | None:
 def fmt_money(amount: Decimal | None) -> str:
     if amount is None:
         return "（空）"
-    text = f"{amount.normalize():f}"
+    text = f"{Decimal(str(amount)).normalize():f}"
     return f"{text}万元"
