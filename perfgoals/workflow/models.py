@@ -1,0 +1,79 @@
+"""Review comments (审核意见): a supervisor's note on a table, plan, goal or indicator."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from perfgoals.goals.models import DepartmentIndicator, DepartmentPlan, Goal, Indicator, ProjectTable
+from perfgoals.units.models import Unit
+
+
+class Comment(models.Model):
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="+", verbose_name="预算单位")
+    table = models.ForeignKey(
+        ProjectTable, models.CASCADE, null=True, blank=True, related_name="comments", verbose_name="绩效目标表"
+    )
+    plan = models.ForeignKey(
+        DepartmentPlan, models.CASCADE, null=True, blank=True, related_name="comments",
+        verbose_name="部门整体绩效目标",
+    )
+    goal = models.ForeignKey(
+        Goal, models.CASCADE, null=True, blank=True, related_name="comments", verbose_name="绩效目标"
+    )
+    indicator = models.ForeignKey(
+        Indicator, models.CASCADE, null=True, blank=True, related_name="comments", verbose_name="三级指标"
+    )
+    plan_indicator = models.ForeignKey(
+        DepartmentIndicator, models.CASCADE, null=True, blank=True, related_name="comments",
+        verbose_name="部门整体绩效指标",
+    )
+    text = models.TextField("审核意见")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name="审核人"
+    )
+    created = models.DateTimeField("提出时间", default=timezone.now)
+    resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="处理人"
+    )
+    history = HistoricalRecords(verbose_name="审核意见修改记录")
+
+    class Meta:
+        verbose_name = "审核意见"
+        verbose_name_plural = "审核意见"
+        ordering = ["created", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(table__isnull=False) | models.Q(plan__isnull=False),
+                name="comment_on_table_or_plan",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+    @property
+    def document(self) -> ProjectTable | DepartmentPlan:
+        return self.table or self.plan
+
+    @property
+    def target_label(self) -> str:
+        """What the comment is about, as the clerk reads it."""
+        if self.indicator_id:
+            return f"三级指标「{self.indicator.name}」"
+        if self.plan_indicator_id:
+            return f"绩效指标「{self.plan_indicator.name}」"
+        if self.goal_id:
+            return f"绩效目标「{self.goal.text[:20]}」"
+        return "整表"
+
+    def resolve(self, user) -> None:
+        self.resolved_at = timezone.now()
+        self.resolved_by = user
+        self._change_reason = "标记已处理"
+        self.save()

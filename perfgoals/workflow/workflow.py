@@ -1,0 +1,280 @@
+"""The review workflow: the only code that changes the state of a table or a plan.
+
+草稿 → 已提交 (the clerk submits; refused while the quality review finds an 错误)
+→ 已通过 (a supervisor approves) or 已退回 (a supervisor returns it with a comment;
+the clerk edits and submits again). An approved document can be reopened as a new
+revision (调整); the approved one stays intact and printable.
+
+Every transition locks the row, checks the state it finds in the database (not the
+one the caller saw), and saves with a change reason, so the audit trail says who did
+what and when. Two clicks, two tabs or two supervisors at once therefore give one
+state change and one audit entry; the loser gets a Chinese message saying what
+happened instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from perfgoals.goals.models import DepartmentPlan, ProjectTable, Status
+from perfgoals.review import rules
+from perfgoals.units.access import is_admin, roles_for
+from perfgoals.units.models import Membership, Unit
+
+logger = logging.getLogger("perfgoals.workflow")
+
+Document = ProjectTable | DepartmentPlan
+REASON_LENGTH = 100  # simple_history's change-reason column
+
+
+class WorkflowError(Exception):
+    """A transition that cannot happen now; `message` is shown to the user."""
+
+    def __init__(self, message: str, problems: list | None = None):
+        super().__init__(message)
+        self.message = message
+        self.problems = problems or []
+
+
+def kind_label(doc: Document) -> str:
+    return "部门整体绩效目标" if isinstance(doc, DepartmentPlan) else "绩效目标表"
+
+
+def refuse(user, action: str, doc: Document, reason: str):
+    """Log a refused request (a forged POST, an action beyond the role) and answer 403."""
+    logger.warning(
+        "refused %s on %s %s (unit %s) by %s: %s",
+        action, doc._meta.model_name, doc.pk, doc.unit_id, getattr(user, "username", user), reason,
+    )
+    raise PermissionDenied(reason)
+
+
+def _require_role(user, doc: Document, role: str, action: str) -> None:
+    if role not in roles_for(user, doc.unit):
+        label = dict(Membership.ROLE_CHOICES)[role]
+        refuse(user, action, doc, f"只有本单位的{label}可以执行此操作。")
+
+
+def _locked(doc: Document) -> Document:
+    return type(doc).objects.select_for_update().select_related("unit").get(pk=doc.pk)
+
+
+def _who_when(user, when) -> str:
+    name = (user.get_full_name() or user.username) if user else "他人"
+    return f"{name}于 {date_format(timezone.localtime(when), 'Y-m-d H:i')} " if when else f"{name}"
+
+
+def state_message(doc: Document, attempted: str) -> str:
+    """Why `attempted` cannot happen in the document's current state, in words."""
+    kind = kind_label(doc)
+    if doc.status == Status.SUBMITTED:
+        return f"{attempted}未执行：该{kind}已由{_who_when(doc.submitted_by, doc.submitted_at)}提交，正在等待审核。"
+    if doc.status == Status.APPROVED:
+        return f"{attempted}未执行：该{kind}已由{_who_when(doc.approved_by, doc.approved_at)}审核通过。"
+    if doc.status == Status.RETURNED:
+        return f"{attempted}未执行：该{kind}已被退回，正在等待填报人修改后重新提交。"
+    return f"{attempted}未执行：该{kind}尚未提交。"
+
+
+def _save(doc: Document, reason: str) -> None:
+    doc._change_reason = reason[:REASON_LENGTH]
+    doc.save()
+
+
+def problems_of(doc: Document) -> list:
+    """The quality review's problems (perfgoals.review.rules), errors first."""
+    return rules.review_plan(doc) if isinstance(doc, DepartmentPlan) else rules.review_table(doc)
+
+
+def submit(doc: Document, user) -> Document:
+    with transaction.atomic():
+        doc = _locked(doc)
+        _require_role(user, doc, Membership.CLERK, "submit")
+        if doc.is_template:
+            raise WorkflowError("模板库中的范例不参与审核，请复制后填报。")
+        if doc.status not in (Status.DRAFT, Status.RETURNED):
+            raise WorkflowError(state_message(doc, "提交"))
+        errors = [p for p in problems_of(doc) if p.is_error]
+        if errors:
+            raise WorkflowError(f"质量审核发现 {len(errors)} 个错误，请修改后再提交：", errors)
+        doc.status = Status.SUBMITTED
+        doc.submitted_at, doc.submitted_by = timezone.now(), user
+        doc.approved_at, doc.approved_by = None, None
+        _save(doc, "提交")
+    logger.info("%s %s submitted by %s", doc._meta.model_name, doc.pk, user.username)
+    return doc
+
+
+def approve(doc: Document, user) -> Document:
+    with transaction.atomic():
+        doc = _locked(doc)
+        _require_role(user, doc, Membership.SUPERVISOR, "approve")
+        if doc.status != Status.SUBMITTED:
+            raise WorkflowError(state_message(doc, "审核通过"))
+        if doc.submitted_by_id == user.pk:
+            refuse(user, "approve", doc, "提交人不能审核通过自己提交的表，请由其他审核人审核。")
+        doc.status = Status.APPROVED
+        doc.approved_at, doc.approved_by = timezone.now(), user
+        _save(doc, "通过")
+    logger.info("%s %s approved by %s", doc._meta.model_name, doc.pk, user.username)
+    return doc
+
+
+def return_(doc: Document, user, comment: str) -> Document:
+    from perfgoals.workflow.models import Comment
+
+    comment = (comment or "").strip()
+    with transaction.atomic():
+        doc = _locked(doc)
+        _require_role(user, doc, Membership.SUPERVISOR, "return")
+        if not comment:
+            raise WorkflowError("退回时请填写退回意见，说明需要修改的内容。")
+        if doc.status != Status.SUBMITTED:
+            raise WorkflowError(state_message(doc, "退回"))
+        doc.status = Status.RETURNED
+        _save(doc, f"退回：{comment}")
+        target = {"plan": doc} if isinstance(doc, DepartmentPlan) else {"table": doc}
+        Comment.objects.create(unit=doc.unit, text=comment, author=user, **target)
+    logger.info("%s %s returned by %s", doc._meta.model_name, doc.pk, user.username)
+    return doc
+
+
+def next_revision(doc: Document) -> Document | None:
+    """The revision opened from this one, if any."""
+    return type(doc).objects.filter(previous=doc).order_by("-revision").first()
+
+
+def reopen(doc: Document, user) -> Document:
+    """Open an approved document as a new revision (调整); the approved one stays as it is."""
+    with transaction.atomic():
+        doc = _locked(doc)
+        _require_role(user, doc, Membership.CLERK, "reopen")
+        if doc.status != Status.APPROVED:
+            raise WorkflowError(f"只有已通过的{kind_label(doc)}可以调整。")
+        if later := next_revision(doc):
+            raise WorkflowError(f"该{kind_label(doc)}已有调整中的版本 {later.revision}，请在该版本上修改。")
+        new = _copy(doc, user)
+        new.previous = doc
+        new.status = Status.DRAFT
+        new.revision = doc.revision + 1
+        new.submitted_at = new.submitted_by = new.approved_at = new.approved_by = None
+        _save(new, f"调整：由版本 {doc.revision} 复制为版本 {new.revision}")
+    logger.info("%s %s reopened as %s by %s", doc._meta.model_name, doc.pk, new.pk, user.username)
+    return new
+
+
+def _copy(doc: Document, user) -> Document:
+    from perfgoals.goals import copying
+
+    if isinstance(doc, DepartmentPlan):
+        return copying.copy_plan(doc, unit=doc.unit, year=doc.year, user=user, revision=doc.revision + 1)
+    return copying.copy_table(doc, unit=doc.unit, year=doc.year, user=user, revision=doc.revision + 1)
+
+
+# What a user may do with a document now: drives the buttons; the functions above decide.
+
+
+def allowed_actions(doc: Document, user) -> set[str]:
+    if doc.is_template or not user.is_authenticated:
+        return set()
+    roles = roles_for(user, doc.unit)
+    actions = set()
+    if Membership.CLERK in roles and doc.status in (Status.DRAFT, Status.RETURNED):
+        actions.add("submit")
+    if Membership.SUPERVISOR in roles and doc.status == Status.SUBMITTED:
+        actions.add("return")
+        if doc.submitted_by_id != user.pk:
+            actions.add("approve")
+    if Membership.CLERK in roles and doc.status == Status.APPROVED and not next_revision(doc):
+        actions.add("reopen")
+    if Membership.SUPERVISOR in roles:
+        actions.add("comment")
+    return actions
+
+
+def revisions(doc: Document) -> list[Document]:
+    """Every revision of this document, oldest first (following `previous` both ways)."""
+    model = type(doc)
+    root, seen = doc, {doc.pk}
+    while root.previous_id and root.previous_id not in seen:
+        root = model.objects.get(pk=root.previous_id)
+        seen.add(root.pk)
+    chain = [root]
+    while (nxt := model.objects.filter(previous=chain[-1]).order_by("revision").first()) and nxt.pk not in {
+        d.pk for d in chain
+    }:
+        chain.append(nxt)
+    return chain
+
+
+def supervised_unit_ids(user) -> set[int] | None:
+    """Units whose tables wait for this user's review; None means every unit."""
+    if not user.is_authenticated:
+        return set()
+    if is_admin(user):
+        return None
+    ids: set[int] = set()
+    for m in Membership.objects.filter(user=user, role=Membership.SUPERVISOR).select_related("unit"):
+        ids |= m.unit.descendant_ids()
+    return ids
+
+
+# The department book (部门预算绩效目标文本): complete when everything is approved.
+
+
+@dataclass
+class BookStatus:
+    unit: Unit
+    year: int
+    plan: DepartmentPlan | None = None
+    tables: list[ProjectTable] = field(default_factory=list)
+    missing: list[tuple[str, Document | None]] = field(default_factory=list)
+    adjusting: list[Document] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def _heads(docs: list[Document]) -> list[tuple[Document, Document | None]]:
+    """(newest revision, newest approved revision) for each chain of revisions."""
+    by_pk = {d.pk: d for d in docs}
+    superseded = {d.previous_id for d in docs if d.previous_id}
+    result = []
+    for head in (d for d in docs if d.pk not in superseded):
+        approved, cursor = None, head
+        while cursor is not None and approved is None:
+            if cursor.status == Status.APPROVED:
+                approved = cursor
+            cursor = by_pk.get(cursor.previous_id)
+        result.append((head, approved))
+    return result
+
+
+def book_status(unit: Unit, year: int) -> BookStatus:
+    book = BookStatus(unit, year)
+    plans = list(DepartmentPlan.objects.filter(unit=unit, year=year, is_template=False))
+    tables = list(
+        ProjectTable.objects.filter(unit=unit, year=year, is_template=False).order_by("position", "id")
+    )
+    if not plans:
+        book.missing.append(("尚未填写部门整体绩效目标", None))
+    for head, approved in _heads(plans):
+        book.plan = approved or head
+        if approved is None:
+            book.missing.append((f"部门整体绩效目标{head.get_status_display()}，尚未通过", head))
+        elif head is not approved:
+            book.adjusting.append(head)
+    for head, approved in _heads(tables):
+        book.tables.append(approved or head)
+        if approved is None:
+            book.missing.append((f"《{head.project_name}》{head.get_status_display()}，尚未通过", head))
+        elif head is not approved:
+            book.adjusting.append(head)
+    return book

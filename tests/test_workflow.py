@@ -1,0 +1,454 @@
+"""The review workflow: submit, return, approve, resubmit, reopen; comments; the desk; the book."""
+
+import logging
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from perfgoals.goals.models import DepartmentPlan, PlanItem, ProjectTable, Status
+from perfgoals.units.models import Membership, Unit
+from perfgoals.workflow import workflow
+from perfgoals.workflow.models import Comment
+from tests.conftest import make_user
+
+
+def post(client, user, name, table, **data):
+    client.force_login(user)
+    return client.post(reverse(name, args=[table.pk]), data)
+
+
+def reasons(table) -> list[str]:
+    return [r.history_change_reason for r in ProjectTable.history.filter(id=table.pk).order_by("history_id")
+            if r.history_change_reason]
+
+
+@pytest.fixture
+def table(make_table):
+    return make_table()
+
+
+@pytest.fixture
+def submitted(table, clerk):
+    return workflow.submit(table, clerk)
+
+
+@pytest.fixture
+def second_supervisor(unit):
+    return make_user("supervisor2", unit, Membership.SUPERVISOR)
+
+
+@pytest.fixture
+def plan(unit):
+    plan = DepartmentPlan.objects.create(unit=unit, year=2026, overall_goal="提升招商引资质量和效益。")
+    PlanItem.objects.create(plan=plan, kind=PlanItem.SUB_GOAL, text="全年引进亿元以上项目 10 个。")
+    PlanItem.objects.create(plan=plan, kind=PlanItem.SAFEGUARD, text="建立项目推进台账。")
+    return plan
+
+
+# Submitting
+
+
+def test_a_clerk_submits_a_draft(client, table, clerk):
+    response = post(client, clerk, "table_submit", table)
+
+    assert response.status_code == 302
+    table.refresh_from_db()
+    assert table.status == Status.SUBMITTED
+    assert table.submitted_by == clerk
+    assert reasons(table) == ["提交"]
+    record = ProjectTable.history.filter(id=table.pk).latest("history_id")
+    assert record.history_user == clerk
+
+
+def test_a_double_submission_leaves_one_state_change_and_one_audit_entry(client, table, clerk):
+    post(client, clerk, "table_submit", table)
+    response = post(client, clerk, "table_submit", table)
+
+    table.refresh_from_db()
+    assert table.status == Status.SUBMITTED
+    assert reasons(table) == ["提交"]
+    page = client.get(response.url)
+    assert "提交未执行：该绩效目标表已由clerk于" in page.content.decode()
+
+
+def test_a_stale_copy_of_the_table_cannot_submit_twice(table, clerk):
+    first_tab, second_tab = ProjectTable.objects.get(pk=table.pk), ProjectTable.objects.get(pk=table.pk)
+    workflow.submit(first_tab, clerk)
+
+    with pytest.raises(workflow.WorkflowError, match="正在等待审核"):
+        workflow.submit(second_tab, clerk)
+    assert reasons(table) == ["提交"]
+
+
+def test_submission_is_refused_while_the_review_finds_an_error(client, make_table, clerk):
+    table = make_table(budget_fiscal=Decimal("3.00"))  # 3 + 0 ≠ 5
+
+    response = post(client, clerk, "table_submit", table)
+
+    assert response.status_code == 200
+    assert "质量审核发现" in response.content.decode()
+    table.refresh_from_db()
+    assert table.status == Status.DRAFT
+    assert reasons(table) == []
+
+
+def test_a_supervisor_cannot_submit(client, table, supervisor):
+    assert post(client, supervisor, "table_submit", table).status_code == 403
+    table.refresh_from_db()
+    assert table.status == Status.DRAFT
+
+
+def test_a_template_is_not_submitted(make_table, clerk):
+    template = make_table(is_template=True)
+
+    with pytest.raises(workflow.WorkflowError, match="模板"):
+        workflow.submit(template, clerk)
+
+
+# Approving and returning
+
+
+def test_a_supervisor_approves(client, submitted, supervisor):
+    response = post(client, supervisor, "table_approve", submitted)
+
+    assert response.status_code == 302
+    submitted.refresh_from_db()
+    assert submitted.status == Status.APPROVED
+    assert submitted.approved_by == supervisor
+    assert reasons(submitted) == ["提交", "通过"]
+
+
+def test_a_clerk_cannot_approve(client, submitted, clerk, caplog):
+    with caplog.at_level(logging.WARNING, logger="perfgoals.workflow"):
+        response = post(client, clerk, "table_approve", submitted)
+
+    assert response.status_code == 403
+    submitted.refresh_from_db()
+    assert submitted.status == Status.SUBMITTED
+    assert "refused approve" in caplog.text
+
+
+def test_the_submitter_cannot_approve_their_own_submission(client, table, unit, caplog):
+    both = make_user("both", unit, Membership.CLERK)
+    Membership.objects.create(user=both, unit=unit, role=Membership.SUPERVISOR)
+    workflow.submit(table, both)
+
+    with caplog.at_level(logging.WARNING, logger="perfgoals.workflow"):
+        response = post(client, both, "table_approve", table)
+
+    assert response.status_code == 403
+    table.refresh_from_db()
+    assert table.status == Status.SUBMITTED
+    assert "refused approve" in caplog.text and "both" in caplog.text
+
+
+def test_the_submitter_sees_no_approve_button(client, table, unit):
+    both = make_user("both", unit, Membership.CLERK)
+    Membership.objects.create(user=both, unit=unit, role=Membership.SUPERVISOR)
+    workflow.submit(table, both)
+    client.force_login(both)
+
+    page = client.get(reverse("workflow_table", args=[table.pk])).content.decode()
+
+    assert "需由其他审核人审核通过" in page
+    assert 'value="approve"' not in page
+
+
+def test_a_return_needs_a_comment(client, submitted, supervisor):
+    response = post(client, supervisor, "table_return", submitted, comment="  ")
+
+    assert response.status_code == 200
+    assert "退回时请填写退回意见" in response.content.decode()
+    submitted.refresh_from_db()
+    assert submitted.status == Status.SUBMITTED
+
+
+def test_a_return_writes_the_comment_into_the_audit_trail(client, submitted, supervisor):
+    post(client, supervisor, "table_return", submitted, comment="满意度指标的依据不明确。")
+
+    submitted.refresh_from_db()
+    assert submitted.status == Status.RETURNED
+    assert reasons(submitted) == ["提交", "退回：满意度指标的依据不明确。"]
+    comment = Comment.objects.get(table=submitted)
+    assert comment.text == "满意度指标的依据不明确。" and comment.author == supervisor and comment.is_open
+
+
+def test_two_supervisors_at_once_one_wins_and_the_other_is_told(client, submitted, supervisor, second_supervisor):
+    # Both opened the page while the table was submitted; the first approves.
+    post(client, supervisor, "table_approve", submitted)
+    response = post(client, second_supervisor, "table_return", submitted, comment="请补充成本测算依据。")
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "退回未执行：该绩效目标表已由supervisor于" in body and "审核通过" in body
+    assert "请补充成本测算依据。" in body  # what the second supervisor wrote is still there
+    submitted.refresh_from_db()
+    assert submitted.status == Status.APPROVED and submitted.approved_by == supervisor
+    assert reasons(submitted) == ["提交", "通过"]
+    assert not Comment.objects.filter(table=submitted).exists()
+
+
+def test_two_approvals_at_once_leave_one_audit_entry(client, submitted, supervisor, second_supervisor):
+    post(client, supervisor, "table_approve", submitted)
+    post(client, second_supervisor, "table_approve", submitted)
+
+    submitted.refresh_from_db()
+    assert submitted.approved_by == supervisor
+    assert reasons(submitted) == ["提交", "通过"]
+
+
+def test_a_returned_table_is_resubmitted_and_approved(client, submitted, clerk, supervisor):
+    workflow.return_(submitted, supervisor, "请修改。")
+
+    assert post(client, clerk, "table_submit", submitted).status_code == 302
+    assert post(client, supervisor, "table_approve", submitted).status_code == 302
+
+    submitted.refresh_from_db()
+    assert submitted.status == Status.APPROVED
+    assert reasons(submitted) == ["提交", "退回：请修改。", "提交", "通过"]
+
+
+# Access
+
+
+def test_a_clerk_of_another_unit_gets_404_on_every_action(client, submitted, other_clerk):
+    for name in ("table_submit", "table_approve", "table_return", "table_reopen", "table_comment_add"):
+        assert post(client, other_clerk, name, submitted, comment="x", text="x").status_code == 404, name
+    for name in ("workflow_table", "table_history", "table_diff", "table_comments"):
+        assert client.get(reverse(name, args=[submitted.pk])).status_code == 404, name
+    submitted.refresh_from_db()
+    assert submitted.status == Status.SUBMITTED
+
+
+def test_a_supervisor_of_the_parent_department_approves_a_subordinate_unit(client, make_table, clerk, unit):
+    parent = Unit.objects.create(code="990000", name="测试县测试局")
+    unit.parent = parent
+    unit.save()
+    boss = make_user("boss", parent, Membership.SUPERVISOR)
+    table = workflow.submit(make_table(), clerk)
+
+    assert post(client, boss, "table_approve", table).status_code == 302
+    table.refresh_from_db()
+    assert table.status == Status.APPROVED
+
+
+def test_anonymous_requests_go_to_the_login_page(client, submitted):
+    response = client.post(reverse("table_approve", args=[submitted.pk]))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_actions_answer_405_to_get(client, submitted, supervisor):
+    client.force_login(supervisor)
+    assert client.get(reverse("table_approve", args=[submitted.pk])).status_code == 405
+
+
+# Comments
+
+
+def test_a_supervisor_comments_on_an_indicator_and_the_clerk_resolves_it(client, submitted, supervisor, clerk):
+    indicator = submitted.indicators.first()
+    post(client, supervisor, "table_comment_add", submitted, target=f"indicator:{indicator.pk}",
+         text="指标值<b>偏低</b>")
+    comment = Comment.objects.get(indicator=indicator)
+
+    client.force_login(clerk)
+    page = client.get(reverse("workflow_table", args=[submitted.pk])).content.decode()
+    assert "指标值&lt;b&gt;偏低&lt;/b&gt;" in page
+    assert f"三级指标「{indicator.name}」" in page
+
+    response = client.post(reverse("comment_resolve", args=[comment.pk]), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "已由 clerk 于" in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.resolved_by == clerk
+    assert Comment.history.filter(id=comment.pk).latest("history_id").history_change_reason == "标记已处理"
+
+
+def test_a_comment_on_a_goal_is_listed_beside_the_goal(client, submitted, supervisor):
+    goal = submitted.goals.first()
+    post(client, supervisor, "table_comment_add", submitted, target=f"goal:{goal.pk}", text="目标过于笼统。")
+
+    from perfgoals.workflow.templatetags.workflow import open_comments
+
+    assert [c.text for c in open_comments(goal)] == ["目标过于笼统。"]
+    assert open_comments(submitted) == []  # not a comment on the whole table
+    assert [c.text for c in open_comments(submitted, True)] == ["目标过于笼统。"]
+
+
+def test_a_clerk_cannot_write_review_comments(client, submitted, clerk):
+    assert post(client, clerk, "table_comment_add", submitted, text="自己批注").status_code == 403
+    assert not Comment.objects.exists()
+
+
+def test_a_comment_cannot_point_at_another_tables_indicator(client, submitted, make_table, supervisor):
+    other = make_table(project_code="13099926P000000000002")
+    indicator = other.indicators.first()
+
+    response = post(client, supervisor, "table_comment_add", submitted, target=f"indicator:{indicator.pk}", text="x")
+
+    assert response.status_code == 404
+    assert not Comment.objects.exists()
+
+
+def test_a_clerk_of_another_unit_cannot_resolve_a_comment(client, submitted, supervisor, other_clerk):
+    comment = Comment.objects.create(unit=submitted.unit, table=submitted, author=supervisor, text="x")
+    client.force_login(other_clerk)
+
+    assert client.post(reverse("comment_resolve", args=[comment.pk])).status_code == 404
+    comment.refresh_from_db()
+    assert comment.is_open
+
+
+# Revisions (调整)
+
+
+def test_a_clerk_reopens_an_approved_table_as_a_new_revision(client, submitted, clerk, supervisor):
+    workflow.approve(submitted, supervisor)
+
+    response = post(client, clerk, "table_reopen", submitted)
+
+    new = ProjectTable.objects.get(previous=submitted)
+    assert response.status_code == 302 and response.url == reverse("workflow_table", args=[new.pk])
+    assert (new.revision, new.status, new.unit, new.year) == (2, Status.DRAFT, submitted.unit, submitted.year)
+    assert new.indicators.count() == submitted.indicators.count()
+    submitted.refresh_from_db()
+    assert submitted.status == Status.APPROVED and submitted.revision == 1
+    assert workflow.revisions(submitted) == [submitted, new]
+
+
+def test_a_table_is_reopened_only_once(submitted, clerk, supervisor):
+    workflow.approve(submitted, supervisor)
+    workflow.reopen(submitted, clerk)
+
+    with pytest.raises(workflow.WorkflowError, match="已有调整中的版本 2"):
+        workflow.reopen(submitted, clerk)
+
+
+def test_only_an_approved_table_is_reopened(submitted, clerk):
+    with pytest.raises(workflow.WorkflowError, match="只有已通过的"):
+        workflow.reopen(submitted, clerk)
+
+
+# Department plans follow the same states
+
+
+def test_a_plan_is_submitted_returned_and_approved(client, plan, clerk, supervisor):
+    assert post(client, clerk, "plan_submit", plan).status_code == 302
+    post(client, supervisor, "plan_return", plan, comment="保障措施过少。")
+    post(client, clerk, "plan_submit", plan)
+    post(client, supervisor, "plan_approve", plan)
+
+    plan.refresh_from_db()
+    assert plan.status == Status.APPROVED
+    assert [r.history_change_reason for r in plan.history.order_by("history_id") if r.history_change_reason] == [
+        "提交", "退回：保障措施过少。", "提交", "通过"]
+    assert Comment.objects.get(plan=plan).text == "保障措施过少。"
+
+
+# The desk (待我审核)
+
+
+def test_the_desk_lists_waiting_tables_oldest_first(client, make_table, clerk, supervisor, other_unit):
+    first = workflow.submit(make_table(project_name="先提交的项目"), clerk)
+    second = workflow.submit(make_table(project_name="后提交的项目", project_code="2"), clerk)
+    make_table(project_name="草稿项目", project_code="3")
+    client.force_login(supervisor)
+
+    page = client.get(reverse("desk")).content.decode()
+
+    assert page.index("先提交的项目") < page.index("后提交的项目")
+    assert "草稿项目" not in page.split("年度各单位填报情况")[0]
+    assert "无错误" in page
+    assert first.pk and second.pk
+
+
+def test_the_desk_shows_the_review_summary(client, make_table, clerk, supervisor):
+    table = make_table(budget_fiscal=Decimal("3.00"))
+    ProjectTable.objects.filter(pk=table.pk).update(status=Status.SUBMITTED)  # submitted before a rule changed
+    client.force_login(supervisor)
+
+    assert "错误 1" in client.get(reverse("desk")).content.decode()
+
+
+def test_the_desk_counts_states_per_unit(client, make_table, clerk, supervisor):
+    workflow.submit(make_table(), clerk)
+    make_table(project_code="2")
+    client.force_login(supervisor)
+
+    response = client.get(reverse("desk"), {"year": 2026})
+
+    row = next(r for r in response.context["counts"] if r["unit"].code == "990001")
+    assert dict(zip([v for v, _ in Status.choices], row["states"])) == {
+        "draft": 1, "submitted": 1, "returned": 0, "approved": 0}
+
+
+def test_the_desk_does_not_show_another_units_tables(client, make_table, other_unit, supervisor, hebei):
+    foreign_clerk = make_user("foreign", other_unit, Membership.CLERK)
+    workflow.submit(make_table(unit=other_unit, project_name="别的单位的项目"), foreign_clerk)
+    client.force_login(supervisor)
+
+    assert "别的单位的项目" not in client.get(reverse("desk")).content.decode()
+
+
+def test_a_clerk_has_no_desk(client, clerk):
+    client.force_login(clerk)
+    assert client.get(reverse("desk")).status_code == 403
+
+
+def test_a_supervisor_approves_from_the_desk(client, make_table, clerk, supervisor):
+    table = workflow.submit(make_table(), clerk)
+    client.force_login(supervisor)
+
+    response = client.post(reverse("table_approve", args=[table.pk]), {"next": reverse("desk")})
+
+    assert response.url == reverse("desk")
+    table.refresh_from_db()
+    assert table.status == Status.APPROVED
+
+
+def test_an_action_never_redirects_to_another_site(client, submitted, supervisor):
+    response = post(client, supervisor, "table_approve", submitted, next="https://evil.example/")
+    assert response.url == reverse("workflow_table", args=[submitted.pk])
+
+
+# The department book
+
+
+def test_a_book_is_complete_when_the_plan_and_every_table_are_approved(make_table, plan, clerk, supervisor, unit):
+    table = make_table()
+    book = workflow.book_status(unit, 2026)
+    assert not book.complete
+    assert [text for text, _ in book.missing] == ["部门整体绩效目标草稿，尚未通过", "《安全生产培训经费》草稿，尚未通过"]
+
+    for doc in (table, plan):
+        workflow.approve(workflow.submit(doc, clerk), supervisor)
+
+    assert workflow.book_status(unit, 2026).complete
+
+
+def test_a_book_stays_complete_while_an_approved_table_is_adjusted(make_table, plan, clerk, supervisor, unit):
+    table = make_table()
+    for doc in (table, plan):
+        workflow.approve(workflow.submit(doc, clerk), supervisor)
+    new = workflow.reopen(table, clerk)
+
+    book = workflow.book_status(unit, 2026)
+
+    assert book.complete
+    assert book.tables == [table] and book.adjusting == [new]
+
+
+def test_a_book_without_a_plan_says_so(client, make_table, clerk):
+    make_table()
+    client.force_login(clerk)
+    from django.template import RequestContext, Template
+
+    request = client.get(reverse("desk")).wsgi_request  # any request carrying the clerk
+    html = Template('{% include "workflow/_book_status.html" %}').render(RequestContext(request, {"year": 2026}))
+
+    assert "测试县测试局本级 · 2026 年度" in html
+    assert "尚未填写部门整体绩效目标" in html
+    assert "《安全生产培训经费》草稿，尚未通过" in html
