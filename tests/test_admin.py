@@ -30,6 +30,7 @@ def export_csv(client, url: str) -> list[dict]:
     response = client.post(url, data)
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
+    assert response.content.startswith("\ufeff".encode()), "Excel needs the BOM to read Chinese CSV"
     text = response.content.decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(text)))
 
@@ -76,11 +77,11 @@ def test_a_clerk_cannot_open_the_admin(client, clerk):
 
 
 def test_indicators_export_with_category_names_and_printed_values(admin_client, make_table):
-    make_table()
+    table = make_table()
 
     rows = export_csv(admin_client, "/admin/goals/indicator/export/")
 
-    by_name = {row["三级指标"]: row for row in rows}
+    by_name = {row["三级指标"]: row for row in rows if row["绩效目标表编号"] == str(table.pk)}
     assert by_name["培训人员人次"]["一级指标"] == "产出指标"
     assert by_name["培训人员人次"]["二级指标"] == "数量指标"
     assert by_name["培训人员人次"]["指标值"] == "≥150人次"
@@ -89,11 +90,12 @@ def test_indicators_export_with_category_names_and_printed_values(admin_client, 
 
 
 def test_project_tables_export_with_unit_codes(admin_client, make_table):
-    make_table()
+    table = make_table()
 
     rows = export_csv(admin_client, "/admin/goals/projecttable/export/")
 
-    row = next(row for row in rows if row["项目名称"] == "安全生产培训经费")
+    row = next(row for row in rows if row["编号"] == str(table.pk))
+    assert row["项目名称"] == "安全生产培训经费"
     assert row["单位编码"] == "990001"
     assert row["预算数（万元）"] == "5.00"
     assert row["状态"] == "草稿"
@@ -102,6 +104,7 @@ def test_project_tables_export_with_unit_codes(admin_client, make_table):
 def test_an_imported_indicator_value_is_parsed_from_its_printed_form(admin_client, make_table):
     table = make_table()
     rows = export_csv(admin_client, "/admin/goals/indicator/export/")
+    rows = [row for row in rows if row["绩效目标表编号"] == str(table.pk)]
     for row in rows:
         if row["三级指标"] == "培训人员人次":
             row["指标值"] = "≥200人次"

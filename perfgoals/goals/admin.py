@@ -1,7 +1,6 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
-from import_export.admin import ImportExportModelAdmin
 
 from perfgoals.frameworks.models import Level2
 from perfgoals.goals.models import (
@@ -14,7 +13,7 @@ from perfgoals.goals.models import (
     ProjectTable,
 )
 from perfgoals.goals.resources import IndicatorResource, ProjectTableResource
-from perfgoals.units.admin import ReadOnlyHistoryAdmin
+from perfgoals.units.admin import ReadOnlyHistoryAdmin, SpreadsheetAdmin
 
 SMALL_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})}}
 DOCUMENT_READONLY = ["created", "updated", "submitted_at", "submitted_by", "approved_at", "approved_by"]
@@ -60,7 +59,7 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(ProjectTable)
-class ProjectTableAdmin(ImportExportModelAdmin, ReadOnlyHistoryAdmin):
+class ProjectTableAdmin(SpreadsheetAdmin, ReadOnlyHistoryAdmin):
     resource_classes = [ProjectTableResource]
     list_display = [
         "project_name", "unit", "year", "project_code", "framework",
@@ -85,7 +84,7 @@ class ProjectTableAdmin(ImportExportModelAdmin, ReadOnlyHistoryAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ImportExportModelAdmin, ReadOnlyHistoryAdmin):
+class IndicatorAdmin(SpreadsheetAdmin, ReadOnlyHistoryAdmin):
     resource_classes = [IndicatorResource]
     list_display = ["name", "table", "level1", "level2_name", "value_display", "basis_category"]
     list_filter = [

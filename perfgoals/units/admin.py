@@ -19,6 +19,12 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+class SpreadsheetAdmin(ImportExportModelAdmin):
+    """Import and export as spreadsheets; CSV carries a BOM so Excel reads the Chinese."""
+
+    to_encoding = "utf-8-sig"
+
+
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
     list_display = ["code", "name"]
@@ -34,7 +40,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(ImportExportModelAdmin):
+class UnitAdmin(SpreadsheetAdmin):
     resource_classes = [UnitResource]
     list_display = ["code", "name", "parent", "region"]
     list_filter = ["region"]
