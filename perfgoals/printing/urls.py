@@ -1,3 +1,10 @@
 from django.urls import path
 
-urlpatterns: list = []
+from perfgoals.printing import views
+
+urlpatterns = [
+    path("table/<int:pk>.pdf", views.print_table, name="print_table"),
+    path("plan/<int:pk>.pdf", views.print_plan, name="print_plan"),
+    path("book/<str:code>/<int:year>.pdf", views.print_book, name="print_book"),
+    path("book/<str:code>/<int:year>/", views.preview_book, name="print_book_preview"),
+]

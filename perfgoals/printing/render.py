@@ -1,0 +1,307 @@
+"""HTML → PDF for every printed document: one FontConfiguration, stylesheets parsed once.
+
+The templates under templates/print/ produce the HTML; this module gives them their
+context (the indicator grid with merged cells, the paper state) and turns the HTML into
+PDF bytes. Documents that belong to a book are rendered without page furniture (page
+numbers, watermark, approval line), which book.py lays over the merged pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.template import Context, Engine
+from django.utils import timezone
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from perfgoals.frameworks.models import Framework
+from perfgoals.goals.models import DepartmentPlan, ProjectTable, Status
+from perfgoals.printing.fetcher import STATIC_DIR, StaticOnlyFetcher, base_url
+
+logger = logging.getLogger("perfgoals.printing")
+
+
+@cache
+def engine() -> Engine:
+    """Print templates get their own engine: autoescaped, only the built-in tags and l10n,
+    and no dependence on other apps' template libraries."""
+    return Engine(
+        dirs=[str(Path(settings.BASE_DIR) / "templates")],
+        libraries={"l10n": "django.templatetags.l10n"},
+        autoescape=True,
+        debug=False,
+    )
+
+
+def render_to_string(template: str, context: dict) -> str:
+    return engine().get_template(template).render(Context(context))
+
+
+@cache
+def font_config() -> FontConfiguration:
+    return FontConfiguration()
+
+
+@cache
+def stylesheets(furniture: bool) -> tuple[CSS, ...]:
+    names = ["print.css", "furniture.css"] if furniture else ["print.css"]
+    return tuple(
+        CSS(filename=str(STATIC_DIR / "print" / name), font_config=font_config(), url_fetcher=StaticOnlyFetcher())
+        for name in names
+    )
+
+
+def html_to_pdf(html: str, furniture: bool = True, fetcher: StaticOnlyFetcher | None = None) -> bytes:
+    document = HTML(string=html, base_url=base_url(), url_fetcher=fetcher or StaticOnlyFetcher())
+    return document.write_pdf(stylesheets=list(stylesheets(furniture)), font_config=font_config())
+
+
+# ---- paper state ------------------------------------------------------------------
+
+
+def watermark(document) -> str:
+    """草稿 / 未审核 on every page of anything not approved; nothing on an approved one."""
+    if document.status == Status.APPROVED:
+        return ""
+    if document.status == Status.SUBMITTED:
+        return "未审核"
+    return "草稿 · 未审核"
+
+
+def approval_line(document) -> str:
+    """The footer of an approved document: its revision and approval date."""
+    if document.status != Status.APPROVED:
+        return ""
+    when = timezone.localtime(document.approved_at).strftime("%Y年%m月%d日") if document.approved_at else ""
+    return f"第{document.revision}版 · {when}审核通过" if when else f"第{document.revision}版 · 审核通过"
+
+
+# ---- project tables ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BlankIndicator:
+    """A level-2 row the framework prints although nothing was written in it."""
+
+    name: str = ""
+    description: str = ""
+    basis: str = ""
+    value_display: str = ""
+    value_cells: tuple[str, str, str] = ("", "", "")
+
+
+def grid_rows(groups: list[dict]) -> list[list[dict]]:
+    """ProjectTable.grid() as table rows: one list per level-1 group (one <tbody> each),
+    the level-1 and level-2 labels only on the first row they span, with the span."""
+    printed = []
+    for group in groups:
+        span1 = sum(max(1, len(row["indicators"])) for row in group["level2s"])
+        rows: list[dict] = []
+        for row in group["level2s"]:
+            items = row["indicators"] or [BlankIndicator()]
+            for k, indicator in enumerate(items):
+                rows.append({
+                    "level1": "" if rows else group["level1"].name,
+                    "level1_span": span1,
+                    "level2": row["level2"].name if k == 0 else "",
+                    "level2_span": len(items),
+                    "indicator": indicator,
+                })
+        printed.append(rows)
+    return printed
+
+
+# A level-1 group longer than this is printed as several <tbody>, cut between level-2
+# categories, each repeating the level-1 label: a group that cannot fit on one page is
+# never cut through a merged cell and never leaves an empty merged cell on the next page.
+GROUP_ROWS = 12
+GROUP_ROWS_LANDSCAPE = 7
+
+
+def chunk_groups(groups: list[list[dict]], max_rows: int) -> list[list[dict]]:
+    chunks = []
+    for group in groups:
+        label = group[0]["level1"]
+        pieces: list[list[dict]] = [[]]
+        for row in group:
+            if row["level2"] and pieces[-1] and len(pieces[-1]) + row.get("level2_span", 1) > max_rows:
+                pieces.append([])
+            pieces[-1].append(dict(row, level1=""))
+        for piece in pieces:
+            piece[0].update(level1=label, level1_span=len(piece))
+        chunks.extend(pieces)
+    return chunks
+
+
+def money(amount: Decimal | None) -> str:
+    return "" if amount is None else f"{amount:.2f}"
+
+
+def percent(share: Decimal | None, sign: str = "%") -> str:
+    return "" if share is None else f"{share:.2f}{sign}"
+
+
+def table_queryset():
+    return ProjectTable.objects.select_related("unit", "framework").prefetch_related(
+        "indicators__level2", "goals", "framework__levels1__levels2"
+    )
+
+
+def is_split(framework: Framework) -> bool:
+    return framework.value_layout == Framework.VALUE_SPLIT
+
+
+def table_template(table: ProjectTable) -> str:
+    """The layout follows the framework: one value cell (Hebei) or three (Chengde)."""
+    return "print/table_split.html" if is_split(table.framework) else "print/table_hebei.html"
+
+
+def table_context(table: ProjectTable, number: int | None = None) -> dict:
+    split = is_split(table.framework)
+    goals = [goal.text for goal in table.goals.all()]
+    return {
+        "table": table,
+        "title": f"{table.project_name}绩效目标表",
+        "number": number if number is not None else (table.position or None),
+        "budget": [money(table.budget_total), money(table.budget_fiscal), money(table.budget_other)],
+        "spending": [percent(p, "" if split else "%") for p in table.spending_plan],
+        "goals": goals,
+        "grid": chunk_groups(grid_rows(table.grid()), GROUP_ROWS),
+        "split": split,
+        "twelve": range(12),
+        "explanation": paragraphs(table.explanation),
+    }
+
+
+def table_html(table: ProjectTable, number: int | None = None, heading: str = "") -> str:
+    context = table_context(table, number)
+    context.update(part_heading=heading, watermark=watermark(table), approval=approval_line(table))
+    return render_to_string(table_template(table), context)
+
+
+def paragraphs(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+# ---- department plans ----------------------------------------------------------------
+
+
+def plan_queryset():
+    return DepartmentPlan.objects.select_related("unit", "framework").prefetch_related(
+        "items", "indicators__level1", "indicators__level2", "funding_lines"
+    )
+
+
+def is_department_form(plan: DepartmentPlan) -> bool:
+    """The Hubei 部门整体绩效目标表: a plan written against a department-wide framework."""
+    return plan.framework is not None and plan.framework.kind == Framework.DEPARTMENT
+
+
+def department_rows(indicators) -> list[list[dict]]:
+    """Department indicators grouped by level 1, labels merged down consecutive rows."""
+    groups: list[list[dict]] = []
+    for indicator in indicators:
+        l1 = indicator.level1.name if indicator.level1 else ""
+        l2 = indicator.level2.name if indicator.level2 else ""
+        if not groups or groups[-1][0]["l1"] != l1:
+            groups.append([])
+        group = groups[-1]
+        first_of_l2 = not group or group[-1]["l2"] != l2
+        group.append({"l1": l1, "l2": l2, "level1": "" if group else (l1 or " "),
+                      "level2": (l2 or " ") if first_of_l2 else "", "indicator": indicator})
+    for group in groups:
+        group[0]["level1_span"] = len(group)
+        for i, row in enumerate(group):
+            if row["level2"]:
+                n = 1
+                while i + n < len(group) and not group[i + n]["level2"]:
+                    n += 1
+                row["level2_span"] = n
+    return groups
+
+
+def funding_rows(plan: DepartmentPlan, kind: str) -> list[dict]:
+    lines = plan.funding(kind)
+    rows = [{"name": line.name, "amount": money(line.amount), "share": f"{line.share}%" if line.share is not None else "",
+             "prior_1": money(line.prior_amount_1), "prior_2": money(line.prior_amount_2)} for line in lines]
+    if lines:
+        rows.append({
+            "name": "合计", "amount": money(plan.funding_total(kind)), "share": "100%",
+            "prior_1": money(plan.funding_total(kind, "prior_amount_1")),
+            "prior_2": money(plan.funding_total(kind, "prior_amount_2")),
+        })
+    return rows
+
+
+def plan_context(plan: DepartmentPlan) -> dict:
+    indicators = list(plan.indicators.all())
+    income, expense = funding_rows(plan, "income"), funding_rows(plan, "expense")
+    return {
+        "plan": plan,
+        "unit": plan.unit,
+        "title": f"{plan.unit.name}{plan.year}年部门整体绩效目标",
+        "overall": paragraphs(plan.overall_goal),
+        "sub_goals": [paragraphs(item.text) for item in plan.items.all() if item.kind == item.SUB_GOAL],
+        "safeguards": [paragraphs(item.text) for item in plan.items.all() if item.kind == item.SAFEGUARD],
+        "indicator_groups": chunk_groups(department_rows(indicators), GROUP_ROWS),
+        "long_term": chunk_groups(department_rows([i for i in indicators if i.table == i.LONG_TERM]), GROUP_ROWS_LANDSCAPE),
+        "annual": chunk_groups(department_rows([i for i in indicators if i.table == i.ANNUAL]), GROUP_ROWS_LANDSCAPE),
+        "split": plan.framework is not None and is_split(plan.framework),
+        "income": income,
+        "expense": expense,
+        "funding_span": 2 + len(income) + len(expense),
+        "prior_years": [plan.year - 2, plan.year - 1],
+        "functions": plan.functions,
+    }
+
+
+def plan_template(plan: DepartmentPlan) -> str:
+    return "print/plan_hubei.html" if is_department_form(plan) else "print/plan.html"
+
+
+def plan_html(plan: DepartmentPlan, in_book: bool = False) -> str:
+    context = plan_context(plan)
+    context.update(in_book=in_book, watermark=watermark(plan), approval=approval_line(plan))
+    return render_to_string(plan_template(plan), context)
+
+
+def render_table(table: ProjectTable) -> bytes:
+    return html_to_pdf(table_html(table))
+
+
+def render_plan(plan: DepartmentPlan) -> bytes:
+    return html_to_pdf(plan_html(plan))
+
+
+def document_pdf(document: ProjectTable | DepartmentPlan) -> bytes:
+    """The PDF of a table or plan as 下载PDF serves it.
+
+    Anything not approved is rendered afresh (with its watermark). An approved revision is
+    rendered once, stored, and served unchanged from then on."""
+    from perfgoals.printing.models import ApprovedPdf
+
+    is_table = isinstance(document, ProjectTable)
+    render_one = render_table if is_table else render_plan
+    if document.status != Status.APPROVED:
+        return render_one(document)
+    key = {"table" if is_table else "plan": document, "revision": document.revision}
+    stored = ApprovedPdf.objects.filter(**key).first()
+    if stored is not None:
+        return bytes(stored.pdf)
+    pdf = render_one(document)
+    try:
+        with transaction.atomic():
+            ApprovedPdf.objects.create(
+                **key, approved_at=document.approved_at, pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest()
+            )
+    except IntegrityError:  # printed at the same moment by someone else: serve theirs
+        return bytes(ApprovedPdf.objects.get(**key).pdf)
+    return pdf

@@ -1,0 +1,65 @@
+"""下载PDF: a table, a plan or the department book, inline (preview) or as an attachment."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import content_disposition_header
+
+from perfgoals.goals.models import ProjectTable
+from perfgoals.printing import book, render as printing
+from perfgoals.units.access import restrict
+from perfgoals.units.models import Unit
+
+
+def readable(queryset, user):
+    """The user's own units' documents, plus the template library (public documents)."""
+    return restrict(queryset, user) | queryset.filter(is_template=True)
+
+
+def pdf_response(request: HttpRequest, pdf: bytes, filename: str) -> HttpResponse:
+    attachment = request.GET.get("download") == "1"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(attachment, filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def print_table(request: HttpRequest, pk: int) -> HttpResponse:
+    table = get_object_or_404(readable(printing.table_queryset(), request.user), pk=pk)
+    filename = f"{table.year}-{table.project_name}绩效目标表.pdf"
+    return pdf_response(request, printing.document_pdf(table), filename)
+
+
+@login_required
+def print_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_object_or_404(readable(printing.plan_queryset(), request.user), pk=pk)
+    filename = f"{plan.year}-{plan.unit.name}部门整体绩效目标.pdf"
+    return pdf_response(request, printing.document_pdf(plan), filename)
+
+
+def book_unit(request: HttpRequest, code: str) -> tuple[Unit, bool]:
+    """The unit and whether the user may print its own documents (else only its templates)."""
+    unit = get_object_or_404(Unit, code=code)
+    if restrict(Unit.objects.filter(pk=unit.pk), request.user, unit_field="pk").exists():
+        return unit, False
+    if ProjectTable.objects.filter(unit=unit, is_template=True).exists():
+        return unit, True
+    raise Http404("没有找到该单位。")
+
+
+@login_required
+def print_book(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    unit, templates_only = book_unit(request, code)
+    plan, tables = book.book_contents(unit, year, templates_only=templates_only)
+    if plan is None and not tables:
+        raise Http404("该单位本年度没有绩效目标。")
+    pdf = book.render_book(unit, year, templates_only=templates_only)
+    return pdf_response(request, pdf, f"{year}-{unit.name}部门预算绩效目标文本.pdf")
+
+
+@login_required
+def preview_book(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """A page that shows 正在生成 while the book renders, then the PDF in a frame."""
+    unit, _ = book_unit(request, code)
+    return render(request, "print/preview.html", {"unit": unit, "year": year})
