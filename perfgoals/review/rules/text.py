@@ -6,7 +6,7 @@ from perfgoals.review.rules.common import clean_text, goals, indicators, is_plan
 from perfgoals.review.rules.registry import (
     APPROPRIATENESS, COMPLETENESS, ERROR, GOAL, HINT, INDICATOR, RELEVANCE, Problem, rule,
 )
-from perfgoals.review.rules.vocabulary import likely_typo
+from perfgoals.review.rules.vocabulary import likely_typo, vocabulary
 
 GOAL_MIN_CHARS = 6
 DESCRIPTION_MIN_CHARS = 4
@@ -85,8 +85,9 @@ def too_short(obj):
 @rule("TEXT_TYPO", HINT, APPROPRIATENESS, "三级指标名称疑似错别字（对照指标体系和模板库的用词）",
       applies_to="both", example_bad="经济效意", example_fix="经济效益")
 def typo(obj):
+    vocab = vocabulary()
     for i in indicators(obj):
-        if suggestion := likely_typo(i.name):
+        if suggestion := likely_typo(i.name, vocab):
             yield Problem("TEXT_TYPO", HINT, APPROPRIATENESS,
                           f"三级指标“{i.name}”疑似错别字，是否应为“{suggestion}”？请核对后修改。",
                           INDICATOR, "name", i.pk)

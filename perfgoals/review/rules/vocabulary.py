@@ -91,10 +91,10 @@ def char_pairs(text: str) -> set[str]:
     return {text[k : k + 2] for k in range(len(text) - 1)}
 
 
-def likely_typo(name: str) -> str:
+def likely_typo(name: str, vocab: Vocabulary | None = None) -> str:
     """The known word a name seems to misspell, or ""."""
     cleaned = clean_text(name)
-    vocab = vocabulary()
+    vocab = vocab or vocabulary()
     if len(cleaned) < 4 or cleaned in vocab.words:
         return ""
     for word in vocab.by_length.get(len(cleaned), ()):
@@ -119,13 +119,13 @@ def signals(name: str) -> dict[str, list[str]]:
     return found
 
 
-def fits_by_library(name: str, category: str) -> bool:
+def fits_by_library(name: str, category: str, vocab: Vocabulary | None = None) -> bool:
     """The library's units use this name's character pairs in this category."""
-    pairs = vocabulary().pairs.get(category, {})
+    pairs = (vocab or vocabulary()).pairs.get(category, {})
     return any(p in pairs for p in char_pairs(clean_text(name)))
 
 
-def misfit(name: str, level2_name: str) -> tuple[str, list[str]] | None:
+def misfit(name: str, level2_name: str, vocab: Vocabulary | None = None) -> tuple[str, list[str]] | None:
     """(the category the name's words belong to, those words) when it is not its own category."""
     own = category_key(level2_name)
     if own not in LEXICON:
@@ -135,7 +135,7 @@ def misfit(name: str, level2_name: str) -> tuple[str, list[str]] | None:
         return None
     if own in COUNTS_FIT_ANYWHERE_IN:
         found.pop("数量", None)
-    if not found or fits_by_library(name, own):
+    if not found or fits_by_library(name, own, vocab):
         return None
     category = next(iter(found))
     return category, found[category]
