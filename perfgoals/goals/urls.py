@@ -1,3 +1,36 @@
 from django.urls import path
 
-urlpatterns: list = []
+from perfgoals.goals import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("templates/", views.template_library, name="template_library"),
+    path("tables/new/", views.table_new, name="table_new"),
+    path("tables/new/skeleton/", views.framework_skeleton, name="framework_skeleton"),
+    path("tables/<int:pk>/", views.table_edit, name="table_edit"),
+    path("tables/<int:pk>/copy/", views.table_copy, name="table_copy"),
+    path("tables/<int:pk>/preview/", views.table_preview, name="table_preview"),
+    path("tables/<int:pk>/header/", views.table_header, name="table_header"),
+    path("tables/<int:pk>/header/check/", views.table_header_check, name="table_header_check"),
+    path("tables/<int:pk>/goals/", views.goal_create, name="goal_create"),
+    path("tables/<int:pk>/goals/<int:goal_pk>/", views.goal_update, name="goal_update"),
+    path("tables/<int:pk>/goals/<int:goal_pk>/delete/", views.goal_delete, name="goal_delete"),
+    path("tables/<int:pk>/goals/<int:goal_pk>/move/", views.goal_move, name="goal_move"),
+    path("tables/<int:pk>/indicators/new/", views.indicator_new, name="indicator_new"),
+    path("tables/<int:pk>/indicators/", views.indicator_create, name="indicator_create"),
+    path("tables/<int:pk>/indicators/fill/", views.indicator_fill, name="indicator_fill"),
+    path("tables/<int:pk>/indicators/<int:indicator_pk>/", views.indicator_update, name="indicator_update"),
+    path("tables/<int:pk>/indicators/<int:indicator_pk>/delete/", views.indicator_delete, name="indicator_delete"),
+    path("tables/<int:pk>/indicators/<int:indicator_pk>/move/", views.indicator_move, name="indicator_move"),
+    path("indicators/suggest/", views.indicator_suggest, name="indicator_suggest"),
+    path("indicators/preview/", views.value_preview, name="value_preview"),
+    path("plans/new/", views.plan_new, name="plan_new"),
+    path("plans/<int:pk>/", views.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/copy/", views.plan_copy, name="plan_copy"),
+    path("plans/<int:pk>/preview/", views.plan_preview, name="plan_preview"),
+    path("plans/<int:pk>/main/", views.plan_main, name="plan_main"),
+    path("plans/<int:pk>/<str:kind>/", views.plan_child_create, name="plan_child_create"),
+    path("plans/<int:pk>/<str:kind>/<int:child_pk>/", views.plan_child_update, name="plan_child_update"),
+    path("plans/<int:pk>/<str:kind>/<int:child_pk>/delete/", views.plan_child_delete, name="plan_child_delete"),
+    path("plans/<int:pk>/<str:kind>/<int:child_pk>/move/", views.plan_child_move, name="plan_child_move"),
+]

@@ -1,0 +1,128 @@
+"""Copying a table or plan: from a template, from last year (复制上年), or as a revision.
+
+A copy into a later year carries the indicators over and moves last year's value
+into the prior-year column (上年 → prior_value_2, the old 上年 → 前年 prior_value_1).
+A copy from a template, or a revision in the same year, keeps the values as they are.
+Everything happens in one transaction: a copy is either complete or absent.
+"""
+
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from perfgoals.goals.models import (
+    DepartmentIndicator,
+    DepartmentPlan,
+    FundingLine,
+    Goal,
+    Indicator,
+    PlanItem,
+    ProjectTable,
+    Status,
+)
+
+_DOCUMENT_RESET = dict(
+    status=Status.DRAFT, submitted_at=None, submitted_by=None, approved_at=None, approved_by=None,
+    is_template=False,
+)  # fmt: skip
+
+
+def _shifts_years(source, year: int) -> bool:
+    return not source.is_template and year > source.year
+
+
+def _source_label(source) -> str:
+    return f"模板：{source}" if source.is_template else f"复制自 {source}"
+
+
+def _shift_prior(copy, original) -> None:
+    copy.prior_value_1 = original.prior_value_2
+    copy.prior_value_2 = original.value_display
+
+
+@transaction.atomic
+def copy_table(source: ProjectTable, *, unit, year: int, user=None, revision: int | None = None) -> ProjectTable:
+    """A new draft table for `unit` and `year`, with the goals and indicators of `source`.
+
+    With `revision`, the copy is that revision of the same table (调整) and points back
+    to its source through `previous`.
+    """
+    shift = _shifts_years(source, year)
+    goals = list(source.goals.all())
+    indicators = list(source.indicators.all())
+    table = ProjectTable.objects.get(pk=source.pk)
+    table.pk = table.id = None
+    table._state.adding = True
+    for name, value in _DOCUMENT_RESET.items():
+        setattr(table, name, value)
+    table.unit = unit
+    table.year = year
+    table.revision = revision or 1
+    table.previous = source if revision else None
+    table.copied_from = source
+    table.source = _source_label(source)
+    if source.is_template:
+        table.project_code = ""  # another unit's code means nothing here
+    table.save()
+    bulk_create_with_history([Goal(table=table, text=g.text, order=g.order) for g in goals], Goal, default_user=user)
+    copies = []
+    for original in indicators:
+        copy = Indicator(
+            table=table, level2_id=original.level2_id, name=original.name,
+            description=original.description, basis=original.basis,
+            basis_category=original.basis_category, order=original.order,
+            prior_value_1=original.prior_value_1, prior_value_2=original.prior_value_2,
+        )  # fmt: skip
+        copy.value = original.value
+        if shift:
+            _shift_prior(copy, original)
+        copies.append(copy)
+    bulk_create_with_history(copies, Indicator, default_user=user)
+    return table
+
+
+@transaction.atomic
+def copy_plan(source: DepartmentPlan, *, unit, year: int, user=None, revision: int | None = None) -> DepartmentPlan:
+    """A new draft plan for `unit` and `year`, with the items, indicators and funding of `source`."""
+    shift = _shifts_years(source, year)
+    items = list(source.items.all())
+    indicators = list(source.indicators.all())
+    lines = list(source.funding_lines.all())
+    plan = DepartmentPlan.objects.get(pk=source.pk)
+    plan.pk = plan.id = None
+    plan._state.adding = True
+    for name, value in _DOCUMENT_RESET.items():
+        setattr(plan, name, value)
+    plan.unit = unit
+    plan.year = year
+    plan.revision = revision or 1
+    plan.previous = source if revision else None
+    plan.copied_from = source
+    plan.source = _source_label(source)
+    plan.save()
+    bulk_create_with_history(
+        [PlanItem(plan=plan, kind=i.kind, text=i.text, order=i.order) for i in items], PlanItem, default_user=user
+    )
+    copies = []
+    for original in indicators:
+        copy = DepartmentIndicator(
+            plan=plan, table=original.table, level1_id=original.level1_id, level2_id=original.level2_id,
+            name=original.name, description=original.description, basis=original.basis,
+            basis_category=original.basis_category, order=original.order,
+            prior_value_1=original.prior_value_1, prior_value_2=original.prior_value_2,
+        )  # fmt: skip
+        copy.value = original.value
+        if shift:
+            _shift_prior(copy, original)
+        copies.append(copy)
+    bulk_create_with_history(copies, DepartmentIndicator, default_user=user)
+    bulk_create_with_history(
+        [FundingLine(
+            plan=plan, kind=line.kind, name=line.name, amount=line.amount, order=line.order,
+            prior_amount_1=line.prior_amount_2 if shift else line.prior_amount_1,
+            prior_amount_2=line.amount if shift else line.prior_amount_2,
+        )
+        for line in lines],
+        FundingLine,
+        default_user=user,
+    )
+    return plan

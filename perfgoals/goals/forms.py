@@ -1,0 +1,326 @@
+"""Forms of the editor: each validates one part of a table or plan, in Chinese.
+
+Choices that come from a framework are passed in by the view (already prefetched),
+so building thirty row forms runs no query.
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from perfgoals.goals import values
+from perfgoals.goals.models import BasisCategory, DepartmentPlan, ProjectTable
+
+MONEY_MESSAGES = {
+    "invalid": "请输入数字（单位：万元），如 85.27。",
+    "min_value": "金额不能为负数。",
+    "max_digits": "金额位数过多。",
+    "max_decimal_places": "金额最多保留两位小数。",
+    "max_whole_digits": "金额位数过多。",
+}
+PERCENT_MESSAGES = {
+    "invalid": "请输入 0 到 100 之间的数字，如 50。",
+    "min_value": "百分比应在 0 到 100 之间。",
+    "max_value": "百分比应在 0 到 100 之间。",
+    "max_decimal_places": "百分比最多保留两位小数。",
+    "max_digits": "百分比应在 0 到 100 之间。",
+    "max_whole_digits": "百分比应在 0 到 100 之间。",
+}
+SPEND_FIELDS = ["spend_mar", "spend_jun", "spend_oct", "spend_dec"]
+SPEND_LABELS = ["3月底", "6月底", "10月底", "12月底"]
+
+UNIT_SUGGESTIONS = ["%", "项", "个", "次", "人", "人次", "家", "户", "万元", "元", "天", "个工作日", "场", "期", "份", "篇", "批"]
+PHRASE_SUGGESTIONS = [
+    "达成预期指标", "部分达成预期指标并具有一定效果", "作用明显", "有效提升", "明显提升",
+    "及时支付", "按时完成", "完全相符", "健全", "逐步健全", "持续发挥", "零发生", "明显下降",
+]  # fmt: skip
+
+
+def money(label: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, required=False, min_value=Decimal("0"), max_digits=14, decimal_places=2,
+        error_messages=MONEY_MESSAGES,
+    )
+
+
+def percent(label: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, required=False, min_value=Decimal("0"), max_value=Decimal("100"),
+        max_digits=5, decimal_places=2, error_messages=PERCENT_MESSAGES,
+    )
+
+
+def spending_plan_error(plan: list[Decimal | None]) -> str:
+    """Why a cumulative spending plan is wrong, or "" (a blank plan is incomplete, not wrong)."""
+    filled = [(label, p) for label, p in zip(SPEND_LABELS, plan) if p is not None]
+    if not filled:
+        return ""
+    for (label_a, a), (label_b, b) in zip(filled, filled[1:]):
+        if b < a:
+            return f"资金支出计划是累计进度，{label_b}（{b:g}%）不能小于{label_a}（{a:g}%）。"
+    if plan[-1] is None or plan[-1] != 100:
+        return "资金支出计划是累计进度，12月底应为 100%。"
+    return ""
+
+
+class HeaderForm(forms.ModelForm):
+    """表头: 项目编码, 项目名称, 预算规模及资金用途, 资金支出计划."""
+
+    budget_total = money("预算数")
+    budget_fiscal = money("财政资金")
+    budget_other = money("其他资金")
+    spend_mar = percent("3月底")
+    spend_jun = percent("6月底")
+    spend_oct = percent("10月底")
+    spend_dec = percent("12月底")
+
+    class Meta:
+        model = ProjectTable
+        fields = [
+            "project_code", "project_name", "budget_total", "budget_fiscal", "budget_other",
+            "fund_use", *SPEND_FIELDS,
+        ]  # fmt: skip
+        error_messages = {"project_name": {"required": "请填写项目名称。"}}
+
+    def clean(self):
+        data = super().clean()
+        total, fiscal, other = (data.get(f) for f in ("budget_total", "budget_fiscal", "budget_other"))
+        if not any(f in self.errors for f in ("budget_total", "budget_fiscal", "budget_other")):
+            # The total is computed from its parts, or the missing part from the total.
+            if total is None and fiscal is not None:
+                total = data["budget_total"] = fiscal + (other or 0)
+                other = data["budget_other"] = other or Decimal("0")
+            elif total is not None and fiscal is not None and other is None and fiscal <= total:
+                other = data["budget_other"] = total - fiscal
+            if total is not None and fiscal is not None and other is not None and fiscal + other != total:
+                self.add_error(
+                    "budget_total",
+                    f"预算数应等于财政资金与其他资金之和（{fiscal + other:g} 万元），请核对。",
+                )
+        code = (data.get("project_code") or "").strip()
+        table = self.instance
+        if code and table.pk and ProjectTable.objects.filter(
+            unit_id=table.unit_id, year=table.year, project_code=code,
+            revision=table.revision, is_template=table.is_template,
+        ).exclude(pk=table.pk).exists():
+            self.add_error("project_code", "本单位该年度已有相同项目编码的绩效目标表。")
+        if not any(f in self.errors for f in SPEND_FIELDS):
+            if message := spending_plan_error([data.get(f) for f in SPEND_FIELDS]):
+                self.add_error("spend_dec", message)
+        return data
+
+
+    def parts_total(self) -> Decimal | None:
+        """财政资金 + 其他资金 as typed so far (None until at least one is a number)."""
+        data = getattr(self, "cleaned_data", {})
+        parts = [data.get("budget_fiscal"), data.get("budget_other")]
+        if not self.is_bound or all(p is None for p in parts):
+            return None
+        return sum((p for p in parts if p is not None), Decimal("0"))
+
+    def plan_is_complete(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return all(data.get(f) is not None for f in SPEND_FIELDS)
+
+
+class GoalForm(forms.Form):
+    text = forms.CharField(
+        label="绩效目标", widget=forms.Textarea, error_messages={"required": "请填写绩效目标。"}
+    )
+
+
+class ValueForm(forms.Form):
+    """The structured value (指标值): 定量 = 比较符 + 数值 + 计量单位, 定性 = 描述."""
+
+    value_kind = forms.ChoiceField(
+        label="指标值类型", required=False,
+        choices=[("", "—"), (values.QUANTITATIVE, "定量"), (values.QUALITATIVE, "定性")],
+    )
+    operator = forms.ChoiceField(label="比较符", required=False, choices=[("", "（无）"), *values.OPERATOR_CHOICES])
+    number = forms.CharField(label="指标值", required=False, max_length=30)
+    unit = forms.CharField(label="计量单位", required=False, max_length=200)
+    text = forms.CharField(label="定性指标值", required=False, max_length=500)
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("value_kind")
+        number_text = (data.get("number") or "").strip()
+        if not kind:  # typed a number or a phrase without choosing: take what was typed
+            kind = values.QUANTITATIVE if number_text else values.QUALITATIVE if (data.get("text") or "").strip() else ""
+            data["value_kind"] = kind
+        number = values.parse_number(number_text)
+        if number_text and number is None:
+            self.add_error("number", "指标值的数值应为数字，如 20 或 98.5。")
+        elif kind == values.QUANTITATIVE and number is None:
+            self.add_error("number", "定量指标值必须填写数值。")
+        if kind == values.QUALITATIVE and not (data.get("text") or "").strip():
+            self.add_error("text", "定性指标值必须填写描述，如 作用明显。")
+        data["number_value"] = number
+        return data
+
+    def to_value(self, name: str = "") -> values.Value:
+        data = self.cleaned_data
+        if data.get("value_kind") == values.QUANTITATIVE:
+            return values.quantitative(data["operator"], data["number_value"], data["unit"], name=name)
+        if data.get("value_kind") == values.QUALITATIVE:
+            return values.Value(values.QUALITATIVE, "", None, "", data["text"].strip())
+        return values.Value()
+
+    @staticmethod
+    def initial_for(obj) -> dict:
+        value = obj.value
+        return {
+            "value_kind": value.kind,
+            "operator": value.operator,
+            "number": values.format_number(value.number),
+            "unit": value.unit,
+            "text": value.text if value.kind == values.QUALITATIVE else "",
+        }
+
+
+def preview_value(data) -> str:
+    """The printed form of what is typed so far, for the preview beside the value."""
+    kind = data.get("value_kind", "")
+    if kind == values.QUANTITATIVE:
+        number = values.parse_number(data.get("number", ""))
+        if number is None:
+            return ""
+        op = data.get("operator", "")
+        return values.format_value(values.Value(values.QUANTITATIVE, op if op in values.OPERATORS else "", number, data.get("unit", "").strip()))
+    if kind == values.QUALITATIVE:
+        return values.format_value(values.Value(values.QUALITATIVE, "", None, "", data.get("text", "").strip()))
+    return ""
+
+
+class IndicatorForm(ValueForm):
+    level2 = forms.TypedChoiceField(label="二级指标", coerce=int, choices=[])
+    name = forms.CharField(label="三级指标", max_length=200, error_messages={"required": "请填写三级指标名称。"})
+    description = forms.CharField(label="绩效指标描述", required=False, widget=forms.Textarea)
+    basis = forms.CharField(label="指标值确定依据", required=False, widget=forms.Textarea)
+
+    def __init__(self, *args, level2_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level2"].choices = level2_choices
+        self.fields["level2"].error_messages["invalid_choice"] = "请选择本指标体系中的二级指标。"
+
+    @classmethod
+    def for_indicator(cls, indicator, level2_choices, data=None):
+        if data is not None:
+            return cls(data, level2_choices=level2_choices)
+        initial = {
+            "level2": indicator.level2_id, "name": indicator.name,
+            "description": indicator.description, "basis": indicator.basis,
+            **cls.initial_for(indicator),
+        }  # fmt: skip
+        return cls(initial=initial, level2_choices=level2_choices)
+
+    def apply(self, indicator) -> None:
+        data = self.cleaned_data
+        indicator.level2_id = data["level2"]
+        indicator.name = data["name"].strip()
+        indicator.description = data["description"].strip()
+        indicator.basis = data["basis"].strip()
+        indicator.value = self.to_value(indicator.name)
+
+
+class NewTableForm(forms.Form):
+    unit = forms.TypedChoiceField(label="预算单位", coerce=int, choices=[])
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100, error_messages={
+        "invalid": "请输入四位年份，如 2026。", "min_value": "年度应在 2000 到 2100 之间。",
+        "max_value": "年度应在 2000 到 2100 之间。"})  # fmt: skip
+    framework = forms.TypedChoiceField(label="指标体系", coerce=int, choices=[])
+    project_name = forms.CharField(label="项目名称", max_length=200, error_messages={"required": "请填写项目名称。"})
+    project_code = forms.CharField(label="项目编码", max_length=50, required=False)
+
+    def __init__(self, *args, units=(), frameworks=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(u.pk, u.name) for u in units]
+        self.fields["framework"].choices = [(f.pk, f.name) for f in frameworks]
+
+
+class CopyForm(forms.Form):
+    """Where a copy goes: the unit (for templates) and the year."""
+
+    unit = forms.TypedChoiceField(label="预算单位", coerce=int, choices=[])
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100, error_messages={
+        "invalid": "请输入四位年份，如 2026。", "min_value": "年度应在 2000 到 2100 之间。",
+        "max_value": "年度应在 2000 到 2100 之间。"})  # fmt: skip
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(u.pk, u.name) for u in units]
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = DepartmentPlan
+        fields = [
+            "overall_goal", "functions", "annual_tasks", "long_term_goal", "annual_goal",
+            "contact_person", "contact_phone",
+        ]  # fmt: skip
+
+
+class NewPlanForm(forms.Form):
+    unit = forms.TypedChoiceField(label="预算单位", coerce=int, choices=[])
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100, error_messages={
+        "invalid": "请输入四位年份，如 2026。", "min_value": "年度应在 2000 到 2100 之间。",
+        "max_value": "年度应在 2000 到 2100 之间。"})  # fmt: skip
+    framework = forms.TypedChoiceField(label="指标体系", coerce=int, required=False, empty_value=None, choices=[])
+
+    def __init__(self, *args, units=(), frameworks=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(u.pk, u.name) for u in units]
+        self.fields["framework"].choices = [("", "（不填部门整体指标表）"), *[(f.pk, f.name) for f in frameworks]]
+
+
+class PlanItemForm(forms.Form):
+    text = forms.CharField(label="内容", widget=forms.Textarea, error_messages={"required": "请填写内容。"})
+
+
+class DepartmentIndicatorForm(ValueForm):
+    level2 = forms.TypedChoiceField(label="二级指标", coerce=int, required=False, empty_value=None, choices=[])
+    name = forms.CharField(label="三级指标", max_length=200, error_messages={"required": "请填写三级指标名称。"})
+    description = forms.CharField(label="绩效指标描述", required=False, widget=forms.Textarea)
+    basis = forms.CharField(label="指标值确定依据", required=False, widget=forms.Textarea)
+    basis_category = forms.ChoiceField(label="指标分类", required=False, choices=[("", "—"), *BasisCategory.choices])
+    prior_value_1 = forms.CharField(label="前年指标值", required=False, max_length=100)
+    prior_value_2 = forms.CharField(label="上年指标值", required=False, max_length=100)
+
+    def __init__(self, *args, level2_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level2"].choices = [("", "—"), *level2_choices]
+
+    @classmethod
+    def for_indicator(cls, indicator, level2_choices, data=None):
+        if data is not None:
+            return cls(data, level2_choices=level2_choices)
+        initial = {
+            "level2": indicator.level2_id, "name": indicator.name,
+            "description": indicator.description, "basis": indicator.basis,
+            "basis_category": indicator.basis_category, "prior_value_1": indicator.prior_value_1,
+            "prior_value_2": indicator.prior_value_2, **cls.initial_for(indicator),
+        }  # fmt: skip
+        return cls(initial=initial, level2_choices=level2_choices)
+
+    def apply(self, indicator, level1_of: dict) -> None:
+        data = self.cleaned_data
+        for field in ("name", "description", "basis", "basis_category", "prior_value_1", "prior_value_2"):
+            setattr(indicator, field, data[field].strip())
+        indicator.level2_id = data["level2"]
+        indicator.level1_id = level1_of.get(data["level2"]) if data["level2"] else None
+        indicator.value = self.to_value(indicator.name)
+
+
+class FundingLineForm(forms.Form):
+    kind = forms.ChoiceField(label="类别", choices=[("income", "收入构成"), ("expense", "支出构成")])
+    name = forms.CharField(label="项目", max_length=100, error_messages={"required": "请填写资金项目名称。"})
+    amount = money("当年金额")
+    prior_amount_1 = money("前年金额")
+    prior_amount_2 = money("上年金额")
+
+
+def check_unique_code(table_qs, unit_id: int, year: int, code: str) -> None:
+    """The same project code may appear once per unit and year."""
+    if code and table_qs.filter(unit_id=unit_id, year=year, project_code=code, is_template=False).exists():
+        raise ValidationError("本单位该年度已有相同项目编码的绩效目标表。")

@@ -1,0 +1,308 @@
+"""The one-page table editor: header, spending plan, goals, the indicator grid, access."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from perfgoals.goals.models import Goal, Indicator, ProjectTable, Status
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def header_data(table, **changes) -> dict:
+    data = {
+        "project_code": table.project_code, "project_name": table.project_name,
+        "budget_total": "5", "budget_fiscal": "5", "budget_other": "0", "fund_use": table.fund_use,
+        "spend_mar": "25", "spend_jun": "50", "spend_oct": "75", "spend_dec": "100",
+    }  # fmt: skip
+    data.update(changes)
+    return data
+
+
+def row_data(indicator, **changes) -> dict:
+    data = {
+        "level2": indicator.level2_id, "name": indicator.name, "description": indicator.description,
+        "value_kind": "quantitative", "operator": "≥", "number": "150", "unit": "人次",
+        "text": "", "basis": indicator.basis,
+    }  # fmt: skip
+    data.update(changes)
+    return data
+
+
+@pytest.fixture
+def table(make_table):
+    return make_table()
+
+
+@pytest.fixture
+def client_clerk(client, clerk):
+    client.force_login(clerk)
+    return client
+
+
+def test_it_shows_every_part_with_official_labels(client_clerk, table):
+    r = client_clerk.get(reverse("table_edit", args=[table.pk]))
+    assert r.status_code == 200
+    html = r.content.decode()
+    for label in ["项目名称", "项目编码", "预算数", "财政资金", "其他资金", "资金用途", "3月底", "6月底",
+                  "10月底", "12月底", "绩效目标", "一级指标", "二级指标", "三级指标", "绩效指标描述",
+                  "指标值", "指标值确定依据"]:  # fmt: skip
+        assert f">{label}</label>" in html or f"{label}</label>" in html, label
+    for button in ["保存", "添加指标", "删除", "预览"]:
+        assert button in html
+    assert "培训人员人次" in html and "≥150人次" in html
+
+
+def test_anonymous_is_sent_to_login(client, table):
+    r = client.get(reverse("table_edit", args=[table.pk]))
+    assert r.status_code == 302 and reverse("login") in r["Location"]
+
+
+def test_another_units_table_is_not_found(client, other_clerk, table):
+    client.force_login(other_clerk)
+    assert client.get(reverse("table_edit", args=[table.pk])).status_code == 404
+    r = client.post(reverse("table_header", args=[table.pk]), header_data(table, project_name="偷改"))
+    assert r.status_code == 404
+    table.refresh_from_db()
+    assert table.project_name == "安全生产培训经费"
+
+
+def test_it_refuses_edits_to_a_submitted_table(client_clerk, table):
+    table.status = Status.SUBMITTED
+    table.save()
+    r = client_clerk.post(reverse("table_header", args=[table.pk]), header_data(table, project_name="改名"))
+    assert r.status_code == 403
+    indicator = table.indicators.first()
+    r = client_clerk.post(reverse("indicator_delete", args=[table.pk, indicator.pk]))
+    assert r.status_code == 403
+    assert Indicator.objects.filter(pk=indicator.pk).exists()
+    page = client_clerk.get(reverse("table_edit", args=[table.pk])).content.decode()
+    assert "不能修改" in page
+
+
+def test_supervisor_may_read_but_not_edit(client, supervisor, table):
+    client.force_login(supervisor)
+    assert client.get(reverse("table_edit", args=[table.pk])).status_code == 200
+    r = client.post(reverse("table_header", args=[table.pk]), header_data(table, project_name="改名"))
+    assert r.status_code == 403
+
+
+def test_it_saves_the_header_through_htmx(client_clerk, table):
+    data = header_data(table, project_name="安全生产专题培训", budget_total="8", budget_fiscal="6", budget_other="2")
+    r = client_clerk.post(reverse("table_header", args=[table.pk]), data, **HTMX)
+    assert r.status_code == 200
+    assert 'id="header"' in r.content.decode() and "已保存" in r.content.decode()
+    assert 'hx-swap-oob="true"' in r.content.decode()  # the review summary follows
+    table.refresh_from_db()
+    assert table.project_name == "安全生产专题培训"
+    assert (table.budget_total, table.budget_fiscal, table.budget_other) == (8, 6, 2)
+
+
+def test_it_saves_the_header_without_javascript(client_clerk, table):
+    r = client_clerk.post(reverse("table_header", args=[table.pk]), header_data(table, fund_use="新的用途"))
+    assert r.status_code == 302
+    table.refresh_from_db()
+    assert table.fund_use == "新的用途"
+
+
+def test_it_computes_the_total_from_its_parts(client_clerk, table):
+    data = header_data(table, budget_total="", budget_fiscal="7.5", budget_other="1.5")
+    client_clerk.post(reverse("table_header", args=[table.pk]), data, **HTMX)
+    table.refresh_from_db()
+    assert table.budget_total == Decimal("9.00")
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"budget_fiscal": "五万"}, "请输入数字（单位：万元）"),
+        ({"budget_other": "-1", "budget_total": "4"}, "金额不能为负数"),
+        ({"budget_total": "10", "budget_fiscal": "5", "budget_other": "2"}, "预算数应等于财政资金与其他资金之和"),
+        ({"spend_jun": "20"}, "6月底（20%）不能小于3月底（25%）"),
+        ({"spend_dec": "90"}, "12月底应为 100%"),
+        ({"spend_mar": "abc"}, "请输入 0 到 100 之间的数字"),
+        ({"spend_oct": "120"}, "百分比应在 0 到 100 之间"),
+    ],
+)
+def test_it_rejects_bad_header_input_and_keeps_what_was_typed(client_clerk, table, changes, message):
+    data = header_data(table, project_name="改过的名称", **changes)
+    r = client_clerk.post(reverse("table_header", args=[table.pk]), data, **HTMX)
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert message in html
+    assert 'value="改过的名称"' in html  # nothing has to be retyped
+    for value in changes.values():
+        assert f'value="{value}"' in html
+    table.refresh_from_db()
+    assert table.project_name == "安全生产培训经费"  # nothing saved half-way
+
+
+def test_without_javascript_errors_show_on_the_whole_page(client_clerk, table):
+    r = client_clerk.post(reverse("table_header", args=[table.pk]), header_data(table, budget_fiscal="x"))
+    assert r.status_code == 200
+    assert "<html" in r.content.decode() and "请输入数字（单位：万元）" in r.content.decode()
+
+
+def test_the_live_check_reports_a_decreasing_plan_without_saving(client_clerk, table):
+    r = client_clerk.post(reverse("table_header_check", args=[table.pk]), header_data(table, spend_oct="40"), **HTMX)
+    assert "10月底（40%）不能小于6月底（50%）" in r.content.decode()
+    table.refresh_from_db()
+    assert table.spend_oct == 75
+
+
+def test_it_adds_edits_reorders_and_removes_goals(client_clerk, table):
+    url = reverse("goal_create", args=[table.pk])
+    client_clerk.post(url, {"text": "第二个目标"}, **HTMX)
+    r = client_clerk.post(url, {"text": "  "}, **HTMX)
+    assert "请填写绩效目标" in r.content.decode()
+    first, second = table.goals.all()
+    client_clerk.post(reverse("goal_move", args=[table.pk, second.pk]), {"direction": "up"}, **HTMX)
+    assert [g.text for g in table.goals.all()] == ["第二个目标", first.text]
+    client_clerk.post(reverse("goal_update", args=[table.pk, second.pk]), {"text": "改写的目标"}, **HTMX)
+    client_clerk.post(reverse("goal_delete", args=[table.pk, first.pk]), **HTMX)
+    assert [g.text for g in Goal.objects.filter(table=table)] == ["改写的目标"]
+
+
+def test_it_saves_a_row_and_previews_its_printed_value(client_clerk, table):
+    indicator = table.indicators.get(name="培训人员人次")
+    data = row_data(indicator, number="200", operator="≥", unit="人次")
+    r = client_clerk.post(reverse("indicator_update", args=[table.pk, indicator.pk]), data, **HTMX)
+    assert r.status_code == 200
+    assert f'id="ind-{indicator.pk}"' in r.content.decode()
+    indicator.refresh_from_db()
+    assert indicator.value_display == "≥200人次"
+    r = client_clerk.post(reverse("value_preview"), {"value_kind": "quantitative", "operator": "≤", "number": "5", "unit": "万元"})
+    assert r.content.decode() == "≤5万元"
+
+
+def test_it_saves_a_qualitative_value(client_clerk, table):
+    indicator = table.indicators.get(name="安全生产长效机制")
+    data = row_data(indicator, value_kind="qualitative", number="", unit="", operator="", text="作用明显")
+    client_clerk.post(reverse("indicator_update", args=[table.pk, indicator.pk]), data, **HTMX)
+    indicator.refresh_from_db()
+    assert indicator.value_display == "作用明显"
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"name": ""}, "请填写三级指标名称"),
+        ({"number": ""}, "定量指标值必须填写数值"),
+        ({"number": "很多"}, "指标值的数值应为数字"),
+        ({"value_kind": "qualitative", "text": ""}, "定性指标值必须填写描述"),
+    ],
+)
+def test_it_rejects_a_bad_row_and_keeps_what_was_typed(client_clerk, table, changes, message):
+    indicator = table.indicators.get(name="培训人员人次")
+    data = row_data(indicator, description="新写的描述", **changes)
+    r = client_clerk.post(reverse("indicator_update", args=[table.pk, indicator.pk]), data, **HTMX)
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert message in html and "新写的描述" in html
+    indicator.refresh_from_db()
+    assert indicator.description == "参加培训的人次"
+
+
+def test_text_with_html_shows_as_text(client_clerk, table):
+    indicator = table.indicators.get(name="培训人员人次")
+    evil = '<script>alert("x")</script>'
+    client_clerk.post(reverse("indicator_update", args=[table.pk, indicator.pk]), row_data(indicator, name=evil), **HTMX)
+    client_clerk.post(reverse("table_header", args=[table.pk]), header_data(table, fund_use=evil), **HTMX)
+    for url in (reverse("table_edit", args=[table.pk]), reverse("table_preview", args=[table.pk])):
+        html = client_clerk.get(url).content.decode()
+        assert evil not in html
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+
+
+def test_it_adds_a_row_under_a_category_and_removes_it(client_clerk, table, hebei):
+    level2 = hebei.level2_list()[0]
+    r = client_clerk.get(reverse("indicator_new", args=[table.pk]) + f"?level2={level2.pk}", **HTMX)
+    assert "三级指标" in r.content.decode()
+    data = {"level2": level2.pk, "name": "新增培训班次", "description": "举办培训的班次", "value_kind": "quantitative",
+            "operator": "≥", "number": "4", "unit": "期", "text": "", "basis": "工作计划", "prefix": "new-x"}  # fmt: skip
+    r = client_clerk.post(reverse("indicator_create", args=[table.pk]), data, **HTMX)
+    assert r.status_code == 200 and "已保存" in r.content.decode()
+    added = table.indicators.get(name="新增培训班次")
+    assert added.value_display == "≥4期" and added.level2 == level2
+    r = client_clerk.post(reverse("indicator_delete", args=[table.pk, added.pk]), **HTMX)
+    assert r["HX-Retarget"] == "#grid"
+    assert not table.indicators.filter(name="新增培训班次").exists()
+
+
+def test_it_moves_a_row_to_another_category_and_reorders(client_clerk, table, hebei):
+    level2s = hebei.level2_list()
+    indicator = table.indicators.get(name="培训人员人次")
+    client_clerk.post(reverse("indicator_update", args=[table.pk, indicator.pk]),
+                      row_data(indicator, level2=level2s[1].pk), **HTMX)  # fmt: skip
+    indicator.refresh_from_db()
+    assert indicator.level2 == level2s[1]
+    quality = [i.name for i in table.indicators.filter(level2=level2s[1])]
+    assert quality == ["培训合格率", "培训人员人次"]
+    client_clerk.post(reverse("indicator_move", args=[table.pk, indicator.pk]), {"direction": "up"}, **HTMX)
+    assert [i.name for i in table.indicators.filter(level2=level2s[1])] == ["培训人员人次", "培训合格率"]
+
+
+def test_it_suggests_template_indicators_and_fills_a_row(client_clerk, table, hebei, unit, make_table):
+    template = make_table(is_template=True, project_code="T1", year=2021)
+    level2 = hebei.level2_list()[0]
+    r = client_clerk.get(reverse("indicator_suggest"), {"name": "培训", "level2": level2.pk, "prefix": "new-a", "table": table.pk})
+    html = r.content.decode()
+    assert "培训人员人次" in html and "≥150人次" in html and "采用" in html
+    source = template.indicators.get(level2=level2)
+    r = client_clerk.post(reverse("indicator_fill", args=[table.pk]), {"source": source.pk, "level2": level2.pk, "prefix": "new-a"}, **HTMX)
+    assert r.status_code == 200
+    assert table.indicators.filter(level2=level2, name="培训人员人次").count() == 2
+
+
+def test_a_blank_hebei_table_offers_all_nine_rows(client_clerk, unit, hebei):
+    table = ProjectTable.objects.create(unit=unit, year=2026, framework=hebei, project_name="空白项目")
+    html = client_clerk.get(reverse("table_edit", args=[table.pk])).content.decode()
+    assert html.count('class="ind-row new') == 9
+    for level2 in hebei.level2_list():
+        assert f'aria-label="{level2.name}"' in html
+
+
+def test_the_preview_merges_level_cells_as_printed(client_clerk, table):
+    html = client_clerk.get(reverse("table_preview", args=[table.pk])).content.decode()
+    assert 'rowspan="4" class="merged">产出指标' in html
+    assert "安全生产培训经费绩效目标表" in html
+
+
+def _table_with(make_table, hebei, n: int):
+    table = make_table(project_code=f"C{n}")
+    level2 = hebei.level2_list()[0]
+    for i in range(n - table.indicators.count()):
+        Indicator.objects.create(table=table, level2=level2, name=f"指标{i}", value_kind="quantitative", number=i, unit="项")
+    return table
+
+
+def _count_queries(django_assert_max_num_queries, fn) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        fn()
+    return len(ctx.captured_queries)
+
+
+def test_the_editor_runs_a_fixed_number_of_queries(client_clerk, make_table, hebei, django_assert_num_queries):
+    small, large = _table_with(make_table, hebei, 10), _table_with(make_table, hebei, 30)
+    urls = [reverse("table_edit", args=[t.pk]) for t in (small, large)]
+    counts = [_count_queries(None, lambda u=u: client_clerk.get(u)) for u in urls]
+    assert counts[0] == counts[1]
+    with django_assert_num_queries(counts[0]):
+        client_clerk.get(urls[1])
+
+
+def test_a_row_edit_runs_a_fixed_number_of_queries(client_clerk, make_table, hebei, django_assert_num_queries):
+    small, large = _table_with(make_table, hebei, 10), _table_with(make_table, hebei, 30)
+    counts = []
+    for t in (small, large):
+        indicator = t.indicators.first()
+        url = reverse("indicator_update", args=[t.pk, indicator.pk])
+        counts.append(_count_queries(None, lambda: client_clerk.post(url, row_data(indicator, number="160"), **HTMX)))
+    assert counts[0] == counts[1]
+    indicator = large.indicators.first()
+    with django_assert_num_queries(counts[1]):
+        client_clerk.post(reverse("indicator_update", args=[large.pk, indicator.pk]), row_data(indicator, number="170"), **HTMX)
