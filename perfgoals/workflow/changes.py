@@ -8,6 +8,7 @@ every piece escaped.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from difflib import SequenceMatcher
 from itertools import groupby
 
@@ -52,6 +53,8 @@ def inline_diff(old: str, new: str) -> SafeString:
 def show(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, Decimal):  # 20.0000 → 20, 5.50 → 5.5
+        return format(value.normalize(), "f")
     return str(value)
 
 

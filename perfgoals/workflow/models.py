@@ -76,4 +76,5 @@ class Comment(models.Model):
         self.resolved_at = timezone.now()
         self.resolved_by = user
         self._change_reason = "标记已处理"
+        self._history_user = user
         self.save()

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from perfgoals.goals.models import DepartmentIndicator, DepartmentPlan, Goal, Indicator, ProjectTable, Status
 from perfgoals.review import rules
@@ -59,6 +59,7 @@ def _page_context(request: HttpRequest, doc, **extra) -> dict:
 
 
 @login_required
+@require_safe
 def document_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     doc = _document(request, kind, pk)
     return render(request, "workflow/document.html", _page_context(request, doc))
@@ -116,6 +117,7 @@ def add_comment(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def comment_list(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """The open comments of a table or plan (an htmx partial)."""
     doc = _document(request, kind, pk)
@@ -138,6 +140,7 @@ def resolve_comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def history_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     doc = _document(request, kind, pk)
     context = {"doc": doc, "kind": kind, "entries": changes.history(doc), "revisions": workflow.revisions(doc)}
@@ -145,6 +148,7 @@ def history_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def diff_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     doc = _document(request, kind, pk)
     chain = workflow.revisions(doc)
@@ -166,6 +170,7 @@ def diff_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def desk(request: HttpRequest) -> HttpResponse:
     """待我审核: what waits for this supervisor, oldest first, with counts per unit and state."""
     unit_ids = workflow.supervised_unit_ids(request.user)

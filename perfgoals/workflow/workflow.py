@@ -82,8 +82,10 @@ def state_message(doc: Document, attempted: str) -> str:
     return f"{attempted}未执行：该{kind}尚未提交。"
 
 
-def _save(doc: Document, reason: str) -> None:
+def _save(doc: Document, user, reason: str) -> None:
+    """Save with the audit trail's who and why, whether or not there is a request."""
     doc._change_reason = reason[:REASON_LENGTH]
+    doc._history_user = user
     doc.save()
 
 
@@ -106,7 +108,7 @@ def submit(doc: Document, user) -> Document:
         doc.status = Status.SUBMITTED
         doc.submitted_at, doc.submitted_by = timezone.now(), user
         doc.approved_at, doc.approved_by = None, None
-        _save(doc, "提交")
+        _save(doc, user, "提交")
     logger.info("%s %s submitted by %s", doc._meta.model_name, doc.pk, user.username)
     return doc
 
@@ -121,7 +123,7 @@ def approve(doc: Document, user) -> Document:
             refuse(user, "approve", doc, "提交人不能审核通过自己提交的表，请由其他审核人审核。")
         doc.status = Status.APPROVED
         doc.approved_at, doc.approved_by = timezone.now(), user
-        _save(doc, "通过")
+        _save(doc, user, "通过")
     logger.info("%s %s approved by %s", doc._meta.model_name, doc.pk, user.username)
     return doc
 
@@ -138,9 +140,11 @@ def return_(doc: Document, user, comment: str) -> Document:
         if doc.status != Status.SUBMITTED:
             raise WorkflowError(state_message(doc, "退回"))
         doc.status = Status.RETURNED
-        _save(doc, f"退回：{comment}")
+        _save(doc, user, f"退回：{comment}")
         target = {"plan": doc} if isinstance(doc, DepartmentPlan) else {"table": doc}
-        Comment.objects.create(unit=doc.unit, text=comment, author=user, **target)
+        note = Comment(unit=doc.unit, text=comment, author=user, **target)
+        note._history_user = user
+        note.save()
     logger.info("%s %s returned by %s", doc._meta.model_name, doc.pk, user.username)
     return doc
 
@@ -164,7 +168,7 @@ def reopen(doc: Document, user) -> Document:
         new.status = Status.DRAFT
         new.revision = doc.revision + 1
         new.submitted_at = new.submitted_by = new.approved_at = new.approved_by = None
-        _save(new, f"调整：由版本 {doc.revision} 复制为版本 {new.revision}")
+        _save(new, user, f"调整：由版本 {doc.revision} 复制为版本 {new.revision}")
     logger.info("%s %s reopened as %s by %s", doc._meta.model_name, doc.pk, new.pk, user.username)
     return new
 
