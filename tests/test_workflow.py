@@ -452,3 +452,30 @@ def test_a_book_without_a_plan_says_so(client, make_table, clerk):
     assert "测试县测试局本级 · 2026 年度" in html
     assert "尚未填写部门整体绩效目标" in html
     assert "《安全生产培训经费》草稿，尚未通过" in html
+
+
+def test_the_clerk_sees_open_comments_in_the_editor_and_resolves_them(client, submitted, supervisor, clerk):
+    indicator = submitted.indicators.first()
+    post(client, supervisor, "table_comment_add", submitted, target=f"indicator:{indicator.pk}", text="依据请写文件号。")
+    workflow.return_(submitted, supervisor, "请按意见修改。")
+    client.force_login(clerk)
+    editor = reverse("table_edit", args=[submitted.pk])
+
+    page = client.get(editor).content.decode()
+
+    assert "待处理的审核意见（2 条）" in page
+    assert f'<a href="#ind-{indicator.pk}">三级指标「{indicator.name}」</a>' in page
+    assert "依据请写文件号。" in page and "请按意见修改。" in page
+    comment = Comment.objects.get(indicator=indicator)
+    response = client.post(reverse("comment_resolve", args=[comment.pk]), {"next": editor})
+    assert response.url == editor
+    assert "待处理的审核意见（1 条）" in client.get(editor).content.decode()
+
+
+def test_a_returned_table_offers_the_clerk_to_resubmit_in_the_editor(client, submitted, supervisor, clerk):
+    workflow.return_(submitted, supervisor, "请修改。")
+    client.force_login(clerk)
+
+    page = client.get(reverse("table_edit", args=[submitted.pk])).content.decode()
+
+    assert "已退回" in page and "提交审核" in page

@@ -72,6 +72,15 @@ class Comment(models.Model):
             return f"绩效目标「{self.goal.text[:20]}」"
         return "整表"
 
+    @property
+    def anchor(self) -> str:
+        """The id of the row the comment concerns in the editor page."""
+        if self.indicator_id:
+            return f"ind-{self.indicator_id}"
+        if self.goal_id:
+            return f"goal-{self.goal_id}"
+        return ""
+
     def resolve(self, user) -> None:
         self.resolved_at = timezone.now()
         self.resolved_by = user
