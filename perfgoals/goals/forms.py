@@ -83,6 +83,13 @@ class HeaderForm(forms.ModelForm):
         ]  # fmt: skip
         error_messages = {"project_name": {"required": "请填写项目名称。"}}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("budget_total", "budget_fiscal", "budget_other", *SPEND_FIELDS):
+            value = getattr(self.instance, name)
+            if value is not None:  # 5.00 → 5, 85.27 stays: as the clerk would write it
+                self.initial[name] = values.format_number(value)
+
     def clean(self):
         data = super().clean()
         total, fiscal, other = (data.get(f) for f in ("budget_total", "budget_fiscal", "budget_other"))
@@ -182,6 +189,8 @@ class ValueForm(forms.Form):
 def preview_value(data) -> str:
     """The printed form of what is typed so far, for the preview beside the value."""
     kind = data.get("value_kind", "")
+    if not kind:
+        kind = values.QUANTITATIVE if data.get("number", "").strip() else values.QUALITATIVE
     if kind == values.QUANTITATIVE:
         number = values.parse_number(data.get("number", ""))
         if number is None:

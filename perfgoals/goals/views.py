@@ -26,6 +26,7 @@ from django_htmx.http import HttpResponseClientRefresh, retarget, reswap
 from perfgoals.frameworks.models import Framework, Level1, Level2
 from perfgoals.goals import forms as f
 from perfgoals.goals.copying import copy_plan, copy_table
+from perfgoals.goals.values import QUANTITATIVE
 from perfgoals.goals.models import (
     DepartmentIndicator,
     DepartmentPlan,
@@ -273,7 +274,7 @@ def _row(table, indicator, choices, problems, form=None, saved=False) -> dict:
 def _new_row(table, level2_id, choices, form=None, prefix="") -> dict:
     return {
         "indicator": None,
-        "form": form or f.IndicatorForm(initial={"level2": level2_id}, level2_choices=choices),
+        "form": form or f.IndicatorForm(initial={"level2": level2_id, "value_kind": QUANTITATIVE}, level2_choices=choices),
         "prefix": prefix or f"new-{level2_id}-{uuid.uuid4().hex[:6]}",
         "level1_name": next((l1 for l1, opts in choices for v, _ in opts if v == level2_id), ""),
         "action": reverse("indicator_create", args=[table.pk]),

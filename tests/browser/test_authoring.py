@@ -1,0 +1,146 @@
+"""A clerk writes goal tables in a real browser: from a template, from last year, from blank."""
+
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from perfgoals.goals.models import ProjectTable
+from tests.browser.conftest import login
+
+pytestmark = pytest.mark.browser
+
+
+def row_named(page, name: str):
+    return page.locator(f'form.ind-row:has(input[name=name][value="{name}"])')
+
+
+def group(page, level2: str):
+    return page.get_by_role("group", name=level2, exact=True)
+
+
+def save_row(row, scope) -> None:
+    row.get_by_role("button", name="保存").click()
+    expect(scope.get_by_role("status").filter(has_text="已保存").first).to_be_visible()
+
+
+def test_a_clerk_writes_a_table_from_a_seed_template(page, clerk):
+    page.on("dialog", lambda dialog: dialog.accept())
+    login(page, "clerk")
+    page.get_by_role("navigation").get_by_role("link", name="模板库").click()
+    page.get_by_label("项目名称或指标").fill("安全生产培训")
+    page.get_by_role("button", name="查找").click()
+    page.get_by_role("button", name="使用此模板").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("安全生产培训经费")
+
+    header = page.locator("#header")
+    header.get_by_label("项目编码").fill("13099926P000000000042")
+    header.get_by_label("项目名称").fill("全县安全生产专题培训")
+    header.get_by_label("财政资金").fill("6")
+    header.get_by_label("其他资金").fill("2")
+    header.get_by_label("预算数").fill("")
+    header.get_by_role("button", name="保存").click()
+    expect(page.locator("#header").get_by_role("status")).to_have_text("已保存")
+    expect(page.locator("#header").get_by_label("预算数", exact=True)).to_have_value("8")
+
+    quantity = group(page, "数量指标")
+    quantity.get_by_role("button", name="添加指标").click()
+    new_row = quantity.locator("form.ind-row.new")
+    new_row.get_by_label("三级指标").fill("培训班期数")
+    new_row.get_by_label("绩效指标描述").fill("全年举办培训班的期数")
+    new_row.get_by_label("比较符").select_option("≥")
+    new_row.get_by_label("指标值", exact=True).fill("4")
+    new_row.get_by_label("计量单位").fill("期")
+    expect(new_row.locator("output[id$=-preview]")).to_have_text("≥4期")
+    new_row.get_by_label("指标值确定依据").fill("年度培训计划")
+    save_row(new_row, quantity)
+    expect(row_named(page, "培训班期数")).to_have_count(1)
+
+    row_named(page, "结果准确性").get_by_role("button", name="删除").click()
+    expect(row_named(page, "结果准确性")).to_have_count(0)
+
+    quality = row_named(page, "培训合格率")
+    quality.get_by_label("指标值", exact=True).fill("abc")
+    quality.get_by_role("button", name="保存").click()
+    expect(row_named(page, "培训合格率")).to_contain_text("指标值的数值应为数字")
+    quality = row_named(page, "培训合格率")
+    expect(quality.get_by_label("指标值", exact=True)).to_have_value("abc")  # kept as typed
+    quality.get_by_label("指标值", exact=True).fill("99")
+    save_row(quality, group(page, "质量指标"))
+
+    page.reload()
+    header = page.locator("#header")
+    expect(header.get_by_label("项目编码")).to_have_value("13099926P000000000042")
+    expect(header.get_by_label("项目名称")).to_have_value("全县安全生产专题培训")
+    expect(header.get_by_label("预算数", exact=True)).to_have_value("8")
+    expect(row_named(page, "培训班期数").locator("output[id$=-preview]")).to_have_text("≥4期")
+    expect(row_named(page, "结果准确性")).to_have_count(0)
+    expect(row_named(page, "培训合格率").get_by_label("指标值", exact=True)).to_have_value("99")
+
+
+def test_a_clerk_copies_last_years_table(page, clerk, make_table):
+    year = date.today().year
+    make_table(year=year - 1, project_name="去年的培训经费")
+    login(page, "clerk")
+    page.get_by_role("link", name="新建项目绩效目标表").first.click()
+    copy_section = page.locator("#copy")
+    copy_section.get_by_label("复制到年度").fill(str(year))
+    copy_section.get_by_role("button", name="复制上年").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("去年的培训经费")
+    expect(page.locator(".crumbs")).to_contain_text(f"{year}年")
+    expect(row_named(page, "培训人员人次").locator("output[id$=-preview]")).to_have_text("≥150人次")
+    copy = ProjectTable.objects.get(year=year, project_name="去年的培训经费")
+    assert copy.indicators.get(name="培训人员人次").prior_value_2 == "≥150人次"
+
+    page.get_by_role("navigation").get_by_role("link", name="我的绩效目标").click()
+    expect(page.get_by_role("link", name="去年的培训经费")).to_be_visible()
+
+
+NINE_ROWS = [
+    ("数量指标", "举办培训期数", "quantitative", "≥", "4", "期"),
+    ("质量指标", "培训合格率", "quantitative", "≥", "98", "%"),
+    ("时效指标", "按期完成率", "quantitative", "", "100", "%"),
+    ("成本指标", "培训经费", "quantitative", "≤", "5", "万元"),
+    ("经济效益指标", "企业事故损失", "qualitative", "", "明显下降", ""),
+    ("社会效益指标", "排除安全隐患", "quantitative", "≥", "3", "次"),
+    ("生态效益指标", "环境污染事故", "qualitative", "", "零发生", ""),
+    ("可持续影响指标", "长效机制", "qualitative", "", "逐步健全", ""),
+    ("服务对象满意度指标", "参训企业满意度", "quantitative", "≥", "95", "%"),
+]
+
+
+def test_a_clerk_fills_all_nine_rows_of_a_blank_hebei_table(page, clerk):
+    login(page, "clerk")
+    page.get_by_role("link", name="新建项目绩效目标表").first.click()
+    page.get_by_label("指标体系").select_option(label="河北省项目支出绩效指标体系")
+    expect(page.locator("#skeleton")).to_contain_text("服务对象满意度指标")
+    page.get_by_label("项目名称").fill("安全生产培训")
+    page.get_by_role("button", name="新建项目绩效目标表").click()
+    expect(page.locator("form.ind-row.new")).to_have_count(9)
+
+    for level2, name, kind, op, value, unit in NINE_ROWS:
+        scope = group(page, level2)
+        row = scope.locator("form.ind-row.new")
+        row.get_by_label("三级指标").fill(name)
+        row.get_by_label("绩效指标描述").fill(f"{name}的说明")
+        row.get_by_label("指标值类型").select_option(kind)
+        if kind == "quantitative":
+            row.get_by_label("比较符").select_option(op)
+            row.get_by_label("指标值", exact=True).fill(value)
+            row.get_by_label("计量单位").fill(unit)
+        else:
+            row.get_by_label("定性指标值").fill(value)
+        row.get_by_label("指标值确定依据").fill("工作计划")
+        save_row(row, scope)
+
+    page.reload()
+    expect(page.locator("form.ind-row.new")).to_have_count(0)
+    expect(page.locator("form.ind-row")).to_have_count(9)
+    table = ProjectTable.objects.get(project_name="安全生产培训")
+    printed = {i.level2.name: i.value_display for i in table.indicators.all()}
+    assert printed == {
+        "数量指标": "≥4期", "质量指标": "≥98%", "时效指标": "100%", "成本指标": "≤5万元",
+        "经济效益指标": "明显下降", "社会效益指标": "≥3次", "生态效益指标": "零发生",
+        "可持续影响指标": "逐步健全", "服务对象满意度指标": "≥95%",
+    }  # fmt: skip
