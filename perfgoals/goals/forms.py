@@ -322,7 +322,6 @@ class DepartmentIndicatorForm(ValueForm):
 
 
 class FundingLineForm(forms.Form):
-    kind = forms.ChoiceField(label="类别", choices=[("income", "收入构成"), ("expense", "支出构成")])
     name = forms.CharField(label="项目", max_length=100, error_messages={"required": "请填写资金项目名称。"})
     amount = money("当年金额")
     prior_amount_1 = money("前年金额")

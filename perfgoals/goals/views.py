@@ -770,8 +770,6 @@ def plan_child_update(request: HttpRequest, pk: int, kind: str, child_pk: int) -
     form = _child_form(section, obj, _level2_choices(plan.framework) if plan.framework else [], request.POST)
     if not form.is_valid():
         return _plan_respond(request, plan, f"sec-{section}", {"bound": {(section, obj.pk): form}}, invalid=True)
-    if "kind" in form.cleaned_data:  # a funding line's kind is its section
-        form.cleaned_data["kind"] = PLAN_SECTIONS[section][2]["kind"]
     _save_child(plan, section, obj, form)
     return _plan_respond(request, plan, f"sec-{section}", {"saved": section})
 
