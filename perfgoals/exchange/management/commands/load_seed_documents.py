@@ -21,11 +21,12 @@ class Command(BaseCommand):
                 failures.append(str(e))
                 self.stderr.write(self.style.ERROR(str(e)))
                 continue
-            self.stdout.write(
-                f"{path}：{result.unit.code} {result.unit.name} {result.year}年，"
-                f"新增项目表 {result.tables_created} 张（已有 {result.tables_existing} 张），"
-                f"新增部门整体目标 {result.plans_created} 份（已有 {result.plans_existing} 份）；"
-                f"自动审核：错误 {result.errors} 个，提示 {result.hints} 个。"
-            )
+            if options["verbosity"] >= 1:
+                self.stdout.write(
+                    f"{path}：{result.unit.code} {result.unit.name} {result.year}年，"
+                    f"新增项目表 {result.tables_created} 张（已有 {result.tables_existing} 张），"
+                    f"新增部门整体目标 {result.plans_created} 份（已有 {result.plans_existing} 份）；"
+                    f"自动审核：错误 {result.errors} 个，提示 {result.hints} 个。"
+                )
         if failures:
             raise CommandError(f"{len(failures)} 个文件未能导入。")
