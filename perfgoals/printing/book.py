@@ -18,6 +18,7 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from pypdf import PdfReader, PdfWriter
@@ -66,7 +67,7 @@ def css_version() -> str:
 
 
 def cache_dir():
-    path = settings.DATA_DIR / "print-cache"
+    path = Path(getattr(settings, "PRINT_CACHE_DIR", settings.DATA_DIR / "print-cache"))
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -59,9 +60,24 @@ def stylesheets(furniture: bool) -> tuple[CSS, ...]:
     )
 
 
+@cache
+def relaxed() -> CSS:
+    """Lets a level-1 group break across pages: used only when keeping it whole fails."""
+    return CSS(string="tbody.group, tbody.lead { break-inside: auto; break-after: auto; }", font_config=font_config())
+
+
 def html_to_pdf(html: str, furniture: bool = True, fetcher: StaticOnlyFetcher | None = None) -> bytes:
-    document = HTML(string=html, base_url=base_url(), url_fetcher=fetcher or StaticOnlyFetcher())
-    return document.write_pdf(stylesheets=list(stylesheets(furniture)), font_config=font_config())
+    fetcher = fetcher or StaticOnlyFetcher()
+    sheets = list(stylesheets(furniture))
+    try:
+        document = HTML(string=html, base_url=base_url(), url_fetcher=fetcher)
+        return document.write_pdf(stylesheets=sheets, font_config=font_config())
+    except AssertionError:
+        # WeasyPrint 70 fails an internal assertion when a group kept whole (break-inside:
+        # avoid) is taller than a whole page after a kept-with-next header. Print it broken.
+        logger.warning("a level-1 group is taller than a page; printing it across pages")
+        document = HTML(string=html, base_url=base_url(), url_fetcher=fetcher)
+        return document.write_pdf(stylesheets=[*sheets, relaxed()], font_config=font_config())
 
 
 # ---- paper state ------------------------------------------------------------------
@@ -112,6 +128,7 @@ def grid_rows(groups: list[dict]) -> list[list[dict]]:
                     "level1": "" if rows else group["level1"].name,
                     "level1_span": span1,
                     "level2": row["level2"].name if k == 0 else "",
+                    "l2": row["level2"].name,
                     "level2_span": len(items),
                     "indicator": indicator,
                 })
@@ -132,11 +149,21 @@ def chunk_groups(groups: list[list[dict]], max_rows: int) -> list[list[dict]]:
         label = group[0]["level1"]
         pieces: list[list[dict]] = [[]]
         for row in group:
-            if row["level2"] and pieces[-1] and len(pieces[-1]) + row.get("level2_span", 1) > max_rows:
+            run = row.get("level2_span", 1) if row["level2"] else 0
+            starts_run_that_does_not_fit = run and pieces[-1] and len(pieces[-1]) + run > max_rows
+            if starts_run_that_does_not_fit or len(pieces[-1]) >= max_rows:
                 pieces.append([])
             pieces[-1].append(dict(row, level1=""))
         for piece in pieces:
             piece[0].update(level1=label, level1_span=len(piece))
+            if not piece[0]["level2"]:  # a level-2 run cut in two: its label repeats
+                piece[0]["level2"] = piece[0]["l2"] or " "
+            for k, row in enumerate(piece):
+                if row["level2"]:
+                    span = 1
+                    while k + span < len(piece) and not piece[k + span]["level2"]:
+                        span += 1
+                    row["level2_span"] = span
         chunks.extend(pieces)
     return chunks
 
@@ -177,7 +204,7 @@ def table_context(table: ProjectTable, number: int | None = None) -> dict:
         "grid": chunk_groups(grid_rows(table.grid()), GROUP_ROWS),
         "split": split,
         "twelve": range(12),
-        "explanation": paragraphs(table.explanation),
+        "explanation": explanation_parts(table.explanation),
     }
 
 
@@ -185,6 +212,19 @@ def table_html(table: ProjectTable, number: int | None = None, heading: str = ""
     context = table_context(table, number)
     context.update(part_heading=heading, watermark=watermark(table), approval=approval_line(table))
     return render_to_string(table_template(table), context)
+
+
+HEADING = re.compile(r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\))")
+
+
+def explanation_parts(text: str) -> list[tuple[str, str]]:
+    """The 说明 as (kind, line): its title lines (before 一、…) centred, 一、/（一） headings, prose."""
+    parts, in_title = [], True
+    for line in paragraphs(text):
+        is_heading = bool(HEADING.match(line))
+        in_title = in_title and not is_heading and len(line) <= 30
+        parts.append(("title" if in_title else "heading" if is_heading else "p", line))
+    return parts
 
 
 def paragraphs(text: str) -> list[str]:

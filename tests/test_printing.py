@@ -1,0 +1,442 @@
+"""The official printout: PDFs read back with pypdf and rasterised with pdftoppm.
+
+Each seed PDF is rendered once per module (module-scoped fixtures); tests that change a
+table's state build their own with `make_table`. A WeasyPrint warning (a character no font
+has, a refused URL) during any render fails the test that caused it.
+
+Reference images: tests/reference/*.png are reviewed renders of page 1 of each layout at
+40 dpi. After an intended layout change, regenerate them with
+`UPDATE_PRINT_REFERENCE=1 .venv/bin/pytest tests/test_printing.py`, look at every one,
+and commit them.
+"""
+
+import io
+import logging
+import os
+import re
+import subprocess
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django.urls import reverse
+from PIL import Image, ImageChops
+from pypdf import PdfReader
+
+from perfgoals.goals.models import DepartmentPlan, ProjectTable, Status
+from perfgoals.printing import book, render
+from perfgoals.printing.fetcher import RefusedURL, StaticOnlyFetcher, base_url, static_path
+from perfgoals.printing.models import ApprovedPdf
+from tests.conftest import PASSWORD
+
+REFERENCE_DIR = Path(__file__).parent / "reference"
+UPDATE_REFERENCE = os.getenv("UPDATE_PRINT_REFERENCE") == "1"
+SEED_UNITS = {"321001": 2021, "926001": 2021, "322001": 2022}  # Hebei layout
+CHENGDE = "承德高新区"
+HUBEI = "鄂州市招商和投资促进中心"
+
+
+class Warnings(logging.Handler):
+    """Collects what WeasyPrint logs at WARNING and above (missing glyphs, refused URLs)."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+@pytest.fixture(scope="module")
+def weasyprint_warnings():
+    handler = Warnings()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    yield handler.messages
+    logger.removeHandler(handler)
+
+
+def flat(text: str) -> str:
+    """Text without whitespace: a cell's text wraps onto several lines in the PDF."""
+    return re.sub(r"\s+", "", text or "")
+
+
+_texts: dict[bytes, list[str]] = {}
+
+
+def pages_text(pdf: bytes) -> list[str]:
+    """The text of each page, without whitespace (read once per PDF)."""
+    if pdf not in _texts:
+        _texts[pdf] = [flat(page.extract_text()) for page in PdfReader(io.BytesIO(pdf)).pages]
+    return _texts[pdf]
+
+
+def assert_in_order(text: str, needles: list[str]):
+    position = 0
+    for needle in filter(None, map(flat, needles)):
+        found = text.find(needle, position)
+        assert found >= 0, f"{needle!r} missing or out of order after position {position}"
+        position = found + len(needle)
+
+
+def rasterise(pdf: bytes, tmp: Path, name: str, dpi: int = 40) -> Image.Image:
+    path = tmp / f"{name}.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile", path, tmp / name], check=True)
+    return Image.open(tmp / f"{name}.png").convert("L")
+
+
+def assert_looks_like_reference(pdf: bytes, tmp: Path, name: str, tolerance: float = 0.01):
+    page = rasterise(pdf, tmp, name)
+    reference_path = REFERENCE_DIR / f"{name}.png"
+    if UPDATE_REFERENCE:
+        page.save(reference_path)
+    reference = Image.open(reference_path).convert("L")
+    assert page.size == reference.size, f"{name}: page size changed"
+    diff = ImageChops.difference(page, reference).point(lambda v: 255 if v > 64 else 0)
+    ratio = diff.histogram()[255] / (page.width * page.height)
+    assert ratio <= tolerance, f"{name}: {ratio:.2%} of pixels differ from tests/reference/{name}.png"
+
+
+@pytest.fixture(scope="module")
+def seed_pdfs(django_db_blocker, tmp_path_factory, weasyprint_warnings):
+    """Every seed document printed once: the three Hebei books, the Chengde book, the Hubei plan."""
+    out = tmp_path_factory.mktemp("seed-pdfs")
+    pdfs = {}
+    with django_db_blocker.unblock(), override_settings(PRINT_CACHE_DIR=out / "cache"):
+        for code, year in SEED_UNITS.items():
+            call_command("print_goals", unit=code, year=year, out=str(out / f"{code}.pdf"), stdout=io.StringIO())
+            pdfs[code] = (out / f"{code}.pdf").read_bytes()
+        chengde = DepartmentPlan.objects.get(unit__name__startswith=CHENGDE, is_template=True)
+        pdfs["chengde"] = book.render_book(chengde.unit, chengde.year)
+        hubei = render.plan_queryset().get(unit__name=HUBEI, is_template=True)
+        pdfs["hubei"] = render.render_plan(hubei)
+        plan = render.plan_queryset().get(unit__code="321001", is_template=True)
+        pdfs["plan"] = render.render_plan(plan)
+        first = render.table_queryset().filter(unit__code="321001", is_template=True).order_by("position").first()
+        pdfs["hebei"] = render.render_table(first)
+        split = render.table_queryset().filter(unit__name__startswith=CHENGDE, is_template=True).order_by("position")
+        pdfs["split"] = render.render_table(split.first())
+    return pdfs
+
+
+def seed_tables(**filters):
+    return list(render.table_queryset().filter(is_template=True, **filters).order_by("position", "id"))
+
+
+# ---- fonts ---------------------------------------------------------------------------------
+
+
+def test_every_character_of_the_seeds_renders(seed_pdfs, weasyprint_warnings):
+    assert seed_pdfs
+    assert weasyprint_warnings == []
+
+
+def test_a_character_missing_from_the_fonts_is_caught(weasyprint_warnings):
+    before = len(weasyprint_warnings)
+    render.html_to_pdf('<html lang="zh-CN"><body>𠀀</body></html>')
+    missing = weasyprint_warnings[before:]
+    del weasyprint_warnings[before:]
+    assert any("U+20000" in message for message in missing)
+
+
+def test_it_uses_the_simplified_chinese_faces(seed_pdfs):
+    fonts = set()
+    for page in PdfReader(io.BytesIO(seed_pdfs["hebei"])).pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    assert {re.sub(r"^/[A-Z]+\+", "", f) for f in fonts} == {"Noto-Serif-CJK-SC", "Noto-Sans-CJK-SC"}
+
+
+# ---- content and layout -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_every_seed_table_prints_its_text_in_order(seed_pdfs):
+    for code in SEED_UNITS:
+        text = "".join(pages_text(seed_pdfs[code]))
+        tables = seed_tables(unit__code=code)
+        assert tables
+        for number, table in enumerate(tables, start=1):
+            needles = [f"{number}.{table.project_name}绩效目标表", table.project_code]
+            needles += [goal.text for goal in table.goals.all()]
+            for group in table.grid():
+                needles.append(group["level1"].name)
+                for row in group["level2s"]:
+                    needles.append(row["level2"].name)
+                    for indicator in row["indicators"]:
+                        needles += [indicator.name, indicator.description, indicator.value_display]
+            assert_in_order(text, needles)
+
+
+@pytest.mark.django_db
+def test_chengde_tables_print_the_explanation_then_the_split_value(seed_pdfs):
+    text = "".join(pages_text(seed_pdfs["chengde"]))
+    for table in seed_tables(unit__name__startswith=CHENGDE):
+        needles = [table.project_name, *render.paragraphs(table.explanation)[:2], "预算项目绩效表", table.project_code]
+        needles += [f"目标{n}" for n in range(1, table.goals.count() + 1)]
+        needles += ["符号", "值", "单位（文字描述）"]
+        for group in table.grid():
+            for row in group["level2s"]:
+                for indicator in row["indicators"]:
+                    needles += [indicator.name, *indicator.value_cells]
+        assert_in_order(text, needles)
+
+
+@pytest.mark.django_db
+def test_the_plan_prints_its_three_sections(seed_pdfs):
+    plan = render.plan_queryset().get(unit__code="321001", is_template=True)
+    text = "".join(pages_text(seed_pdfs["plan"]))
+    assert_in_order(text, ["一、总体绩效目标", render.paragraphs(plan.overall_goal)[0], "二、分项绩效目标",
+                           plan.sub_goals.first().text[:20], "三、工作保障措施", plan.safeguards.last().text[:20]])
+
+
+@pytest.mark.django_db
+def test_the_hubei_plan_prints_on_landscape_pages_with_prior_years(seed_pdfs):
+    plan = render.plan_queryset().get(unit__name=HUBEI, is_template=True)
+    reader = PdfReader(io.BytesIO(seed_pdfs["hubei"]))
+    assert all(page.mediabox.width > page.mediabox.height for page in reader.pages)
+    text = "".join(pages_text(seed_pdfs["hubei"]))
+    annual = [i for i in plan.indicators.all() if i.table == i.ANNUAL]
+    assert_in_order(text, ["部门整体绩效目标表", plan.unit.name, "部门总体资金情况", "收入构成", "支出构成",
+                           "部门职能概述", "长期绩效指标", "年度绩效指标", "近两年指标值", "预期当年实现值",
+                           f"{plan.year - 2}年", f"{plan.year - 1}年"])
+    assert_in_order(text.split("年度绩效指标", 1)[1], [
+        x for i in annual[:5] for x in (i.name, i.prior_value_1, i.prior_value_2, i.value_display)
+    ])
+
+
+@pytest.mark.django_db
+def test_level1_and_level2_labels_are_merged_once_per_group(make_table, hebei):
+    text = "".join(pages_text(render.render_table(make_table())))
+    level2_names = [level2.name for level2 in hebei.level2_list()]
+    for level1 in hebei.levels1.all():  # 效益指标 is also part of 经济效益指标 …
+        assert text.count(level1.name) == 1 + sum(name.count(level1.name) for name in level2_names), level1.name
+    for name in level2_names:
+        assert text.count(name) == 1, name
+
+
+@pytest.mark.django_db
+def test_a_long_group_moves_whole_and_never_leaves_an_empty_merged_cell(make_table, hebei):
+    from perfgoals.goals.models import Indicator
+
+    table = make_table()
+    quantity = hebei.level2_list()[0]
+    for n in range(9):
+        Indicator.objects.create(table=table, level2=quantity, name=f"附加指标{n}", description="很长的描述" * 12,
+                                 basis="工作计划", value_kind="qualitative", text="完成", order=100 + n)
+    pages = pages_text(render.render_table(render.table_queryset().get(pk=table.pk)))
+    assert len(pages) >= 2
+    for page in pages[1:]:  # every page of the grid starts with the repeated header
+        assert page.find("一级指标二级指标三级指标绩效指标描述指标值指标值确定依据") >= 0
+    # each level-1 label sits on the page where its rows are
+    assert "产出指标" in pages[0] and "附加指标0" in "".join(pages)
+    effect_page = next(p for p in pages if "企业生产事故损失下降" in p)
+    assert "效益指标" in effect_page
+
+
+@pytest.mark.django_db
+def test_user_text_prints_as_text_and_fetches_nothing(make_table, tmp_path):
+    table = make_table(fund_use='<img src="http://example.invalid/x.png">', project_name="file:///etc/passwd")
+    fetcher = StaticOnlyFetcher()
+    pdf = render.html_to_pdf(render.table_html(render.table_queryset().get(pk=table.pk)), fetcher=fetcher)
+    text = "".join(pages_text(pdf))
+    assert flat('<img src="http://example.invalid/x.png">') in text
+    assert "file:///etc/passwd" in text
+    assert fetcher.asked == []
+
+
+def test_the_fetcher_serves_static_files_and_refuses_everything_else():
+    css = base_url() + "print/print.css"
+    assert static_path(css).name == "print.css"
+    assert b"@page" in StaticOnlyFetcher().fetch(css).read()
+    for url in ["http://example.com/x.png", "https://example.com/", "file:///etc/passwd",
+                base_url() + "../manage.py", "data:text/plain,hello", "ftp://example.com/x"]:
+        with pytest.raises(RefusedURL):
+            StaticOnlyFetcher().fetch(url)
+
+
+# ---- states on paper -----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_draft_carries_the_watermark_on_every_page(make_table, hebei):
+    from perfgoals.goals.models import Indicator
+
+    table = make_table()
+    for n in range(12):
+        Indicator.objects.create(table=table, level2=hebei.level2_list()[1], name=f"质量{n}", description="描述" * 30,
+                                 value_kind="qualitative", text="合格", order=50 + n)
+    pages = pages_text(render.document_pdf(render.table_queryset().get(pk=table.pk)))
+    assert len(pages) >= 2
+    assert all("草稿·未审核" in page for page in pages)
+
+
+@pytest.mark.django_db
+def test_a_submitted_table_prints_unreviewed(make_table):
+    table = make_table(status=Status.SUBMITTED)
+    assert all("未审核" in page for page in pages_text(render.document_pdf(table)))
+
+
+@pytest.mark.django_db
+def test_an_approved_table_prints_clean_with_revision_and_date(make_table):
+    approved_at = datetime(2026, 3, 5, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    table = make_table(status=Status.APPROVED, revision=2, approved_at=approved_at)
+    pages = pages_text(render.document_pdf(table))
+    assert not any("草稿" in page or "未审核" in page for page in pages)
+    assert all("第2版·2026年03月05日审核通过" in page for page in pages)
+
+
+@pytest.mark.django_db
+def test_the_approved_pdf_is_rendered_once_and_served_unchanged(make_table, client, supervisor):
+    table = make_table(status=Status.APPROVED, approved_at=datetime(2026, 3, 5, tzinfo=ZoneInfo("UTC")))
+    client.login(username="supervisor", password=PASSWORD)
+    first = client.get(reverse("print_table", args=[table.pk])).content
+    assert ApprovedPdf.objects.filter(table=table, revision=1).count() == 1
+    ProjectTable.objects.filter(pk=table.pk).update(project_name="改过的名称")
+    assert client.get(reverse("print_table", args=[table.pk])).content == first
+    ProjectTable.objects.filter(pk=table.pk).update(revision=2)
+    second = client.get(reverse("print_table", args=[table.pk])).content
+    assert second != first and "改过的名称" in "".join(pages_text(second))
+    assert ApprovedPdf.objects.filter(table=table).count() == 2
+
+
+# ---- the book ---------------------------------------------------------------------------------------
+
+
+def toc_entries(pdf: bytes) -> dict[str, int]:
+    """Title → page number, read from the contents pages (before page 1)."""
+    reader = PdfReader(io.BytesIO(pdf))
+    entries = {}
+    for page in reader.pages[:4]:
+        for line in page.extract_text().splitlines():
+            if m := re.match(r"^(.+?)[.\s…·]*?\s*(\d+)$", line.strip()):
+                title = m[1].rstrip(". ")
+                if "绩效目标表" in title or "部分" in title:
+                    entries[flat(title)] = int(m[2])
+    return entries
+
+
+def printed_numbers(pdf: bytes) -> list[int | None]:
+    numbers = []
+    for text in pages_text(pdf):
+        found = re.findall(r"—(\d+)—", text)
+        numbers.append(int(found[-1]) if found else None)
+    return numbers
+
+
+@pytest.mark.django_db
+def test_the_book_numbers_its_pages_after_the_contents(seed_pdfs):
+    numbers = printed_numbers(seed_pdfs["926001"])
+    first = numbers.index(1)
+    assert first >= 2 and first % 2 == 0  # cover and contents unnumbered; page 1 is a right-hand page
+    assert numbers[:first] == [None] * first
+    assert numbers[first:] == list(range(1, len(numbers) - first + 1))
+
+
+@pytest.mark.django_db
+def test_the_contents_page_numbers_match_where_tables_start(seed_pdfs):
+    pdf = seed_pdfs["926001"]
+    tables = seed_tables(unit__code="926001")
+    entries = toc_entries(pdf)
+    pages = pages_text(pdf)
+    numbers = printed_numbers(pdf)
+    for number, table in enumerate(tables, start=1):
+        title = flat(f"{number}.{table.project_name}绩效目标表")
+        assert title in entries, title
+        start = next(i for i, text in enumerate(pages) if numbers[i] and title in text)
+        assert numbers[start] == entries[title], title
+    assert len(tables) == 11
+
+
+@pytest.mark.django_db
+def test_the_book_has_bookmarks_for_parts_and_tables(seed_pdfs):
+    reader = PdfReader(io.BytesIO(seed_pdfs["926001"]))
+    outline = reader.outline
+    titles = [item.title for item in outline if not isinstance(item, list)]
+    assert titles[0].startswith("第一部分") and titles[1] == book.PART_TWO
+    tables = [item.title for item in outline[2]]
+    assert tables == [f"{n}.{t.project_name}绩效目标表" for n, t in enumerate(seed_tables(unit__code="926001"), 1)]
+    assert reader.get_destination_page_number(outline[2][0]) == printed_numbers(seed_pdfs["926001"]).index(
+        toc_entries(seed_pdfs["926001"])[flat(tables[0])]
+    )
+
+
+@pytest.mark.django_db
+def test_a_book_with_one_changed_table_reuses_the_others(make_table, unit, tmp_path):
+    with override_settings(PRINT_CACHE_DIR=tmp_path):
+        tables = [make_table(project_code=f"P{n}", project_name=f"项目{n}", position=n) for n in range(3)]
+        before = printed_numbers(book.render_book(unit, 2026))
+        ProjectTable.objects.filter(pk=tables[1].pk).update(fund_use="改写后的资金用途。" * 40)
+        book._memory.clear()
+        cached_files = len(list(tmp_path.glob("*.pdf")))
+        pdf = book.render_book(unit, 2026)
+        assert len(list(tmp_path.glob("*.pdf"))) == cached_files + 1  # only the edited table was laid out again
+    assert "改写后的资金用途" in "".join(pages_text(pdf))
+    assert printed_numbers(pdf)[-1] >= before[-1]
+
+
+# ---- reference images -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["hebei", "split", "plan", "hubei", "926001"])
+def test_page_one_matches_the_reviewed_reference(seed_pdfs, tmp_path, name):
+    reference = {"926001": "book-cover"}.get(name, name)
+    assert_looks_like_reference(seed_pdfs[name], tmp_path, reference)
+
+
+# ---- views and the command --------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_clerk_downloads_the_table_inline_or_as_attachment(make_table, client, clerk):
+    table = make_table()
+    client.login(username="clerk", password=PASSWORD)
+    inline = client.get(reverse("print_table", args=[table.pk]))
+    assert inline.status_code == 200 and inline["Content-Type"] == "application/pdf"
+    assert inline["Content-Disposition"].startswith("inline")
+    attachment = client.get(reverse("print_table", args=[table.pk]) + "?download=1")
+    assert attachment["Content-Disposition"].startswith("attachment")
+    assert attachment.content.startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_another_units_table_plan_and_book_are_not_found(make_table, client, other_clerk, unit):
+    table = make_table()
+    plan = DepartmentPlan.objects.create(unit=unit, year=2026, overall_goal="目标")
+    client.login(username="otherclerk", password=PASSWORD)
+    assert client.get(reverse("print_table", args=[table.pk])).status_code == 404
+    assert client.get(reverse("print_plan", args=[plan.pk])).status_code == 404
+    assert client.get(reverse("print_book", args=[unit.code, 2026])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_templates_are_public_to_signed_in_users(client, other_clerk):
+    template = seed_tables(unit__code="321001")[0]
+    assert client.get(reverse("print_table", args=[template.pk])).status_code == 302  # sign in first
+    client.login(username="otherclerk", password=PASSWORD)
+    assert client.get(reverse("print_table", args=[template.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_book_preview_shows_progress_and_links_the_download(client, supervisor, make_table, unit):
+    make_table()
+    client.login(username="supervisor", password=PASSWORD)
+    page = client.get(reverse("print_book_preview", args=[unit.code, 2026]))
+    assert "正在生成PDF" in page.content.decode()
+    assert reverse("print_book", args=[unit.code, 2026]) + "?download=1" in page.content.decode()
+    book_pdf = client.get(reverse("print_book", args=[unit.code, 2026]))
+    assert book_pdf.status_code == 200 and book_pdf.content.startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_print_goals_prints_one_project_or_the_plan(tmp_path):
+    table = seed_tables(unit__code="322001")[0]
+    call_command("print_goals", unit="322001", year=2022, project=table.project_code, out=str(tmp_path / "t.pdf"),
+                 stdout=io.StringIO())
+    assert_in_order("".join(pages_text((tmp_path / "t.pdf").read_bytes())), [table.project_name, table.project_code])
+    call_command("print_goals", unit="322001", year=2022, part="plan", out=str(tmp_path / "p.pdf"), stdout=io.StringIO())
+    assert "一、总体绩效目标" in "".join(pages_text((tmp_path / "p.pdf").read_bytes()))
