@@ -17,6 +17,7 @@ import logging
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,19 +116,36 @@ def pool() -> ProcessPoolExecutor:
     return _pool
 
 
-def render_pieces(htmls: list[str]) -> list[bytes]:
-    """Render what is not cached, in parallel when there is more than one."""
-    keys = [cache_key(html) for html in htmls]
+def render_front(html: str) -> bytes:
+    """Cover and contents. The HTML ends with a blank page, kept only when the contents
+    would otherwise end on a right-hand page, so that page 1 is a right-hand page."""
+    document = render.HTML(string=html, base_url=render.base_url(), url_fetcher=render.StaticOnlyFetcher()).render(
+        stylesheets=list(render.stylesheets(False)), font_config=render.font_config()
+    )
+    if len(document.pages) % 2:
+        document = document.copy(document.pages[:-1])
+    return document.write_pdf()
+
+
+def render_overlay(html: str) -> bytes:
+    """The page numbers of the merged pages: empty pages with furniture.css."""
+    return render.html_to_pdf(html, furniture=True)
+
+
+def render_all(jobs: list[tuple[Callable[[str], bytes], str]]) -> list[bytes]:
+    """Run (renderer, html) jobs not already cached, in parallel when there is more than one."""
+    keys = [cache_key(fn.__name__ + html) for fn, html in jobs]
     results = {key: pdf for key in keys if (pdf := cached(key)) is not None}
-    todo = {key: html for key, html in zip(keys, htmls) if key not in results}
+    todo = {key: job for key, job in zip(keys, jobs) if key not in results}
     if len(todo) > 1 and WORKERS > 1:
-        rendered = zip(todo, pool().map(render_piece, todo.values()))
+        futures = {key: pool().submit(fn, html) for key, (fn, html) in todo.items()}
+        rendered = ((key, future.result()) for key, future in futures.items())
     else:
-        rendered = ((key, render_piece(html)) for key, html in todo.items())
+        rendered = ((key, fn(html)) for key, (fn, html) in todo.items())
     for key, pdf in rendered:
         store(key, pdf)
         results[key] = pdf
-    logger.debug("book pieces: %d rendered, %d from cache", len(todo), len(keys) - len(todo))
+    logger.debug("book: %d documents rendered, %d from cache", len(todo), len(keys) - len(todo))
     return [results[key] for key in keys]
 
 
@@ -162,7 +180,7 @@ def table_title(number: int, table: ProjectTable) -> str:
     return f"{number}.{table.project_name}绩效目标表"
 
 
-def front_html(book: Book, pad: bool = False) -> str:
+def front_html(book: Book) -> str:
     """Cover and table of contents (rendered last, when page numbers are known)."""
     return render.render_to_string("print/book_front.html", {
         "unit": book.unit,
@@ -170,7 +188,6 @@ def front_html(book: Book, pad: bool = False) -> str:
         "title": f"{book.unit.name}{book.year}年部门预算绩效目标文本",
         "entries": book.entries,
         "watermark": "" if book.is_approved else "草稿 · 未审核",
-        "pad": pad,
     })
 
 
@@ -193,7 +210,7 @@ def render_book(unit: Unit, year: int, templates_only: bool = False) -> bytes:
     for number, table in enumerate(tables, start=1):
         heading = "第二部分" if number == 1 else ""
         htmls.append(render.table_html(table, number=number, heading=heading))
-    pieces = [PdfReader(io.BytesIO(pdf)) for pdf in render_pieces(htmls)]
+    pieces = [PdfReader(io.BytesIO(pdf)) for pdf in render_all([(render_piece, html) for html in htmls])]
 
     page = 1
     if plan is not None:
@@ -206,20 +223,18 @@ def render_book(unit: Unit, year: int, templates_only: bool = False) -> bytes:
         book.entries.append(Entry(table_title(number, table), 1, page))
         page += len(piece.pages)
 
-    front = PdfReader(io.BytesIO(render.html_to_pdf(front_html(book), furniture=False)))
-    if len(front.pages) % 2:  # page 1 starts on a right-hand page: pad with a blank verso
-        front = PdfReader(io.BytesIO(render.html_to_pdf(front_html(book, pad=True), furniture=False)))
-    return assemble(book, front, pieces)
+    landscape = [is_landscape(p) for piece in pieces for p in piece.pages]
+    front, overlay = render_all([(render_front, front_html(book)), (render_overlay, overlay_html(landscape))])
+    return assemble(book, PdfReader(io.BytesIO(front)), pieces, PdfReader(io.BytesIO(overlay)))
 
 
-def assemble(book: Book, front: PdfReader, pieces: list[PdfReader]) -> bytes:
+def assemble(book: Book, front: PdfReader, pieces: list[PdfReader], overlay: PdfReader) -> bytes:
     writer = PdfWriter()
     writer.append(front, import_outline=False)
     first_numbered = len(writer.pages)
     for piece in pieces:
         writer.append(piece, import_outline=False)
     numbered = writer.pages[first_numbered:]
-    overlay = PdfReader(io.BytesIO(render.html_to_pdf(overlay_html([is_landscape(p) for p in numbered]))))
     for page, numbers in zip(numbered, overlay.pages):
         page.merge_page(numbers)
     parents: dict[int, object] = {}
