@@ -479,3 +479,46 @@ def test_a_returned_table_offers_the_clerk_to_resubmit_in_the_editor(client, sub
     page = client.get(reverse("table_edit", args=[submitted.pk])).content.decode()
 
     assert "已退回" in page and "提交审核" in page
+
+
+# Forged requests to the editor while a table is submitted or approved
+
+
+@pytest.mark.parametrize("state", [Status.SUBMITTED, Status.APPROVED])
+def test_forged_edits_of_a_locked_table_are_refused_and_logged(client, make_table, clerk, supervisor, state, caplog):
+    table = workflow.submit(make_table(), clerk)
+    if state == Status.APPROVED:
+        workflow.approve(table, supervisor)
+    goal, indicator = table.goals.first(), table.indicators.first()
+    before = (table.project_name, goal.text, indicator.name, table.indicators.count(), table.goals.count())
+    forged = {
+        "table_header": ([table.pk], {"project_name": "篡改", "project_code": "1", "budget_total": "5"}),
+        "goal_create": ([table.pk], {"text": "新目标"}),
+        "goal_update": ([table.pk, goal.pk], {"text": "篡改"}),
+        "goal_delete": ([table.pk, goal.pk], {}),
+        "indicator_create": ([table.pk], {"name": "新指标", "level2": indicator.level2_id}),
+        "indicator_update": ([table.pk, indicator.pk], {"name": "篡改", "level2": indicator.level2_id}),
+        "indicator_delete": ([table.pk, indicator.pk], {}),
+    }
+    for user in (clerk, supervisor):
+        client.force_login(user)
+        for name, (args, data) in forged.items():
+            with caplog.at_level(logging.WARNING, logger="django.request"):
+                response = client.post(reverse(name, args=args), data)
+            assert response.status_code == 403, (name, user)
+            assert f"Forbidden (Permission denied): {reverse(name, args=args)}" in caplog.text
+
+    table.refresh_from_db()
+    goal.refresh_from_db()
+    indicator.refresh_from_db()
+    assert (table.project_name, goal.text, indicator.name, table.indicators.count(), table.goals.count()) == before
+    assert table.status == state
+
+
+def test_a_forged_post_on_another_units_table_is_refused_and_logged(client, submitted, other_clerk, caplog):
+    client.force_login(other_clerk)
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        response = client.post(reverse("table_approve", args=[submitted.pk]))
+
+    assert response.status_code == 404
+    assert "Not Found: " + reverse("table_approve", args=[submitted.pk]) in caplog.text
