@@ -7,13 +7,8 @@ from django.utils.http import content_disposition_header
 
 from perfgoals.goals.models import ProjectTable
 from perfgoals.printing import book, render as printing
-from perfgoals.units.access import restrict
+from perfgoals.units.access import readable, restrict
 from perfgoals.units.models import Unit
-
-
-def readable(queryset, user):
-    """The user's own units' documents, plus the template library (public documents)."""
-    return restrict(queryset, user) | queryset.filter(is_template=True)
 
 
 def pdf_response(request: HttpRequest, pdf: bytes, filename: str) -> HttpResponse:

@@ -55,3 +55,11 @@ def restrict(queryset, user: User, unit_field: str = "unit"):
     if ids is None:
         return queryset
     return queryset.filter(**{f"{unit_field}__in": ids})
+
+
+def readable(queryset, user: User):
+    """What the user may read: their units' documents plus the template library, which
+    holds published documents and is open to every signed-in user."""
+    if not user.is_authenticated:
+        return queryset.none()
+    return restrict(queryset, user) | queryset.filter(is_template=True)
