@@ -16,6 +16,7 @@ from diff_match_patch import diff_match_patch
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from perfgoals.goals import values
 from perfgoals.goals.models import (
     DepartmentIndicator, DepartmentPlan, FundingLine, Goal, Indicator, PlanItem, ProjectTable, Status,
 )
@@ -246,7 +247,9 @@ def _entries_for(records) -> list[Entry]:
                 changes.append(FieldChange(label, _display(record, change.field, change.old),
                                            _display(record, change.field, change.new)))
         elif record.history_type == "+" and record.instance_type in (Indicator, DepartmentIndicator):
-            changes.append(FieldChange("指标值", "", record.value_raw or show(record.number) + record.unit + record.text))
+            value = values.Value(record.value_kind, record.operator, record.number, record.unit, record.text,
+                                 record.value_raw)
+            changes.append(FieldChange("指标值", "", values.format_value(value)))
         entries.append(Entry(record.history_date, record.history_user, record.history_type,
                              _record_label(record), record.history_change_reason or "", changes))
         previous = record

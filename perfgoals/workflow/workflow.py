@@ -87,6 +87,7 @@ def _save(doc: Document, user, reason: str) -> None:
     doc._change_reason = reason[:REASON_LENGTH]
     doc._history_user = user
     doc.save()
+    del doc._change_reason  # a later save of the same instance is not this transition
 
 
 def problems_of(doc: Document) -> list:
