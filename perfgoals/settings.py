@@ -139,5 +139,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {
         "perfgoals": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
+        # Refused requests (403 forged edits, 404 other units' objects) are worth seeing.
+        "django.request": {"handlers": ["console"], "level": "WARNING"},
     },
 }
