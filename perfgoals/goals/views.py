@@ -20,6 +20,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh, retarget, reswap
 
@@ -238,9 +240,19 @@ def table_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 # ---------------------------------------------------------------- the editor
 
+KIND_CHOICES = f.ValueForm.base_fields["value_kind"].choices
+OPERATOR_CHOICES = f.ValueForm.base_fields["operator"].choices
+
 
 def _level2_choices(framework) -> list:
-    return [(l1.name, [(l2.pk, l2.name) for l2 in l1.levels2.all()]) for l1 in framework.levels1.all()]
+    """Level-2 choices grouped by level 1; the same list object for a framework, so options cache."""
+    key = (framework.pk, tuple((l1.pk, l1.name, tuple((l2.pk, l2.name) for l2 in l1.levels2.all())) for l1 in framework.levels1.all()))
+    if key not in _CHOICES_CACHE:
+        _CHOICES_CACHE[key] = [(name, list(l2s)) for _, name, l2s in key[1]]
+    return _CHOICES_CACHE[key]
+
+
+_CHOICES_CACHE: dict = {}
 
 
 def _problems(problems, shown_fields=()) -> dict:
@@ -259,8 +271,40 @@ def _problems(problems, shown_fields=()) -> dict:
     return by
 
 
+def _options(choices, selected) -> str:
+    """<option>s of a select, built once per choice list and selection (not per row in the template)."""
+    key = (_freeze(choices), str(selected if selected is not None else ""))
+    if key not in _OPTIONS_CACHE:
+        if len(_OPTIONS_CACHE) > 1000:
+            _OPTIONS_CACHE.clear()
+        parts = []
+        for value, label in choices:
+            if isinstance(label, (list, tuple)):
+                parts.append(format_html('<optgroup label="{}">{}</optgroup>', value, _options(label, selected)))
+            else:
+                chosen = " selected" if str(value) == key[1] else ""
+                parts.append(format_html('<option value="{}"{}>{}</option>', value, chosen, label))
+        _OPTIONS_CACHE[key] = mark_safe("".join(parts))
+    return _OPTIONS_CACHE[key]
+
+
+_OPTIONS_CACHE: dict = {}
+
+
+def _freeze(choices) -> tuple:
+    return tuple((v, _freeze(label) if isinstance(label, (list, tuple)) else label) for v, label in choices)
+
+
+def _with_options(row: dict) -> dict:
+    form = row["form"]
+    row["level2_options"] = _options(form.fields["level2"].choices, form["level2"].value())
+    row["kind_options"] = _options(KIND_CHOICES, form["value_kind"].value())
+    row["operator_options"] = _options(OPERATOR_CHOICES, form["operator"].value())
+    return row
+
+
 def _row(table, indicator, choices, problems, form=None, saved=False) -> dict:
-    return {
+    return _with_options({
         "indicator": indicator,
         "form": form or f.IndicatorForm.for_indicator(indicator, choices),
         "prefix": f"ind-{indicator.pk}",
@@ -268,11 +312,11 @@ def _row(table, indicator, choices, problems, form=None, saved=False) -> dict:
         "action": reverse("indicator_update", args=[table.pk, indicator.pk]),
         "problems": problems["indicator"].get(indicator.pk, []),
         "saved": saved,
-    }
+    })
 
 
 def _new_row(table, level2_id, choices, form=None, prefix="") -> dict:
-    return {
+    return _with_options({
         "indicator": None,
         "form": form or f.IndicatorForm(initial={"level2": level2_id, "value_kind": QUANTITATIVE}, level2_choices=choices),
         "prefix": prefix or f"new-{level2_id}-{uuid.uuid4().hex[:6]}",
@@ -280,7 +324,7 @@ def _new_row(table, level2_id, choices, form=None, prefix="") -> dict:
         "action": reverse("indicator_create", args=[table.pk]),
         "problems": [],
         "saved": False,
-    }
+    })
 
 
 def _grid(table, choices, problems, bound: dict | None = None, add: int | None = None) -> list[dict]:
@@ -495,16 +539,15 @@ def _row_response(request, table, bound, *, target: str, indicator_pk: int | Non
     """One row (its saved state or its errors) and the summary; the whole grid when rows moved."""
     if grid or not request.htmx:
         return _respond(request, table, "grid", {"bound": bound, "saved": "grid"}, target="grid" if request.htmx else "")
-    table = _tables().get(pk=table.pk)
-    ctx = _editor_context(request, table, bound=bound)
-    row = None
-    for group in ctx["groups"]:
-        for level2 in group["level2s"]:
-            for r in level2["rows"]:
-                if (indicator_pk and r["indicator"] and r["indicator"].pk == indicator_pk) or r["prefix"] == target:
-                    row = r
-    if row is None:
-        raise Http404
+    table = _tables().get(pk=table.pk)  # fresh: the problems reflect the change
+    problems = _problems(review_table(table), f.HeaderForm.Meta.fields)
+    choices = _level2_choices(table.framework)
+    if indicator_pk:
+        row = _row(table, _indicator(table, indicator_pk), choices, problems, bound.get(indicator_pk))
+    else:
+        (_, level2), (form, prefix) = next(iter(bound.items()))
+        row = _new_row(table, level2, choices, form, prefix)
+    ctx = {"table": table, "editable": True, "problems": problems, "summary": _summary(problems)}
     row["saved"] = not row["form"].errors
     response = _with_summary(request, "goals/edit.html#row", {**ctx, "row": row})
     return reswap(retarget(response, f"#{target}"), "outerHTML")
@@ -518,7 +561,7 @@ def indicator_update(request: HttpRequest, pk: int, indicator_pk: int) -> HttpRe
     old_level2 = indicator.level2_id
     form = f.IndicatorForm(request.POST, level2_choices=_level2_choices(table.framework))
     if not form.is_valid():
-        return _row_response(request, table, {indicator.pk: form}, target=f"ind-{indicator.pk}")
+        return _row_response(request, table, {indicator.pk: form}, target=f"ind-{indicator.pk}", indicator_pk=indicator.pk)
     with transaction.atomic():
         form.apply(indicator)
         if indicator.level2_id != old_level2:  # moved to another category: goes last there
