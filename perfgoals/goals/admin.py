@@ -16,11 +16,16 @@ from perfgoals.goals.resources import IndicatorResource, ProjectTableResource
 from perfgoals.units.admin import ReadOnlyHistoryAdmin, SpreadsheetAdmin
 
 SMALL_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})}}
+# Rows of indicators are wide: keep each cell narrow.
+NARROW_ROW = {
+    models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 22})},
+    models.CharField: {"widget": forms.TextInput(attrs={"size": 10})},
+}
 DOCUMENT_READONLY = ["created", "updated", "submitted_at", "submitted_by", "approved_at", "approved_by"]
 
 
 def limit_level2(form_class, framework) -> None:
-    """Offer only the level-2 categories of the table's own framework."""
+    """Offer only the level-2 categories of the table's own framework, as a plain choice."""
     field = form_class.base_fields.get("level2")
     if field is None:
         return
@@ -28,6 +33,8 @@ def limit_level2(form_class, framework) -> None:
     if framework is not None:
         queryset = queryset.filter(level1__framework=framework)
     field.queryset = queryset
+    for action in ["add", "change", "delete", "view"]:
+        setattr(field.widget, f"can_{action}_related", False)
 
 
 class GoalInline(admin.TabularInline):
@@ -44,7 +51,7 @@ class IndicatorInline(admin.TabularInline):
         "value_kind", "operator", "number", "unit", "text", "basis", "basis_category",
     ]  # fmt: skip
     readonly_fields = ["value_display"]
-    formfield_overrides = SMALL_TEXT
+    formfield_overrides = NARROW_ROW
     show_change_link = True
     extra = 0
 
@@ -128,7 +135,7 @@ class DepartmentIndicatorInline(admin.TabularInline):
         "number", "unit", "text", "prior_value_1", "prior_value_2",
     ]  # fmt: skip
     readonly_fields = ["value_display"]
-    formfield_overrides = SMALL_TEXT
+    formfield_overrides = NARROW_ROW
     extra = 0
 
     def get_formset(self, request, obj=None, **kwargs):
