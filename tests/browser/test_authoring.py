@@ -39,6 +39,11 @@ def test_a_clerk_writes_a_table_from_a_seed_template(page, clerk):
     header.get_by_label("财政资金").fill("6")
     header.get_by_label("其他资金").fill("2")
     header.get_by_label("预算数").fill("")
+    header.get_by_label("12月底").fill("90")  # checked as typed, before anything is saved
+    expect(page.locator("#header-check")).to_contain_text("12月底应为 100%")
+    expect(page.locator("#header-check")).to_contain_text("财政资金 + 其他资金 = 8 万元")
+    header.get_by_label("12月底").fill("100")
+    expect(page.locator("#header-check")).not_to_contain_text("12月底应为 100%")
     header.get_by_role("button", name="保存").click()
     expect(page.locator("#header").get_by_role("status")).to_have_text("已保存")
     expect(page.locator("#header").get_by_label("预算数", exact=True)).to_have_value("8")
@@ -144,3 +149,33 @@ def test_a_clerk_fills_all_nine_rows_of_a_blank_hebei_table(page, clerk):
         "经济效益指标": "明显下降", "社会效益指标": "≥3次", "生态效益指标": "零发生",
         "可持续影响指标": "逐步健全", "服务对象满意度指标": "≥95%",
     }  # fmt: skip
+
+
+def test_the_editor_works_without_javascript(_seeded_state, browser, live_server, clerk, make_table):
+    """Plain form posts: every change reloads the page, and nothing is lost."""
+    table = make_table()
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False, locale="zh-CN")
+    page = context.new_page()
+    try:
+        login(page, "clerk", next_url=f"/tables/{table.pk}/")
+        row = row_named(page, "培训合格率")
+        row.get_by_label("指标值", exact=True).fill("99")
+        row.get_by_role("button", name="保存").click()
+        expect(row_named(page, "培训合格率").get_by_label("指标值", exact=True)).to_have_value("99")
+
+        row = row_named(page, "培训合格率")
+        row.get_by_label("三级指标").fill("")
+        row.get_by_role("button", name="保存").click()
+        expect(page.get_by_text("请填写三级指标名称")).to_be_visible()
+
+        page.goto(f"/tables/{table.pk}/")
+        group(page, "时效指标").get_by_role("button", name="添加指标").click()
+        new_row = group(page, "时效指标").locator("form.ind-row.new")
+        new_row.get_by_label("三级指标").fill("资金拨付及时率")
+        new_row.get_by_label("指标值", exact=True).fill("100")
+        new_row.get_by_label("计量单位").fill("%")
+        new_row.get_by_role("button", name="保存").click()
+        expect(row_named(page, "资金拨付及时率")).to_have_count(1)
+        assert table.indicators.get(name="资金拨付及时率").value_display == "100%"
+    finally:
+        context.close()
