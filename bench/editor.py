@@ -20,7 +20,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "perfgoals.settings")
 
+import warnings  # noqa: E402
+
 import django  # noqa: E402
+
+warnings.filterwarnings("ignore", message="No directory at")
 
 django.setup()
 
