@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseClientRefresh, retarget, reswap
+from django_htmx.http import retarget, reswap
 
 from perfgoals.frameworks.models import Framework, Level1, Level2
 from perfgoals.goals import forms as f
