@@ -277,7 +277,7 @@ def _table_with(make_table, hebei, n: int):
     return table
 
 
-def _count_queries(django_assert_max_num_queries, fn) -> int:
+def _count_queries(fn) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -289,7 +289,7 @@ def _count_queries(django_assert_max_num_queries, fn) -> int:
 def test_the_editor_runs_a_fixed_number_of_queries(client_clerk, make_table, hebei, django_assert_num_queries):
     small, large = _table_with(make_table, hebei, 10), _table_with(make_table, hebei, 30)
     urls = [reverse("table_edit", args=[t.pk]) for t in (small, large)]
-    counts = [_count_queries(None, lambda u=u: client_clerk.get(u)) for u in urls]
+    counts = [_count_queries(lambda u=u: client_clerk.get(u)) for u in urls]
     assert counts[0] == counts[1]
     with django_assert_num_queries(counts[0]):
         client_clerk.get(urls[1])
@@ -301,7 +301,7 @@ def test_a_row_edit_runs_a_fixed_number_of_queries(client_clerk, make_table, heb
     for t in (small, large):
         indicator = t.indicators.first()
         url = reverse("indicator_update", args=[t.pk, indicator.pk])
-        counts.append(_count_queries(None, lambda: client_clerk.post(url, row_data(indicator, number="160"), **HTMX)))
+        counts.append(_count_queries(lambda: client_clerk.post(url, row_data(indicator, number="160"), **HTMX)))
     assert counts[0] == counts[1]
     indicator = large.indicators.first()
     with django_assert_num_queries(counts[1]):
