@@ -39,7 +39,7 @@ from perfgoals.goals.models import (
     ProjectTable,
 )
 from perfgoals.review.rules import FIELD, GOAL, INDICATOR, PLAN_ITEM, review_plan, review_table, summarize
-from perfgoals.units.access import is_admin, restrict, roles_for
+from perfgoals.units.access import is_admin, readable, restrict, roles_for
 from perfgoals.units.models import Membership, Unit
 
 # ---------------------------------------------------------------- access
@@ -73,11 +73,8 @@ def _get_document(request: HttpRequest, queryset, pk: int, *, write: bool = Fals
     With `write`, also refuse (403) when the user is not a clerk of its unit or it is
     not a draft or returned.
     """
-    obj = restrict(queryset, request.user).filter(pk=pk).first()
-    if obj is None:
-        if write:
-            raise Http404
-        obj = get_object_or_404(queryset, pk=pk, is_template=True)
+    found = restrict(queryset, request.user) if write else readable(queryset, request.user)
+    obj = get_object_or_404(found, pk=pk)
     if write and not _can_edit(request.user, obj):
         raise PermissionDenied("该表当前不能修改。")
     return obj
