@@ -24,10 +24,12 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 from PIL import Image, ImageChops
+from fontTools.pens.recordingPen import RecordingPen
+from fontTools.ttLib import TTCollection, TTFont
 from pypdf import PdfReader
 
 from perfgoals.goals.models import DepartmentPlan, ProjectTable, Status
-from perfgoals.printing import book, render
+from perfgoals.printing import book, fonts, render
 from perfgoals.printing.fetcher import RefusedURL, StaticOnlyFetcher, base_url, static_path
 from perfgoals.printing.models import ApprovedPdf
 from tests.conftest import PASSWORD
@@ -102,7 +104,7 @@ def assert_looks_like_reference(pdf: bytes, tmp: Path, name: str, tolerance: flo
 
 
 @pytest.fixture(scope="module")
-def seed_pdfs(django_db_blocker, tmp_path_factory, weasyprint_warnings):
+def seed_pdfs(django_db_setup, django_db_blocker, tmp_path_factory, weasyprint_warnings):
     """Every seed document printed once: the three Hebei books, the Chengde book, the Hubei plan."""
     out = tmp_path_factory.mktemp("seed-pdfs")
     pdfs = {}
@@ -143,12 +145,49 @@ def test_a_character_missing_from_the_fonts_is_caught(weasyprint_warnings):
     assert any("U+20000" in message for message in missing)
 
 
-def test_it_uses_the_simplified_chinese_faces(seed_pdfs):
+def embedded_fonts(pdf: bytes) -> set[str]:
     fonts = set()
-    for page in PdfReader(io.BytesIO(seed_pdfs["hebei"])).pages:
+    for page in PdfReader(io.BytesIO(pdf)).pages:
         for font in page["/Resources"]["/Font"].values():
-            fonts.add(str(font.get_object()["/BaseFont"]))
-    assert {re.sub(r"^/[A-Z]+\+", "", f) for f in fonts} == {"Noto-Serif-CJK-SC", "Noto-Sans-CJK-SC"}
+            fonts.add(re.sub(r"^/[A-Z]+\+", "", str(font.get_object()["/BaseFont"])))
+    return fonts
+
+
+def test_it_prints_in_the_cut_down_serif_and_sans_faces(seed_pdfs):
+    assert embedded_fonts(seed_pdfs["hebei"]) == {"Perfgoals-Serif-SC", "Perfgoals-Sans-SC"}
+
+
+def glyph_outline(font: TTFont, character: str):
+    pen = RecordingPen()
+    font.getGlyphSet()[font.getBestCmap()[ord(character)]].draw(pen)
+    return pen.value
+
+
+@pytest.mark.parametrize("name, collection", [
+    ("PerfgoalsSerifSC.otf", "NotoSerifCJK-Regular.ttc"), ("PerfgoalsSansSC.otf", "NotoSansCJK-Regular.ttc"),
+])
+def test_the_print_fonts_have_the_simplified_chinese_forms(name, collection):
+    ours = TTFont(fonts.OUT_DIR / name, lazy=True)
+    faces = {face["name"].getDebugName(1)[-2:]: face for face in TTCollection(fonts.NOTO_DIR / collection, lazy=True).fonts}
+    for character in "骨直":  # drawn differently in the Japanese and Simplified Chinese faces
+        same = {region for region, face in faces.items() if glyph_outline(face, character) == glyph_outline(ours, character)}
+        assert "SC" in same and "JP" not in same, character
+
+
+def test_the_print_fonts_cover_gb2312_and_every_seed_character():
+    for name, *_ in fonts.FACES:
+        covered = set(map(chr, TTFont(fonts.OUT_DIR / name, lazy=True).getBestCmap()))
+        assert fonts.gb2312() <= covered
+        for seed in fonts.SEEDS_DIR.glob("*.txt"):
+            assert set(seed.read_text()) - covered <= {"\n", "\t", "\r", "\ufeff"}, seed.name
+
+
+def test_a_rarer_character_prints_from_the_full_noto_face(weasyprint_warnings):
+    before = len(weasyprint_warnings)
+    pdf = render.html_to_pdf('<html lang="zh-CN"><body><h2>王堃</h2><p>𠮷野家</p></body></html>')
+    assert weasyprint_warnings[before:] == []
+    assert "王堃" in "".join(pages_text(pdf))
+    assert {"Noto-Serif-CJK-SC", "Noto-Sans-CJK-SC"} <= embedded_fonts(pdf)
 
 
 # ---- content and layout -----------------------------------------------------------------------

@@ -4,7 +4,7 @@
 Each piece (the plan, each table) is rendered as its own document without page numbers,
 on both cores, and kept in a cache keyed by the hash of its HTML: an approved table never
 changes, and when one table of thirty is edited only that one is laid out again. The
-pieces are then merged with pypdf; the cover and contents are rendered last, when the
+pieces are then merged with pikepdf (qpdf); the cover and contents are rendered last, when the
 page each piece starts on is known, and the page numbers are laid over the merged pages
 from one document of empty pages that uses the same furniture.css as a standalone print.
 """
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from pypdf import PdfReader, PdfWriter
+import pikepdf
 
 from perfgoals.goals.models import DepartmentPlan, ProjectTable, Status
 from perfgoals.printing import render
@@ -60,10 +60,11 @@ def book_contents(
 
 
 def css_version() -> str:
-    """Part of every cache key: a change to the print stylesheets re-renders everything."""
+    """Part of every cache key: a change to the print stylesheets or fonts re-renders everything."""
     digest = hashlib.sha256()
-    for name in ("print.css", "furniture.css"):
-        digest.update((STATIC_DIR / "print" / name).read_bytes())
+    for name in ("ua.css", "print.css", "furniture.css", "fonts/fonts.sha256"):
+        path = STATIC_DIR / "print" / name
+        digest.update(path.read_bytes() if path.exists() else b"-")
     return digest.hexdigest()[:16]
 
 
@@ -119,9 +120,7 @@ def pool() -> ProcessPoolExecutor:
 def render_front(html: str) -> bytes:
     """Cover and contents. The HTML ends with a blank page, kept only when the contents
     would otherwise end on a right-hand page, so that page 1 is a right-hand page."""
-    document = render.HTML(string=html, base_url=render.base_url(), url_fetcher=render.StaticOnlyFetcher()).render(
-        stylesheets=list(render.stylesheets(False)), font_config=render.font_config()
-    )
+    document = render.print_html(html).render(stylesheets=list(render.stylesheets(False)), font_config=render.font_config())
     if len(document.pages) % 2:
         document = document.copy(document.pages[:-1])
     return document.write_pdf()
@@ -196,9 +195,9 @@ def overlay_html(landscape: list[bool]) -> str:
     return f'<!doctype html><html lang="zh-CN"><body>{sheets}</body></html>'
 
 
-def is_landscape(page) -> bool:
+def is_landscape(page: pikepdf.Page) -> bool:
     box = page.mediabox
-    return float(box.width) > float(box.height)
+    return float(box[2] - box[0]) > float(box[3] - box[1])
 
 
 def render_book(unit: Unit, year: int, templates_only: bool = False) -> bytes:
@@ -210,7 +209,7 @@ def render_book(unit: Unit, year: int, templates_only: bool = False) -> bytes:
     for number, table in enumerate(tables, start=1):
         heading = "第二部分" if number == 1 else ""
         htmls.append(render.table_html(table, number=number, heading=heading))
-    pieces = [PdfReader(io.BytesIO(pdf)) for pdf in render_all([(render_piece, html) for html in htmls])]
+    pieces = [pikepdf.Pdf.open(io.BytesIO(pdf)) for pdf in render_all([(render_piece, html) for html in htmls])]
 
     page = 1
     if plan is not None:
@@ -225,26 +224,30 @@ def render_book(unit: Unit, year: int, templates_only: bool = False) -> bytes:
 
     landscape = [is_landscape(p) for piece in pieces for p in piece.pages]
     front, overlay = render_all([(render_front, front_html(book)), (render_overlay, overlay_html(landscape))])
-    return assemble(book, PdfReader(io.BytesIO(front)), pieces, PdfReader(io.BytesIO(overlay)))
+    return assemble(book, front, pieces, overlay)
 
 
-def assemble(book: Book, front: PdfReader, pieces: list[PdfReader], overlay: PdfReader) -> bytes:
-    writer = PdfWriter()
-    writer.append(front, import_outline=False)
-    first_numbered = len(writer.pages)
+def assemble(book: Book, front: bytes, pieces: list[pikepdf.Pdf], overlay: bytes) -> bytes:
+    """Cover and contents, then every piece, page numbers laid over, bookmarks added (qpdf)."""
+    out = pikepdf.Pdf.open(io.BytesIO(front))
+    first_numbered = len(out.pages)
     for piece in pieces:
-        writer.append(piece, import_outline=False)
-    numbered = writer.pages[first_numbered:]
-    for page, numbers in zip(numbered, overlay.pages):
-        page.merge_page(numbers)
-    parents: dict[int, object] = {}
-    for entry in book.entries:
-        entry.index = first_numbered + entry.page - 1
-        parent = parents.get(0) if entry.level == 1 else None
-        item = writer.add_outline_item(title=entry.title, page_number=entry.index, parent=parent)
-        if entry.level == 0:
-            parents[0] = item
-    writer.add_metadata({"/Title": f"{book.unit.name}{book.year}年部门预算绩效目标文本"})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+        out.pages.extend(piece.pages)
+    numbers = pikepdf.Pdf.open(io.BytesIO(overlay))
+    for page, stamp in zip(out.pages[first_numbered:], numbers.pages):
+        page.add_overlay(stamp)
+    with out.open_outline() as outline:
+        outline.root.clear()
+        part = None
+        for entry in book.entries:
+            entry.index = first_numbered + entry.page - 1
+            item = pikepdf.OutlineItem(entry.title, entry.index)
+            if entry.level == 1 and part is not None:
+                part.children.append(item)
+            else:
+                outline.root.append(item)
+                part = item if entry.level == 0 else None
+    out.docinfo["/Title"] = f"{book.unit.name}{book.year}年部门预算绩效目标文本"
+    buffer = io.BytesIO()
+    out.save(buffer)
+    return buffer.getvalue()

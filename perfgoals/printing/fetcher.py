@@ -13,7 +13,7 @@ from django.conf import settings
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 STATIC_DIR = (Path(settings.BASE_DIR) / "static").resolve()
-MEDIA_TYPES = {".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml", ".jpg": "image/jpeg"}
+MEDIA_TYPES = {".css": "text/css", ".otf": "font/otf", ".png": "image/png", ".svg": "image/svg+xml", ".jpg": "image/jpeg"}
 
 
 class RefusedURL(ValueError):

@@ -61,6 +61,30 @@ def stylesheets(furniture: bool) -> tuple[CSS, ...]:
 
 
 @cache
+def user_agent_sheet() -> CSS:
+    return CSS(filename=str(STATIC_DIR / "print" / "ua.css"), font_config=font_config())
+
+
+class PrintHTML(HTML):
+    """An HTML document with static/print/ua.css as its user-agent stylesheet.
+
+    WeasyPrint's own html5_ua.css (and its presentational hints: align=, bgcolor=, which
+    the print templates never use) would be matched against every element; the small
+    sheet makes a table's layout about 11 % faster. `_ua_stylesheets` is the hook
+    WeasyPrint's own test suite overrides the same way; weasyprint is pinned."""
+
+    def _ua_stylesheets(self, forms=False):
+        return [user_agent_sheet()]
+
+    def _ph_stylesheets(self):
+        return []
+
+
+def print_html(html: str, fetcher: StaticOnlyFetcher | None = None) -> PrintHTML:
+    return PrintHTML(string=html, base_url=base_url(), url_fetcher=fetcher or StaticOnlyFetcher())
+
+
+@cache
 def relaxed() -> CSS:
     """Lets a level-1 group break across pages: used only when keeping it whole fails."""
     return CSS(string="tbody.group, tbody.lead { break-inside: auto; break-after: auto; }", font_config=font_config())
@@ -70,14 +94,12 @@ def html_to_pdf(html: str, furniture: bool = True, fetcher: StaticOnlyFetcher | 
     fetcher = fetcher or StaticOnlyFetcher()
     sheets = list(stylesheets(furniture))
     try:
-        document = HTML(string=html, base_url=base_url(), url_fetcher=fetcher)
-        return document.write_pdf(stylesheets=sheets, font_config=font_config())
+        return print_html(html, fetcher).write_pdf(stylesheets=sheets, font_config=font_config())
     except AssertionError:
         # WeasyPrint 70 fails an internal assertion when a group kept whole (break-inside:
         # avoid) is taller than a whole page after a kept-with-next header. Print it broken.
         logger.warning("a level-1 group is taller than a page; printing it across pages")
-        document = HTML(string=html, base_url=base_url(), url_fetcher=fetcher)
-        return document.write_pdf(stylesheets=[*sheets, relaxed()], font_config=font_config())
+        return print_html(html, fetcher).write_pdf(stylesheets=[*sheets, relaxed()], font_config=font_config())
 
 
 # ---- paper state ------------------------------------------------------------------
