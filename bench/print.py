@@ -147,7 +147,8 @@ def step_book(code: str, year: int) -> dict:
     import io
 
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
-    return {"cold": cold, "cached": cached, "one_changed": changed, "warm_nocache": warm, "pages": pages}
+    return {"cold": cold, "cached": cached, "one_changed": changed, "warm_nocache": warm, "pages": pages,
+            "kb": len(pdf) // 1024}
 
 
 def step_docx_sources() -> dict:
@@ -158,7 +159,7 @@ def step_docx_sources() -> dict:
     css = (ROOT / "static" / "print" / "print.css").read_text()
     one = render.table_html(first_hebei_table())
     _, tables = book.book_contents(Unit.objects.get(code=BOOK30), 2026)
-    bodies = [render.table_html(t, number=n) for n, t in enumerate(tables, 1)]
+    bodies = [render.document_html([render.table_content(t, number=n)], t.project_name) for n, t in enumerate(tables, 1)]
 
     def page(htmls):
         body = '<p style="page-break-before: always"></p>'.join(h.split("<body>", 1)[1].rsplit("</body>", 1)[0] for h in htmls)
@@ -230,20 +231,20 @@ def main() -> None:
     rows = [
         ("one Hebei table, cold (new process)", table["cold"], lo["table"]),
         ("one Hebei table, warm (median of 10)", table["warm"], lo["table"]),
-        (f"seed 002 book ({book002['pages']} pages), cold", book002["cold"], None),
+        (f"seed 002 book ({book002['pages']} pages, {book002['kb']} KB), cold", book002["cold"], None),
         ("seed 002 book, warm, nothing cached", book002["warm_nocache"], None),
         ("seed 002 book, one table changed", book002["one_changed"], None),
         ("seed 002 book, nothing changed (cached)", book002["cached"], None),
-        (f"30-table book ({book30['pages']} pages), cold", book30["cold"], lo["book30"]),
+        (f"30-table book ({book30['pages']} pages, {book30['kb']} KB), cold", book30["cold"], lo["book30"]),
         ("30-table book, warm, nothing cached", book30["warm_nocache"], lo["book30"]),
         ("30-table book, one table changed", book30["one_changed"], lo["book30"]),
         ("30-table book, nothing changed (cached)", book30["cached"], lo["book30"]),
     ]
-    print(f"\n{'document':<44}{'WeasyPrint':>11}{'LibreOffice':>13}{'ratio':>8}")
+    print(f"\n{'document':<50}{'WeasyPrint':>11}{'LibreOffice':>13}{'ratio':>8}")
     for name, seconds, baseline in rows:
         ratio = f"{baseline / seconds:6.1f}×" if baseline else ""
         lo_text = f"{baseline:10.2f} s" if baseline else ""
-        print(f"{name:<44}{seconds:9.2f} s{lo_text:>13}{ratio:>8}")
+        print(f"{name:<50}{seconds:9.2f} s{lo_text:>13}{ratio:>8}")
     print("\nratio = LibreOffice time / WeasyPrint time (higher is faster than LibreOffice)")
 
 

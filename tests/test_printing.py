@@ -405,6 +405,31 @@ def test_the_book_has_bookmarks_for_parts_and_tables(seed_pdfs):
 
 
 @pytest.mark.django_db
+def test_every_table_of_a_book_starts_on_a_page_of_its_own(seed_pdfs):
+    pages = pages_text(seed_pdfs["926001"])
+    numbers = printed_numbers(seed_pdfs["926001"])
+    for number, table in enumerate(seed_tables(unit__code="926001"), start=1):
+        title = flat(f"{number}.{table.project_name}绩效目标表")
+        start = next(i for i, text in enumerate(pages) if numbers[i] and title in text)
+        assert pages[start].startswith(title) or pages[start].startswith("第二部分预算项目绩效目标" + title), title
+        assert pages[start - 1].endswith(f"—{numbers[start - 1]}—"), f"{title} follows another table on its page"
+
+
+@pytest.mark.django_db
+def test_a_book_prints_each_table_in_its_own_state(make_table, unit, tmp_path):
+    approved_at = datetime(2026, 3, 5, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with override_settings(PRINT_CACHE_DIR=tmp_path):
+        make_table(project_code="P1", project_name="已通过项目", position=1, status=Status.APPROVED, revision=3,
+                   approved_at=approved_at)
+        make_table(project_code="P2", project_name="草稿项目", position=2)
+        make_table(project_code="P3", project_name="另一草稿项目", position=3)
+        pages = [page for page in pages_text(book.render_book(unit, 2026)) if "绩效目标表" in page and "—" in page]
+    approved, drafts = [p for p in pages if "已通过项目" in p], [p for p in pages if "草稿项目" in p]
+    assert approved and all("第3版·2026年03月05日审核通过" in p and "草稿" not in p for p in approved)
+    assert len(drafts) == 2 and all("草稿·未审核" in p and "审核通过" not in p for p in drafts)
+
+
+@pytest.mark.django_db
 def test_a_book_with_one_changed_table_reuses_the_others(make_table, unit, tmp_path):
     with override_settings(PRINT_CACHE_DIR=tmp_path):
         tables = [make_table(project_code=f"P{n}", project_name=f"项目{n}", position=n) for n in range(3)]

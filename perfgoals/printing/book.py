@@ -1,12 +1,16 @@
 """The department book (部门预算绩效目标文本): cover, contents, 第一部分 the department plan,
 第二部分 every project table, page numbers `— N —` and PDF bookmarks.
 
-Each piece (the plan, each table) is rendered as its own document without page numbers,
-on both cores, and kept in a cache keyed by the hash of its HTML: an approved table never
-changes, and when one table of thirty is edited only that one is laid out again. The
-pieces are then merged with pikepdf (qpdf); the cover and contents are rendered last, when the
-page each piece starts on is known, and the page numbers are laid over the merged pages
-from one document of empty pages that uses the same furniture.css as a standalone print.
+The plan and each table is a *piece*: its content and its paper state (watermark, approval
+line). Pieces not already in the cache are laid out on both cores, several pieces with
+the same paper state as one document (a *sheaf*: one style cascade, one font subset and
+one PDF to write instead of one per piece, a fifth less work). The cache, in memory and
+in DATA_DIR/print-cache, keeps each sheaf's PDF and, for each piece, keyed by the hash of
+its HTML, the sheaf and pages it sits on: an approved table never changes, and when one
+table of thirty is edited only that one is laid out again. The pages are then merged
+with pikepdf (qpdf); the cover and contents are rendered last, when the page each piece
+starts on is known, and the page numbers are laid over the merged pages from one
+document of empty pages that uses the same furniture.css as a standalone print.
 """
 
 from __future__ import annotations
@@ -16,13 +20,14 @@ import io
 import logging
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
-from django.conf import settings
 import pikepdf
+from django.conf import settings
 
 from perfgoals.goals.models import DepartmentPlan, ProjectTable, Status
 from perfgoals.printing import render
@@ -56,7 +61,7 @@ def book_contents(
     return plan, latest
 
 
-# ---- pieces and their cache ---------------------------------------------------------------
+# ---- the cache ------------------------------------------------------------------------------
 
 
 def css_version() -> str:
@@ -74,47 +79,150 @@ def cache_dir():
     return path
 
 
-_memory: dict[str, bytes] = {}
+_memory: dict[Path, dict[str, object]] = {}  # cache directory -> key -> PDF bytes or Placement
 
 
-def cache_key(html: str) -> str:
-    return hashlib.sha256((css_version() + html).encode()).hexdigest()
+def memory() -> dict[str, object]:
+    """The in-memory copy of the current cache directory."""
+    return _memory.setdefault(cache_dir(), {})
+
+
+def cache_key(text: str) -> str:
+    return hashlib.sha256((css_version() + text).encode()).hexdigest()
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def remember(key: str, value: object) -> None:
+    if len(memory()) > 2000:
+        memory().clear()
+    memory()[key] = value
 
 
 def cached(key: str) -> bytes | None:
-    if key in _memory:
-        return _memory[key]
-    path = cache_dir() / f"{key}.pdf"
-    if path.exists():
-        _memory[key] = path.read_bytes()
-        return _memory[key]
-    return None
+    """A rendered PDF (sheaf, front, page numbers) by key."""
+    if key not in memory() and (path := cache_dir() / f"{key}.pdf").exists():
+        remember(key, path.read_bytes())
+    return memory().get(key)
 
 
 def store(key: str, pdf: bytes) -> None:
-    if len(_memory) > 500:
-        _memory.clear()
-    _memory[key] = pdf
-    tmp = cache_dir() / f"{key}.tmp{os.getpid()}"
-    tmp.write_bytes(pdf)
-    tmp.replace(cache_dir() / f"{key}.pdf")
+    remember(key, pdf)
+    write_atomically(cache_dir() / f"{key}.pdf", pdf)
 
 
-def render_piece(html: str) -> bytes:
-    """One piece of a book: its own document, without page numbers."""
-    return render.html_to_pdf(html, furniture=False)
+@dataclass(frozen=True)
+class Placement:
+    """Where a laid-out piece is: pages [first, end) of a sheaf."""
+
+    sheaf: str
+    first: int
+    end: int
+
+
+def placement(key: str) -> Placement | None:
+    """Where a piece laid out before is, if its sheaf is still in the cache."""
+    if key not in memory() and (path := cache_dir() / f"{key}.piece").exists():
+        sheaf, first, end = path.read_text().split()
+        remember(key, Placement(sheaf, int(first), int(end)))
+    where = memory().get(key)
+    return where if where is not None and cached(where.sheaf) is not None else None
+
+
+def place(key: str, where: Placement) -> None:
+    remember(key, where)
+    write_atomically(cache_dir() / f"{key}.piece", f"{where.sheaf} {where.first} {where.end}\n".encode())
+
+
+# ---- laying out pieces ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Piece:
+    """The plan or a table as the book prints it: its content and its paper state."""
+
+    content: str
+    watermark: str
+    approval: str
+
+    @property
+    def state(self) -> tuple[str, str]:
+        return self.watermark, self.approval
+
+    @cached_property
+    def key(self) -> str:
+        return cache_key("\0".join(["piece", self.watermark, self.approval, self.content]))
+
+
+def render_sheaf(html: str) -> tuple[bytes, list[int]]:
+    """Pieces laid out as one document, without page numbers: the PDF, and the page each
+    piece starts on followed by the page count."""
+    document = render.html_to_document(html, furniture=False)
+    starts: dict[int, int] = {}
+    for index, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            if anchor.startswith("piece-"):
+                starts.setdefault(int(anchor.removeprefix("piece-")), index)
+    return document.write_pdf(), [*(starts[n] for n in range(len(starts))), len(document.pages)]
+
+
+def sheafs(pieces: list[Piece], workers: int = WORKERS) -> list[list[Piece]]:
+    """Pieces grouped for laying out: only pieces with the same paper state share a sheaf
+    (it prints one watermark and one approval line), and each group is cut into up to
+    `workers` runs of about equal length, so that both cores finish together."""
+    groups: dict[tuple[str, str], list[Piece]] = {}
+    for piece in pieces:
+        groups.setdefault(piece.state, []).append(piece)
+    runs = []
+    for group in groups.values():
+        share = sum(len(p.content) for p in group) / min(workers, len(group))
+        run: list[Piece] = []
+        for piece in group:
+            if run and sum(len(p.content) for p in run) + len(piece.content) / 2 > share:
+                runs.append(run)
+                run = []
+            run.append(piece)
+        runs.append(run)
+    return sorted(runs, key=lambda run: -sum(len(p.content) for p in run))
 
 
 _pool: ProcessPoolExecutor | None = None
 
 
 def pool() -> ProcessPoolExecutor:
-    """Worker processes forked once from a process whose fonts are already loaded."""
+    """Worker processes, forked once and kept. They start at once and load the fonts
+    (render.warm_up) while this process is still reading the database."""
     global _pool
     if _pool is None:
-        render.html_to_pdf("<html lang=zh-CN><body>预热</body></html>", furniture=False)
-        _pool = ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("fork"))
+        _pool = ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("fork"), initializer=render.warm_up)
+        _pool.submit(int)  # the first job starts every worker
     return _pool
+
+
+def run_jobs(function: Callable, jobs: list) -> list:
+    """function(job) for each job, in the worker processes (whose fonts are loaded) when
+    there are more cores than one."""
+    if jobs and WORKERS > 1:
+        return [future.result() for future in [pool().submit(function, job) for job in jobs]]
+    return [function(job) for job in jobs]
+
+
+def lay_out(pieces: list[Piece]) -> list[Placement]:
+    """Where each piece's pages are, laying out those not in the cache."""
+    todo = list({piece.key: piece for piece in pieces if placement(piece.key) is None}.values())
+    runs = sheafs(todo)
+    htmls = [render.document_html([p.content for p in run], "", *run[0].state) for run in runs]
+    for run, (pdf, starts) in zip(runs, run_jobs(render_sheaf, htmls)):
+        sheaf = cache_key("sheaf" + "".join(p.key for p in run))
+        store(sheaf, pdf)
+        for n, piece in enumerate(run):
+            place(piece.key, Placement(sheaf, starts[n], starts[n + 1]))
+    logger.debug("book: %d pieces laid out in %d sheafs, %d from cache", len(todo), len(runs), len(pieces) - len(todo))
+    return [placement(piece.key) for piece in pieces]
 
 
 def render_front(html: str) -> bytes:
@@ -129,23 +237,6 @@ def render_front(html: str) -> bytes:
 def render_overlay(html: str) -> bytes:
     """The page numbers of the merged pages: empty pages with furniture.css."""
     return render.html_to_pdf(html, furniture=True)
-
-
-def render_all(jobs: list[tuple[Callable[[str], bytes], str]]) -> list[bytes]:
-    """Run (renderer, html) jobs not already cached, in parallel when there is more than one."""
-    keys = [cache_key(fn.__name__ + html) for fn, html in jobs]
-    results = {key: pdf for key in keys if (pdf := cached(key)) is not None}
-    todo = {key: job for key, job in zip(keys, jobs) if key not in results}
-    if len(todo) > 1 and WORKERS > 1:
-        futures = {key: pool().submit(fn, html) for key, (fn, html) in todo.items()}
-        rendered = ((key, future.result()) for key, future in futures.items())
-    else:
-        rendered = ((key, fn(html)) for key, (fn, html) in todo.items())
-    for key, pdf in rendered:
-        store(key, pdf)
-        results[key] = pdf
-    logger.debug("book: %d documents rendered, %d from cache", len(todo), len(keys) - len(todo))
-    return [results[key] for key in keys]
 
 
 # ---- the book -------------------------------------------------------------------------------
@@ -200,39 +291,65 @@ def is_landscape(page: pikepdf.Page) -> bool:
     return float(box[2] - box[0]) > float(box[3] - box[1])
 
 
+def book_pieces(book: Book) -> list[Piece]:
+    pieces = []
+    if book.plan is not None:
+        plan = book.plan
+        pieces.append(Piece(render.plan_content(plan, in_book=True), render.watermark(plan), render.approval_line(plan)))
+    for number, table in enumerate(book.tables, start=1):
+        content = render.table_content(table, number=number, heading="第二部分" if number == 1 else "")
+        pieces.append(Piece(content, render.watermark(table), render.approval_line(table)))
+    return pieces
+
+
 def render_book(unit: Unit, year: int, templates_only: bool = False) -> bytes:
+    if WORKERS > 1:
+        pool()
     plan, tables = book_contents(unit, year, templates_only)
     book = Book(unit, year, plan, tables)
-    htmls = []
-    if plan is not None:
-        htmls.append(render.plan_html(plan, in_book=True))
-    for number, table in enumerate(tables, start=1):
-        heading = "第二部分" if number == 1 else ""
-        htmls.append(render.table_html(table, number=number, heading=heading))
-    pieces = [pikepdf.Pdf.open(io.BytesIO(pdf)) for pdf in render_all([(render_piece, html) for html in htmls])]
+    placements = lay_out(book_pieces(book))
+    sources: dict[str, pikepdf.Pdf] = {}
+    for where in placements:
+        if where.sheaf not in sources:
+            sources[where.sheaf] = pikepdf.Pdf.open(io.BytesIO(cached(where.sheaf)))
+    pages = [[*sources[w.sheaf].pages[w.first:w.end]] for w in placements]
 
     page = 1
     if plan is not None:
         book.entries.append(Entry(f"第一部分 {unit.name}整体绩效目标", 0, page))
-        page += len(pieces[0].pages)
-    table_pieces = pieces[1:] if plan is not None else pieces
-    for number, (table, piece) in enumerate(zip(tables, table_pieces), start=1):
+        page += len(pages[0])
+    for number, (table, piece) in enumerate(zip(tables, pages[1:] if plan is not None else pages), start=1):
         if number == 1:
             book.entries.append(Entry(PART_TWO, 0, page))
         book.entries.append(Entry(table_title(number, table), 1, page))
-        page += len(piece.pages)
+        page += len(piece)
 
-    landscape = [is_landscape(p) for piece in pieces for p in piece.pages]
-    front, overlay = render_all([(render_front, front_html(book)), (render_overlay, overlay_html(landscape))])
-    return assemble(book, front, pieces, overlay)
+    landscape = [is_landscape(p) for piece in pages for p in piece]
+    front, overlay = render_cached_pair(front_html(book), overlay_html(landscape))
+    return assemble(book, front, [p for piece in pages for p in piece], overlay)
 
 
-def assemble(book: Book, front: bytes, pieces: list[pikepdf.Pdf], overlay: bytes) -> bytes:
-    """Cover and contents, then every piece, page numbers laid over, bookmarks added (qpdf)."""
+def render_cached_pair(front: str, overlay: str) -> tuple[bytes, bytes]:
+    """Cover and contents, and the page numbers: rendered (together, on both cores) unless
+    the same HTML was rendered before."""
+    jobs = [(render_front, front), (render_overlay, overlay)]
+    keys = [cache_key(function.__name__ + html) for function, html in jobs]
+    todo = [(key, job) for key, job in zip(keys, jobs) if cached(key) is None]
+    for (key, _), pdf in zip(todo, run_jobs(call, [job for _, job in todo])):
+        store(key, pdf)
+    return cached(keys[0]), cached(keys[1])
+
+
+def call(job: tuple[Callable[[str], bytes], str]) -> bytes:
+    function, html = job
+    return function(html)
+
+
+def assemble(book: Book, front: bytes, pages: list[pikepdf.Page], overlay: bytes) -> bytes:
+    """Cover and contents, then every piece's pages, page numbers laid over, bookmarks added."""
     out = pikepdf.Pdf.open(io.BytesIO(front))
     first_numbered = len(out.pages)
-    for piece in pieces:
-        out.pages.extend(piece.pages)
+    out.pages.extend(pages)
     numbers = pikepdf.Pdf.open(io.BytesIO(overlay))
     for page, stamp in zip(out.pages[first_numbered:], numbers.pages):
         page.add_overlay(stamp)

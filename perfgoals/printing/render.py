@@ -2,8 +2,9 @@
 
 The templates under templates/print/ produce the HTML; this module gives them their
 context (the indicator grid with merged cells, the paper state) and turns the HTML into
-PDF bytes. Documents that belong to a book are rendered without page furniture (page
-numbers, watermark, approval line), which book.py lays over the merged pages.
+PDF bytes. Each table or plan template renders a section; print/base.html makes a document
+of one or more sections with the paper state (watermark, approval line). Documents that
+belong to a book are rendered without page numbers, which book.py lays over the merged pages.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template import Context, Engine
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from weasyprint import CSS, HTML
+from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 
 from perfgoals.frameworks.models import Framework
@@ -90,16 +93,35 @@ def relaxed() -> CSS:
     return CSS(string="tbody.group, tbody.lead { break-inside: auto; break-after: auto; }", font_config=font_config())
 
 
-def html_to_pdf(html: str, furniture: bool = True, fetcher: StaticOnlyFetcher | None = None) -> bytes:
+def html_to_document(html: str, furniture: bool = True, fetcher: StaticOnlyFetcher | None = None) -> Document:
+    """The laid-out pages of a print template's HTML."""
     fetcher = fetcher or StaticOnlyFetcher()
     sheets = list(stylesheets(furniture))
     try:
-        return print_html(html, fetcher).write_pdf(stylesheets=sheets, font_config=font_config())
+        return print_html(html, fetcher).render(stylesheets=sheets, font_config=font_config())
     except AssertionError:
         # WeasyPrint 70 fails an internal assertion when a group kept whole (break-inside:
         # avoid) is taller than a whole page after a kept-with-next header. Print it broken.
         logger.warning("a level-1 group is taller than a page; printing it across pages")
-        return print_html(html, fetcher).write_pdf(stylesheets=[*sheets, relaxed()], font_config=font_config())
+        return print_html(html, fetcher).render(stylesheets=[*sheets, relaxed()], font_config=font_config())
+
+
+def html_to_pdf(html: str, furniture: bool = True, fetcher: StaticOnlyFetcher | None = None) -> bytes:
+    return html_to_document(html, furniture, fetcher).write_pdf()
+
+
+def warm_up() -> None:
+    """Load the fonts and parse the stylesheets: the first PDF of a process costs 0.1 s more."""
+    html_to_pdf('<html lang="zh-CN"><body><h1>预热</h1>预热</body></html>')
+
+
+def document_html(sections: list[str], title: str, watermark: str = "", approval: str = "") -> str:
+    """One printed document: print/base.html around the content of one or more tables or plans
+    (each in its own <section id="piece-N">), with one paper state for all its pages."""
+    return render_to_string("print/base.html", {
+        "sections": [mark_safe(section) for section in sections],  # rendered by our autoescaping engine
+        "title": title, "watermark": watermark, "approval": approval,
+    })
 
 
 # ---- paper state ------------------------------------------------------------------
@@ -218,7 +240,7 @@ def table_context(table: ProjectTable, number: int | None = None) -> dict:
     goals = [goal.text for goal in table.goals.all()]
     return {
         "table": table,
-        "title": f"{table.project_name}绩效目标表",
+        "title": table_title(table),
         "number": number if number is not None else (table.position or None),
         "budget": [money(table.budget_total), money(table.budget_fiscal), money(table.budget_other)],
         "spending": [percent(p, "" if split else "%") for p in table.spending_plan],
@@ -230,10 +252,18 @@ def table_context(table: ProjectTable, number: int | None = None) -> dict:
     }
 
 
-def table_html(table: ProjectTable, number: int | None = None, heading: str = "") -> str:
-    context = table_context(table, number)
-    context.update(part_heading=heading, watermark=watermark(table), approval=approval_line(table))
-    return render_to_string(table_template(table), context)
+def table_content(table: ProjectTable, number: int | None = None, heading: str = "") -> str:
+    """The table as a section of a document; `heading` is the part heading above it in a book."""
+    return render_to_string(table_template(table), {**table_context(table, number), "part_heading": heading})
+
+
+def table_html(table: ProjectTable) -> str:
+    """The table printed on its own."""
+    return document_html([table_content(table)], table_title(table), watermark(table), approval_line(table))
+
+
+def table_title(table: ProjectTable) -> str:
+    return f"{table.project_name}绩效目标表"
 
 
 HEADING = re.compile(r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\))")
@@ -309,7 +339,7 @@ def plan_context(plan: DepartmentPlan) -> dict:
     return {
         "plan": plan,
         "unit": plan.unit,
-        "title": f"{plan.unit.name}{plan.year}年部门整体绩效目标",
+        "title": plan_title(plan),
         "overall": paragraphs(plan.overall_goal),
         "sub_goals": [paragraphs(item.text) for item in plan.items.all() if item.kind == item.SUB_GOAL],
         "safeguards": [paragraphs(item.text) for item in plan.items.all() if item.kind == item.SAFEGUARD],
@@ -329,10 +359,17 @@ def plan_template(plan: DepartmentPlan) -> str:
     return "print/plan_hubei.html" if is_department_form(plan) else "print/plan.html"
 
 
-def plan_html(plan: DepartmentPlan, in_book: bool = False) -> str:
-    context = plan_context(plan)
-    context.update(in_book=in_book, watermark=watermark(plan), approval=approval_line(plan))
-    return render_to_string(plan_template(plan), context)
+def plan_content(plan: DepartmentPlan, in_book: bool = False) -> str:
+    return render_to_string(plan_template(plan), {**plan_context(plan), "in_book": in_book})
+
+
+def plan_html(plan: DepartmentPlan) -> str:
+    """The plan printed on its own."""
+    return document_html([plan_content(plan)], plan_title(plan), watermark(plan), approval_line(plan))
+
+
+def plan_title(plan: DepartmentPlan) -> str:
+    return f"{plan.unit.name}{plan.year}年部门整体绩效目标"
 
 
 def render_table(table: ProjectTable) -> bytes:
