@@ -1,5 +1,6 @@
 """Signing in, 我的绩效目标, the template library and the three ways to start a table."""
 
+import re
 from datetime import date
 
 import pytest
@@ -62,10 +63,21 @@ def test_the_year_switcher_shows_another_year(signed_in, make_table):
 def test_search_finds_by_name_and_code(signed_in, make_table):
     make_table(year=THIS_YEAR, project_name="招商引资奖励资金", project_code="130322211O1GXXPEQUN7L")
     make_table(year=THIS_YEAR, project_name="办公用房租赁", project_code="ZZZ")
-    by_name = signed_in.get(reverse("home"), {"q": "招商"}).content.decode()
+    by_name = tables_section(signed_in.get(reverse("home"), {"q": "招商"}))
     assert "招商引资奖励资金" in by_name and "办公用房租赁" not in by_name
-    by_code = signed_in.get(reverse("home"), {"q": "ZZZ"}).content.decode()
+    by_code = tables_section(signed_in.get(reverse("home"), {"q": "ZZZ"}))
     assert "办公用房租赁" in by_code and "招商引资奖励资金" not in by_code
+
+
+def tables_section(response) -> str:
+    return re.search(r'<section aria-labelledby="tables-h">.*?</section>', response.content.decode(), re.S)[0]
+
+
+def test_home_shows_what_the_department_book_still_lacks(signed_in, make_table):
+    make_table(year=THIS_YEAR, project_name="招商引资奖励资金")
+    html = signed_in.get(reverse("home")).content.decode()
+    assert "部门文本完成情况" in html
+    assert "尚未填写部门整体绩效目标" in html and "《招商引资奖励资金》草稿，尚未通过" in html
 
 
 def test_home_counts_open_problems(signed_in, make_table):

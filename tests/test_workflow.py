@@ -1,6 +1,7 @@
 """The review workflow: submit, return, approve, resubmit, reopen; comments; the desk; the book."""
 
 import logging
+import re
 from decimal import Decimal
 
 import pytest
@@ -470,6 +471,25 @@ def test_the_clerk_sees_open_comments_in_the_editor_and_resolves_them(client, su
     response = client.post(reverse("comment_resolve", args=[comment.pk]), {"next": editor})
     assert response.url == editor
     assert "待处理的审核意见（1 条）" in client.get(editor).content.decode()
+
+
+def test_the_clerk_reads_each_comment_inside_the_row_it_is_about(client, submitted, supervisor, clerk):
+    indicator, other = submitted.indicators.all()[:2]
+    goal = submitted.goals.first()
+    post(client, supervisor, "table_comment_add", submitted, target=f"indicator:{indicator.pk}", text="依据请写文件号。")
+    post(client, supervisor, "table_comment_add", submitted, target=f"goal:{goal.pk}", text="目标请写清数量。")
+    workflow.return_(submitted, supervisor, "请按意见修改。")
+    client.force_login(clerk)
+
+    page = client.get(reverse("table_edit", args=[submitted.pk])).content.decode()
+
+    def block(pattern: str) -> str:
+        return re.search(pattern, page, re.S)[0]
+
+    assert "依据请写文件号。" in block(rf'<form id="ind-{indicator.pk}".*?</form>')
+    assert "依据请写文件号。" not in block(rf'<form id="ind-{other.pk}".*?</form>')
+    assert "目标请写清数量。" in block(rf'<li id="goal-{goal.pk}">.*?</li>\s*(<li|</ol>)')
+    assert "请按意见修改。" not in block(rf'<form id="ind-{indicator.pk}".*?</form>')  # about the whole table
 
 
 def test_a_returned_table_offers_the_clerk_to_resubmit_in_the_editor(client, submitted, supervisor, clerk):

@@ -17,6 +17,15 @@ COMMENT_FIELDS = {
 }
 
 
+def open_on(doc: ProjectTable | DepartmentPlan) -> list[Comment]:
+    """Every open comment on a table or plan and its rows: one query, kept on the object
+    for the rest of the page (the editor shows them in its workflow bar and row by row)."""
+    if not hasattr(doc, "_open_comments"):
+        comments = Comment.objects.filter(**{COMMENT_FIELDS[type(doc)]: doc}, resolved_at__isnull=True)
+        doc._open_comments = list(comments.select_related("author", "goal", "indicator", "plan_indicator"))
+    return doc._open_comments
+
+
 @register.simple_tag
 def open_comments(obj, whole: bool = False):
     """Open comments on a table, plan, goal or indicator.
@@ -25,10 +34,22 @@ def open_comments(obj, whole: bool = False):
     """
     if obj is None or type(obj) not in COMMENT_FIELDS:
         return []
+    if isinstance(obj, (ProjectTable, DepartmentPlan)):
+        return [c for c in open_on(obj) if whole or not (c.goal_id or c.indicator_id or c.plan_indicator_id)]
     comments = Comment.objects.filter(**{COMMENT_FIELDS[type(obj)]: obj}, resolved_at__isnull=True)
-    if isinstance(obj, (ProjectTable, DepartmentPlan)) and not whole:
-        comments = comments.filter(goal=None, indicator=None, plan_indicator=None)
     return list(comments.select_related("author", "goal", "indicator", "plan_indicator"))
+
+
+@register.simple_tag(takes_context=True)
+def row_comments(context, row) -> list[Comment]:
+    """The open comments about one goal or indicator row of the page's table or plan."""
+    doc = context.get("table") or context.get("plan")
+    if doc is None or row is None or getattr(row, "pk", None) is None:
+        return []
+    field = COMMENT_FIELDS.get(type(row))
+    if field is None:  # a plan's sub-goals and safeguards take comments on the whole plan
+        return []
+    return [c for c in open_on(doc) if getattr(c, f"{field}_id") == row.pk]
 
 
 @register.inclusion_tag("workflow/_comments.html", takes_context=True)
