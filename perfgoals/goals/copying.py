@@ -39,6 +39,23 @@ def _shift_prior(copy, original) -> None:
     copy.prior_value_2 = original.value_display
 
 
+def _new_document(source, *, unit, year: int, revision: int | None):
+    """An unsaved copy of a table's or plan's own fields: a fresh draft for `unit` and `year`
+    (with `revision`, that revision of the same document, pointing back to it)."""
+    document = type(source).objects.get(pk=source.pk)
+    document.pk = document.id = None
+    document._state.adding = True
+    for name, value in _DOCUMENT_RESET.items():
+        setattr(document, name, value)
+    document.unit = unit
+    document.year = year
+    document.revision = revision or 1
+    document.previous = source if revision else None
+    document.copied_from = source
+    document.source = _source_label(source)
+    return document
+
+
 @transaction.atomic
 def copy_table(source: ProjectTable, *, unit, year: int, user=None, revision: int | None = None) -> ProjectTable:
     """A new draft table for `unit` and `year`, with the goals and indicators of `source`.
@@ -49,17 +66,7 @@ def copy_table(source: ProjectTable, *, unit, year: int, user=None, revision: in
     shift = _shifts_years(source, year)
     goals = list(source.goals.all())
     indicators = list(source.indicators.all())
-    table = ProjectTable.objects.get(pk=source.pk)
-    table.pk = table.id = None
-    table._state.adding = True
-    for name, value in _DOCUMENT_RESET.items():
-        setattr(table, name, value)
-    table.unit = unit
-    table.year = year
-    table.revision = revision or 1
-    table.previous = source if revision else None
-    table.copied_from = source
-    table.source = _source_label(source)
+    table = _new_document(source, unit=unit, year=year, revision=revision)
     if source.is_template:
         table.project_code = ""  # another unit's code means nothing here
     table.save()
@@ -87,17 +94,7 @@ def copy_plan(source: DepartmentPlan, *, unit, year: int, user=None, revision: i
     items = list(source.items.all())
     indicators = list(source.indicators.all())
     lines = list(source.funding_lines.all())
-    plan = DepartmentPlan.objects.get(pk=source.pk)
-    plan.pk = plan.id = None
-    plan._state.adding = True
-    for name, value in _DOCUMENT_RESET.items():
-        setattr(plan, name, value)
-    plan.unit = unit
-    plan.year = year
-    plan.revision = revision or 1
-    plan.previous = source if revision else None
-    plan.copied_from = source
-    plan.source = _source_label(source)
+    plan = _new_document(source, unit=unit, year=year, revision=revision)
     plan.save()
     bulk_create_with_history(
         [PlanItem(plan=plan, kind=i.kind, text=i.text, order=i.order) for i in items], PlanItem, default_user=user
