@@ -445,10 +445,11 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _respond(request, table, "goals", {"saved": "goals"})
 
 
-def _goal(table, goal_pk: int) -> Goal:
-    for goal in table.goals.all():
-        if goal.pk == goal_pk:
-            return goal
+def _one_of(rows, pk: int):
+    """One row (goal, indicator, plan item) of a document, from its prefetched rows, or 404."""
+    for row in rows:
+        if row.pk == pk:
+            return row
     raise Http404
 
 
@@ -456,7 +457,7 @@ def _goal(table, goal_pk: int) -> Goal:
 @require_POST
 def goal_update(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     table = _get_document(request, _tables(), pk, write=True)
-    goal = _goal(table, goal_pk)
+    goal = _one_of(table.goals.all(), goal_pk)
     form = f.GoalForm(request.POST)
     if not form.is_valid():
         return _respond(request, table, "goals", {"goal_forms": {goal.pk: form}})
@@ -469,7 +470,7 @@ def goal_update(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
 @require_POST
 def goal_delete(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     table = _get_document(request, _tables(), pk, write=True)
-    _goal(table, goal_pk).delete()
+    _one_of(table.goals.all(), goal_pk).delete()
     return _respond(request, table, "goals", {"saved": "goals"})
 
 
@@ -491,15 +492,8 @@ def _move(items: list, obj, direction: str) -> None:
 @require_POST
 def goal_move(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     table = _get_document(request, _tables(), pk, write=True)
-    _move(table.goals.all(), _goal(table, goal_pk), request.POST.get("direction", "up"))
+    _move(table.goals.all(), _one_of(table.goals.all(), goal_pk), request.POST.get("direction", "up"))
     return _respond(request, table, "goals", {"saved": "goals"})
-
-
-def _indicator(table, indicator_pk: int) -> Indicator:
-    for indicator in table.indicators.all():
-        if indicator.pk == indicator_pk:
-            return indicator
-    raise Http404
 
 
 @login_required
@@ -540,7 +534,7 @@ def _row_response(request, table, bound, *, target: str, indicator_pk: int | Non
     problems = _problems(review_table(table), f.HeaderForm.Meta.fields)
     choices = _level2_choices(table.framework)
     if indicator_pk:
-        row = _row(table, _indicator(table, indicator_pk), choices, problems, bound.get(indicator_pk))
+        row = _row(table, _one_of(table.indicators.all(), indicator_pk), choices, problems, bound.get(indicator_pk))
     else:
         (_, level2), (form, prefix) = next(iter(bound.items()))
         row = _new_row(table, level2, choices, form, prefix)
@@ -554,7 +548,7 @@ def _row_response(request, table, bound, *, target: str, indicator_pk: int | Non
 @require_POST
 def indicator_update(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
     table = _get_document(request, _tables(), pk, write=True)
-    indicator = _indicator(table, indicator_pk)
+    indicator = _one_of(table.indicators.all(), indicator_pk)
     old_level2 = indicator.level2_id
     form = f.IndicatorForm(request.POST, level2_choices=_level2_choices(table.framework))
     if not form.is_valid():
@@ -572,7 +566,7 @@ def indicator_update(request: HttpRequest, pk: int, indicator_pk: int) -> HttpRe
 @require_POST
 def indicator_delete(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
     table = _get_document(request, _tables(), pk, write=True)
-    _indicator(table, indicator_pk).delete()
+    _one_of(table.indicators.all(), indicator_pk).delete()
     return _row_response(request, table, {}, target="grid", grid=True)
 
 
@@ -580,7 +574,7 @@ def indicator_delete(request: HttpRequest, pk: int, indicator_pk: int) -> HttpRe
 @require_POST
 def indicator_move(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
     table = _get_document(request, _tables(), pk, write=True)
-    indicator = _indicator(table, indicator_pk)
+    indicator = _one_of(table.indicators.all(), indicator_pk)
     siblings = [i for i in table.indicators.all() if i.level2_id == indicator.level2_id]
     _move(siblings, indicator, request.POST.get("direction", "up"))
     return _row_response(request, table, {}, target="grid", grid=True)
@@ -594,7 +588,7 @@ def indicator_fill(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Indicator.objects.filter(table__is_template=True), pk=_int(request.POST.get("source")))
     prefix = request.POST.get("prefix", "")[:40]
     if indicator_pk := _int(request.POST.get("indicator")):
-        indicator = _indicator(table, indicator_pk)
+        indicator = _one_of(table.indicators.all(), indicator_pk)
     else:
         level2 = _int(request.POST.get("level2"))
         if level2 not in [l2.pk for l2 in table.framework.level2_list()]:
@@ -795,10 +789,7 @@ def plan_child_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 def _child(plan, section: str, child_pk: int):
-    for obj in _plan_children(plan, section):
-        if obj.pk == child_pk:
-            return obj
-    raise Http404
+    return _one_of(_plan_children(plan, section), child_pk)
 
 
 @login_required
