@@ -430,6 +430,28 @@ def test_a_book_prints_each_table_in_its_own_state(make_table, unit, tmp_path):
 
 
 @pytest.mark.django_db
+def test_a_group_taller_than_a_page_breaks_only_in_its_own_table(make_table, hebei):
+    """WeasyPrint 70 cannot keep such a group whole; the sheaf is laid out piece by piece so
+    that the other tables in it keep their groups whole."""
+    from perfgoals.goals.models import Indicator
+
+    normal = seed_tables(unit__code="321001")[0]  # its 效益指标 group moves whole to page 2
+    tall = make_table(project_code="P2", project_name="长表")
+    level2s = hebei.level2_list()
+    for n in range(8):  # eight rows of long text under one level-1 category: taller than a page
+        Indicator.objects.create(table=tall, level2=level2s[0], name=f"长指标{n}",
+                                 description="为保障项目顺利实施，按照计划开展工作，" * 25, basis="依据文件" * 30,
+                                 value_kind="qualitative", text="达标", order=50 + n)
+    normal_html, tall_html = (render.table_content(render.table_queryset().get(pk=t.pk)) for t in (normal, tall))
+
+    alone, alone_starts = book.render_sheaf(([normal_html], "草稿", ""))
+    both, starts = book.render_sheaf(([normal_html, tall_html], "草稿", ""))
+
+    assert pages_text(both)[: starts[1]] == pages_text(alone)  # the normal table laid out as on its own
+    assert all(f"长指标{n}" in "".join(pages_text(both)[starts[1]:]) for n in range(8))
+
+
+@pytest.mark.django_db
 def test_a_book_with_one_changed_table_reuses_the_others(make_table, unit, tmp_path):
     with override_settings(PRINT_CACHE_DIR=tmp_path):
         tables = [make_table(project_code=f"P{n}", project_name=f"项目{n}", position=n) for n in range(3)]

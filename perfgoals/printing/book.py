@@ -158,16 +158,37 @@ class Piece:
         return cache_key("\0".join(["piece", self.watermark, self.approval, self.content]))
 
 
-def render_sheaf(html: str) -> tuple[bytes, list[int]]:
-    """Pieces laid out as one document, without page numbers: the PDF, and the page each
-    piece starts on followed by the page count."""
-    document = render.html_to_document(html, furniture=False)
+Sheaf = tuple[bytes, list[int]]  # the PDF; the page each piece starts on, then the page count
+
+
+def render_sheaf(job: tuple[list[str], str, str]) -> Sheaf:
+    """Pieces (their contents, and the watermark and approval line they share) laid out
+    as one document, without page numbers."""
+    contents, watermark, approval = job
+    html = render.document_html(contents, "", watermark, approval)
+    try:
+        document = render.html_to_document(html, furniture=False, relax=len(contents) == 1)
+    except AssertionError:
+        # A level-1 group of one piece is taller than a page. Lay out each piece on its own,
+        # so that only that piece prints its groups across pages.
+        return join([render_sheaf(([content], watermark, approval)) for content in contents])
     starts: dict[int, int] = {}
     for index, page in enumerate(document.pages):
         for anchor in page.anchors:
             if anchor.startswith("piece-"):
                 starts.setdefault(int(anchor.removeprefix("piece-")), index)
-    return document.write_pdf(), [*(starts[n] for n in range(len(starts))), len(document.pages)]
+    return document.write_pdf(), [*(starts[n] for n in range(len(contents))), len(document.pages)]
+
+
+def join(sheafs: list[Sheaf]) -> Sheaf:
+    out, starts = pikepdf.Pdf.new(), []
+    sources = [pikepdf.Pdf.open(io.BytesIO(pdf)) for pdf, _ in sheafs]  # open until saved
+    for source in sources:
+        starts.append(len(out.pages))
+        out.pages.extend(source.pages)
+    buffer = io.BytesIO()
+    out.save(buffer)
+    return buffer.getvalue(), [*starts, len(out.pages)]
 
 
 def sheafs(pieces: list[Piece], workers: int = WORKERS) -> list[list[Piece]]:
@@ -215,8 +236,8 @@ def lay_out(pieces: list[Piece]) -> list[Placement]:
     """Where each piece's pages are, laying out those not in the cache."""
     todo = list({piece.key: piece for piece in pieces if placement(piece.key) is None}.values())
     runs = sheafs(todo)
-    htmls = [render.document_html([p.content for p in run], "", *run[0].state) for run in runs]
-    for run, (pdf, starts) in zip(runs, run_jobs(render_sheaf, htmls)):
+    jobs = [([p.content for p in run], *run[0].state) for run in runs]
+    for run, (pdf, starts) in zip(runs, run_jobs(render_sheaf, jobs)):
         sheaf = cache_key("sheaf" + "".join(p.key for p in run))
         store(sheaf, pdf)
         for n, piece in enumerate(run):

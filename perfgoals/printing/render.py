@@ -93,13 +93,18 @@ def relaxed() -> CSS:
     return CSS(string="tbody.group, tbody.lead { break-inside: auto; break-after: auto; }", font_config=font_config())
 
 
-def html_to_document(html: str, furniture: bool = True, fetcher: StaticOnlyFetcher | None = None) -> Document:
-    """The laid-out pages of a print template's HTML."""
+def html_to_document(
+    html: str, furniture: bool = True, fetcher: StaticOnlyFetcher | None = None, relax: bool = True
+) -> Document:
+    """The laid-out pages of a print template's HTML. With `relax` false, a level-1 group
+    taller than a page raises AssertionError instead of being printed across pages."""
     fetcher = fetcher or StaticOnlyFetcher()
     sheets = list(stylesheets(furniture))
     try:
         return print_html(html, fetcher).render(stylesheets=sheets, font_config=font_config())
     except AssertionError:
+        if not relax:
+            raise
         # WeasyPrint 70 fails an internal assertion when a group kept whole (break-inside:
         # avoid) is taller than a whole page after a kept-with-next header. Print it broken.
         logger.warning("a level-1 group is taller than a page; printing it across pages")
