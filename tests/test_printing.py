@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import subprocess
+import time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -464,6 +465,22 @@ def test_a_book_with_one_changed_table_reuses_the_others(make_table, unit, tmp_p
         assert len(list(tmp_path.glob("*.pdf"))) == cached_files + 1
     assert "改写后的资金用途" in "".join(pages_text(pdf))
     assert printed_numbers(pdf) == before
+
+
+@pytest.mark.django_db
+def test_the_print_cache_forgets_what_it_has_not_served_for_a_month(make_table, unit, tmp_path):
+    with override_settings(PRINT_CACHE_DIR=tmp_path):
+        make_table()
+        first = book.render_book(unit, 2026)
+        files = sorted(tmp_path.iterdir())
+        stale = time.time() - 31 * 86400
+        for path in files:
+            os.utime(path, (stale, stale))
+        (tmp_path / "fresh.pdf").write_bytes(b"%PDF")
+        assert book.prune() == len(files)
+        assert [p.name for p in tmp_path.iterdir()] == ["fresh.pdf"]
+        book._memory.clear()
+        assert pages_text(book.render_book(unit, 2026)) == pages_text(first)  # laid out again
 
 
 # ---- reference images -------------------------------------------------------------------------------

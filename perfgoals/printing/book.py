@@ -5,7 +5,7 @@ The plan and each table is a *piece*: its content and its paper state (watermark
 line). Pieces not already in the cache are laid out on both cores, several pieces with
 the same paper state as one document (a *sheaf*: one style cascade, one font subset and
 one PDF to write instead of one per piece, a fifth less work). The cache, in memory and
-in DATA_DIR/print-cache, keeps each sheaf's PDF and, for each piece, keyed by the hash of
+in DATA_DIR/print-cache (files unused for 30 days are pruned), keeps each sheaf's PDF and, for each piece, keyed by the hash of
 its HTML, the sheaf and pages it sits on: an approved table never changes, and when one
 table of thirty is edited only that one is laid out again. The pages are then merged
 with pikepdf (qpdf); the cover and contents are rendered last, when the page each piece
@@ -20,6 +20,7 @@ import io
 import logging
 import multiprocessing
 import os
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -107,12 +108,36 @@ def cached(key: str) -> bytes | None:
     """A rendered PDF (sheaf, front, page numbers) by key."""
     if key not in memory() and (path := cache_dir() / f"{key}.pdf").exists():
         remember(key, path.read_bytes())
+        path.touch()  # in use: kept by prune()
     return memory().get(key)
 
 
 def store(key: str, pdf: bytes) -> None:
     remember(key, pdf)
     write_atomically(cache_dir() / f"{key}.pdf", pdf)
+    if time.monotonic() - _pruned[0] > PRUNE_EVERY:
+        prune()
+
+
+KEEP_DAYS = 30  # a cached file not read for this long is deleted
+PRUNE_EVERY = 3600  # seconds; each process prunes at most this often
+_pruned = [-float("inf")]
+
+
+def prune() -> int:
+    """Delete what the cache has not served for KEEP_DAYS (drafts edited since, old sheafs);
+    a piece whose sheaf is gone is simply laid out again. Returns how many files went."""
+    _pruned[0] = time.monotonic()
+    oldest = time.time() - KEEP_DAYS * 86400
+    gone = 0
+    for path in [*cache_dir().glob("*.pdf"), *cache_dir().glob("*.piece")]:
+        try:
+            if path.stat().st_mtime < oldest:
+                path.unlink()
+                gone += 1
+        except FileNotFoundError:  # pruned at the same moment by another process
+            pass
+    return gone
 
 
 @dataclass(frozen=True)
@@ -129,6 +154,7 @@ def placement(key: str) -> Placement | None:
     if key not in memory() and (path := cache_dir() / f"{key}.piece").exists():
         sheaf, first, end = path.read_text().split()
         remember(key, Placement(sheaf, int(first), int(end)))
+        path.touch()
     where = memory().get(key)
     return where if where is not None and cached(where.sheaf) is not None else None
 
