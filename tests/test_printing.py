@@ -183,6 +183,15 @@ def test_the_print_fonts_cover_gb2312_and_every_seed_character():
             assert set(seed.read_text()) - covered <= {"\n", "\t", "\r", "\ufeff"}, seed.name
 
 
+def test_the_system_check_warns_when_the_print_fonts_are_missing(monkeypatch, tmp_path):
+    from perfgoals.printing.checks import print_fonts_are_built
+
+    assert print_fonts_are_built(None) == []
+    monkeypatch.setattr(fonts, "OUT_DIR", tmp_path)
+    monkeypatch.setattr(fonts, "STAMP", tmp_path / "fonts.sha256")
+    assert [w.id for w in print_fonts_are_built(None)] == ["printing.W001"]
+
+
 def test_a_rarer_character_prints_from_the_full_noto_face(weasyprint_warnings):
     before = len(weasyprint_warnings)
     pdf = render.html_to_pdf('<html lang="zh-CN"><body><h2>王堃</h2><p>𠮷野家</p></body></html>')
