@@ -99,7 +99,7 @@ def test_a_clerk_copies_last_years_table(page, clerk, make_table):
     assert copy.indicators.get(name="培训人员人次").prior_value_2 == "≥150人次"
 
     page.get_by_role("navigation").get_by_role("link", name="我的绩效目标").click()
-    expect(page.get_by_role("link", name="去年的培训经费")).to_be_visible()
+    expect(page.get_by_role("link", name="去年的培训经费", exact=True)).to_be_visible()
 
 
 NINE_ROWS = [

@@ -34,7 +34,7 @@ def test_a_table_is_returned_fixed_approved_and_revised(page, make_table, clerk,
 
     # The supervisor finds it on the desk, comments on one indicator and returns the table.
     sign_in_as(page, "supervisor", "/workflow/")
-    page.get_by_role("link", name="安全生产培训经费").click()
+    page.get_by_role("link", name="安全生产培训经费", exact=True).click()
     row = page.locator(f"#indicator-{rate.pk}")
     row.get_by_text("提意见").click()
     row.get_by_label("对「培训合格率」的审核意见").fill("合格率应不低于99%。")
