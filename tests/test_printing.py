@@ -287,6 +287,26 @@ def test_a_long_group_moves_whole_and_never_leaves_an_empty_merged_cell(make_tab
     assert "效益指标" in effect_page
 
 
+@pytest.mark.parametrize("layout", ["one_cell", "split"])
+@pytest.mark.django_db
+def test_a_framework_an_administrator_adds_prints_without_new_code(make_table, layout):
+    from perfgoals.frameworks.models import Framework, Level1, Level2
+    from perfgoals.goals.models import Indicator
+
+    framework = Framework.objects.create(code=f"county-{layout}", name="某县2027年项目指标体系", value_layout=layout)
+    outcome = Level1.objects.create(framework=framework, name="履职效能指标", order=1)
+    served = Level2.objects.create(level1=outcome, name="惠企服务指标", order=1)
+    table = make_table(framework=framework)
+    Indicator.objects.create(table=table, level2=served, name="走访企业户数", description="全年走访规上企业",
+                             value_kind="quantitative", operator="≥", number="120", unit="户", order=1)
+
+    text = "".join(pages_text(render.render_table(render.table_queryset().get(pk=table.pk))))
+
+    assert_in_order(text, ["履职效能指标", "惠企服务指标", "走访企业户数", "全年走访规上企业"])
+    assert ("符号值单位（文字描述）" in text) == (layout == "split")
+    assert "≥120户" in text  # one cell, or ≥ | 120 | 户 side by side
+
+
 @pytest.mark.django_db
 def test_user_text_prints_as_text_and_fetches_nothing(make_table, tmp_path):
     table = make_table(fund_use='<img src="http://example.invalid/x.png">', project_name="file:///etc/passwd")
