@@ -512,6 +512,18 @@ def test_the_print_cache_forgets_what_it_has_not_served_for_a_month(make_table, 
         assert pages_text(book.render_book(unit, 2026)) == pages_text(first)  # laid out again
 
 
+@pytest.mark.skipif(book.WORKERS < 2, reason="books are laid out in this process on one core")
+@pytest.mark.django_db
+def test_a_book_still_prints_after_its_worker_processes_were_killed(make_table, unit, tmp_path):
+    make_table()
+    for process in book.pool()._processes.values():
+        process.kill()
+        process.join()
+    with override_settings(PRINT_CACHE_DIR=tmp_path):
+        pdf = book.render_book(unit, 2026)
+    assert "安全生产培训经费" in "".join(pages_text(pdf))
+
+
 # ---- reference images -------------------------------------------------------------------------------
 
 

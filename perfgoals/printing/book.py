@@ -23,6 +23,7 @@ import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -254,7 +255,13 @@ def run_jobs(function: Callable, jobs: list) -> list:
     """function(job) for each job, in the worker processes (whose fonts are loaded) when
     there are more cores than one."""
     if jobs and WORKERS > 1:
-        return [future.result() for future in [pool().submit(function, job) for job in jobs]]
+        try:
+            return [future.result() for future in [pool().submit(function, job) for job in jobs]]
+        except BrokenProcessPool:  # a worker was killed (out of memory, by hand): start afresh
+            logger.warning("book: a print worker died; starting new workers")
+            global _pool
+            _pool = None
+            return [future.result() for future in [pool().submit(function, job) for job in jobs]]
     return [function(job) for job in jobs]
 
 
