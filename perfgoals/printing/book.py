@@ -99,10 +99,14 @@ def write_atomically(path: Path, data: bytes) -> None:
     tmp.replace(path)
 
 
+MEMORY_BYTES = 200 * 2**20  # PDFs kept in a process's memory; the disk cache keeps the rest
+
+
 def remember(key: str, value: object) -> None:
-    if len(memory()) > 2000:
-        memory().clear()
-    memory()[key] = value
+    kept = memory()
+    if len(kept) > 20000 or sum(len(v) for v in kept.values() if isinstance(v, bytes)) > MEMORY_BYTES:
+        kept.clear()
+    kept[key] = value
 
 
 def cached(key: str) -> bytes | None:
