@@ -39,6 +39,14 @@ def _shift_prior(copy, original) -> None:
     copy.prior_value_2 = original.value_display
 
 
+def _with_value(copy, original, shift: bool):
+    """The copied indicator with the original's value (and prior-year values moved on a year)."""
+    copy.value = original.value
+    if shift:
+        _shift_prior(copy, original)
+    return copy
+
+
 def _new_document(source, *, unit, year: int, revision: int | None):
     """An unsaved copy of a table's or plan's own fields: a fresh draft for `unit` and `year`
     (with `revision`, that revision of the same document, pointing back to it)."""
@@ -79,10 +87,7 @@ def copy_table(source: ProjectTable, *, unit, year: int, user=None, revision: in
             basis_category=original.basis_category, order=original.order,
             prior_value_1=original.prior_value_1, prior_value_2=original.prior_value_2,
         )  # fmt: skip
-        copy.value = original.value
-        if shift:
-            _shift_prior(copy, original)
-        copies.append(copy)
+        copies.append(_with_value(copy, original, shift))
     bulk_create_with_history(copies, Indicator, default_user=user)
     return table
 
@@ -107,10 +112,7 @@ def copy_plan(source: DepartmentPlan, *, unit, year: int, user=None, revision: i
             basis_category=original.basis_category, order=original.order,
             prior_value_1=original.prior_value_1, prior_value_2=original.prior_value_2,
         )  # fmt: skip
-        copy.value = original.value
-        if shift:
-            _shift_prior(copy, original)
-        copies.append(copy)
+        copies.append(_with_value(copy, original, shift))
     bulk_create_with_history(copies, DepartmentIndicator, default_user=user)
     bulk_create_with_history(
         [FundingLine(

@@ -325,7 +325,7 @@ class Book:
 
 
 def table_title(number: int, table: ProjectTable) -> str:
-    return f"{number}.{table.project_name}绩效目标表"
+    return f"{number}.{render.table_title(table)}"
 
 
 def front_html(book: Book) -> str:
