@@ -5,6 +5,7 @@ documents are imported once per session, as on a fresh install; each test runs i
 a transaction that is rolled back.
 """
 
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -116,3 +117,20 @@ def make_table(unit, hebei):
         return table
 
     return make
+
+
+# The PostgreSQL pass (bin/test, DB=postgres) runs the tests that touch the database;
+# the pure-Python ones (value parsing, text readers, …) already ran on SQLite.
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.getenv("DB") != "postgres":
+        return
+    kept, skipped = [], []
+    for item in items:
+        uses_db = item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        (kept if uses_db else skipped).append(item)
+    if skipped:
+        config.hook.pytest_deselected(items=skipped)
+        items[:] = kept

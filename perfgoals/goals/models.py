@@ -58,8 +58,59 @@ class BasisCategory(models.TextChoices):
         return ""
 
 
+class DocumentQuerySet(models.QuerySet):
+    """Tables and plans, narrowed to what a user may see or do (NetBox's `.restrict`)."""
+
+    def restrict(self, user, action: str = "view") -> "DocumentQuerySet":
+        """The documents the user may `action` ("view", "print", "edit" or "review").
+
+        Anything else is simply not found. "edit" and "review" narrow by role only:
+        whether the document's state allows the action now is `access.can`'s question,
+        so a visible but locked table answers 403, not 404.
+        """
+        from perfgoals.units.access import is_admin, unit_ids
+        from perfgoals.units.models import Membership
+
+        if not user.is_authenticated:
+            return self.none()
+        if action in ("view", "print"):
+            ids = unit_ids(user)
+            return self if ids is None else self.filter(models.Q(unit__in=ids) | models.Q(is_template=True))
+        if action == "edit":
+            if is_admin(user):
+                return self
+            return self.filter(is_template=False, unit__in=unit_ids(user, Membership.CLERK))
+        if action == "review":
+            ids = unit_ids(user, Membership.SUPERVISOR)
+            queryset = self.filter(is_template=False)
+            return queryset if ids is None else queryset.filter(unit__in=ids)
+        raise ValueError(f"unknown action {action!r}")
+
+    def of_year(self, unit, year: int, *, templates: bool = False) -> list:
+        """The documents of a unit's year as the department book holds them: for each chain of
+        revisions, the newest approved revision, else the newest one; in book order.
+
+        The book prints these and its completeness status counts these, so both agree.
+        """
+        docs = list(self.filter(unit=unit, year=year, is_template=templates))
+        by_pk = {d.pk: d for d in docs}
+        superseded = {d.previous_id for d in docs if d.previous_id}
+        chosen = []
+        for head in (d for d in docs if d.pk not in superseded):
+            cursor = head
+            while cursor is not None and cursor.status != Status.APPROVED:
+                cursor = by_pk.get(cursor.previous_id)
+            chosen.append(cursor or head)
+        return chosen
+
+
 class Document(models.Model):
     """What a project table and a department plan share: owner, year, state."""
+
+    kind = ""  # "table" or "plan": the word in URLs and access checks
+    kind_label = ""  # what a user reads: 绩效目标表 / 部门整体绩效目标
+
+    objects = DocumentQuerySet.as_manager()
 
     unit = models.ForeignKey(Unit, models.PROTECT, verbose_name="预算单位")
     year = models.PositiveSmallIntegerField("年度", validators=YEAR_RANGE)
@@ -95,6 +146,9 @@ class Document(models.Model):
 
 
 class ProjectTable(Document):
+    kind = "table"
+    kind_label = "绩效目标表"
+
     framework = models.ForeignKey(Framework, models.PROTECT, verbose_name="指标体系")
     project_code = models.CharField("项目编码", max_length=50, blank=True)
     project_name = models.CharField("项目名称", max_length=200)
@@ -252,6 +306,9 @@ class Indicator(ValueFields):
 
 
 class DepartmentPlan(Document):
+    kind = "plan"
+    kind_label = "部门整体绩效目标"
+
     framework = models.ForeignKey(
         Framework,
         models.PROTECT,

@@ -39,7 +39,8 @@ from perfgoals.goals.models import (
     ProjectTable,
 )
 from perfgoals.review.rules import FIELD, GOAL, INDICATOR, PLAN_ITEM, review_plan, review_table, summarize
-from perfgoals.units.access import is_admin, readable, restrict, roles_for
+from perfgoals.goals.access import can, get_document_for_user
+from perfgoals.units.access import is_admin, restrict, roles_for
 from perfgoals.units.models import Membership, Unit
 
 # ---------------------------------------------------------------- access
@@ -73,15 +74,14 @@ def _get_document(request: HttpRequest, queryset, pk: int, *, write: bool = Fals
     With `write`, also refuse (403) when the user is not a clerk of its unit or it is
     not a draft or returned.
     """
-    found = restrict(queryset, request.user) if write else readable(queryset, request.user)
-    obj = get_object_or_404(found, pk=pk)
-    if write and not _can_edit(request.user, obj):
-        raise PermissionDenied("该表当前不能修改。")
-    return obj
+    if not write:
+        return get_document_for_user(request, queryset.model.kind, pk, "view", queryset)
+    with transaction.atomic():  # interim: the edit views take the lock for their whole write next
+        return get_document_for_user(request, queryset.model.kind, pk, "edit", queryset)
 
 
 def _can_edit(user, obj) -> bool:
-    return obj.is_editable and Membership.CLERK in roles_for(user, obj.unit)
+    return can(user, "edit", obj)
 
 
 def _clerk_units(user) -> list[Unit]:

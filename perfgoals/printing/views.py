@@ -7,7 +7,7 @@ from django.utils.http import content_disposition_header
 
 from perfgoals.goals.models import ProjectTable
 from perfgoals.printing import book, render as printing
-from perfgoals.units.access import readable, restrict
+from perfgoals.units.access import restrict
 from perfgoals.units.models import Unit
 
 
@@ -21,14 +21,14 @@ def pdf_response(request: HttpRequest, pdf: bytes, filename: str) -> HttpRespons
 
 @login_required
 def print_table(request: HttpRequest, pk: int) -> HttpResponse:
-    table = get_object_or_404(readable(printing.table_queryset(), request.user), pk=pk)
+    table = get_object_or_404(printing.table_queryset().restrict(request.user, "print"), pk=pk)
     filename = f"{table.year}-{table.project_name}绩效目标表.pdf"
     return pdf_response(request, printing.document_pdf(table), filename)
 
 
 @login_required
 def print_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_object_or_404(readable(printing.plan_queryset(), request.user), pk=pk)
+    plan = get_object_or_404(printing.plan_queryset().restrict(request.user, "print"), pk=pk)
     filename = f"{plan.year}-{plan.unit.name}部门整体绩效目标.pdf"
     return pdf_response(request, printing.document_pdf(plan), filename)
 

@@ -1,8 +1,15 @@
-"""The one place that decides which units a user may see and what they may do there.
+"""Who works for which unit, in which role: the facts every access decision starts from.
 
-Every query for a unit's tables, plans, revisions, comments and PDFs starts from
-`visible_unit_ids`, so a view cannot forget the restriction: another unit's object
-is simply not found (404); an action beyond the user's role is refused (403).
+These functions answer about units only. Documents (tables and plans) are found through
+`perfgoals.goals.access`, which builds on them: `ProjectTable.objects.restrict(user,
+action)`, `can(user, action, document)` and `get_document_for_user(...)`.
+
+- An administrator (管理员: a superuser, or a user with the admin role in any unit) works
+  across every unit. Being staff is not enough: staff may use the admin site only as far
+  as their Django permissions go, and see no unit's documents for it.
+- A clerk (填报人) works for the units they are a clerk of, and no others: not the units
+  below them.
+- A supervisor (审核人) works for their unit and every unit below it.
 """
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -17,6 +24,32 @@ def is_admin(user: User) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_superuser or Membership.objects.filter(user=user, role=Membership.ADMIN).exists()
+
+
+def unit_ids(user: User, role: str | None = None) -> set[int] | None:
+    """The units where the user holds `role` (any role when None); None means every unit.
+
+    A supervisor's role reaches the units below theirs; a clerk's does not.
+    """
+    if not user.is_authenticated:
+        return set()
+    if is_admin(user):
+        return None
+    ids: set[int] = set()
+    memberships = Membership.objects.filter(user=user).select_related("unit")
+    if role is not None:
+        memberships = memberships.filter(role=role)
+    for m in memberships:
+        if m.role == Membership.SUPERVISOR:
+            ids |= m.unit.descendant_ids()
+        else:
+            ids.add(m.unit_id)
+    return ids
+
+
+def visible_unit_ids(user: User) -> set[int] | None:
+    """Units whose data the user may read; None means every unit (administrators)."""
+    return unit_ids(user)
 
 
 def roles_for(user: User, unit: Unit) -> set[str]:
@@ -34,32 +67,15 @@ def roles_for(user: User, unit: Unit) -> set[str]:
     return roles
 
 
-def visible_unit_ids(user: User) -> set[int] | None:
-    """Units whose data the user may read; None means every unit (administrators)."""
-    if not user.is_authenticated:
-        return set()
-    if is_admin(user):
-        return None
-    ids: set[int] = set()
-    for m in Membership.objects.filter(user=user).select_related("unit"):
-        if m.role == Membership.SUPERVISOR:
-            ids |= m.unit.descendant_ids()
-        else:
-            ids.add(m.unit_id)
-    return ids
-
-
-def restrict(queryset, user: User, unit_field: str = "unit"):
-    """Filter any queryset of unit-owned objects down to what the user may read."""
-    ids = visible_unit_ids(user)
+def restrict(queryset, user: User, unit_field: str = "unit", role: str | None = None):
+    """Filter any queryset of unit-owned objects (comments, units themselves with
+    `unit_field="pk"`) down to the units where the user holds `role` (any role when None)."""
+    ids = unit_ids(user, role)
     if ids is None:
         return queryset
     return queryset.filter(**{f"{unit_field}__in": ids})
 
 
-def readable(queryset, user: User):
-    """What the user may read: their units' documents plus the template library, which
-    holds published documents and is open to every signed-in user."""
-    if not user.is_authenticated:
-        return queryset.none()
-    return restrict(queryset, user) | queryset.filter(is_template=True)
+def units_for(user: User, role: str) -> list[Unit]:
+    """The units where the user holds `role`, e.g. where they may create tables (clerk)."""
+    return list(restrict(Unit.objects.all(), user, unit_field="pk", role=role))
