@@ -30,6 +30,7 @@ from fontTools.ttLib import TTCollection, TTFont
 from pypdf import PdfReader
 
 from perfgoals.goals.models import DepartmentPlan, ProjectTable, Status
+from perfgoals.goals import grid
 from perfgoals.printing import book, fonts, render
 from perfgoals.printing.fetcher import RefusedURL, StaticOnlyFetcher, base_url, static_path
 from perfgoals.printing.models import ApprovedPdf
@@ -212,11 +213,11 @@ def test_every_seed_table_prints_its_text_in_order(seed_pdfs):
         for number, table in enumerate(tables, start=1):
             needles = [f"{number}.{table.project_name}绩效目标表", table.project_code]
             needles += [goal.text for goal in table.goals.all()]
-            for group in table.grid():
-                needles.append(group["level1"].name)
-                for row in group["level2s"]:
-                    needles.append(row["level2"].name)
-                    for indicator in row["indicators"]:
+            for group in grid.table_groups(table):
+                needles.append(group.level1.name)
+                for row in group.level2s:
+                    needles.append(row.level2.name)
+                    for indicator in row.items:
                         needles += [indicator.name, indicator.description, indicator.value_display]
             assert_in_order(text, needles)
 
@@ -228,9 +229,9 @@ def test_chengde_tables_print_the_explanation_then_the_split_value(seed_pdfs):
         needles = [table.project_name, *render.paragraphs(table.explanation)[:2], "预算项目绩效表", table.project_code]
         needles += [f"目标{n}" for n in range(1, table.goals.count() + 1)]
         needles += ["符号", "值", "单位（文字描述）"]
-        for group in table.grid():
-            for row in group["level2s"]:
-                for indicator in row["indicators"]:
+        for group in grid.table_groups(table):
+            for row in group.level2s:
+                for indicator in row.items:
                     needles += [indicator.name, *indicator.value_cells]
         assert_in_order(text, needles)
 

@@ -187,25 +187,6 @@ class ProjectTable(Document):
     def spending_plan(self) -> list[Decimal | None]:
         return [self.spend_mar, self.spend_jun, self.spend_oct, self.spend_dec]
 
-    def grid(self) -> list[dict]:
-        """The indicator grid as printed: level 1 → level 2 → indicators, in framework order.
-
-        Frameworks that print every level-2 row include empty categories.
-        """
-        by_level2: dict[int, list[Indicator]] = {}
-        for indicator in self.indicators.all():
-            by_level2.setdefault(indicator.level2_id, []).append(indicator)
-        groups = []
-        for level1 in self.framework.levels1.all():
-            rows = []
-            for level2 in level1.levels2.all():
-                items = by_level2.get(level2.pk, [])
-                if items or self.framework.prints_every_level2:
-                    rows.append({"level2": level2, "indicators": items})
-            if rows:
-                groups.append({"level1": level1, "level2s": rows})
-        return groups
-
 
 class Goal(models.Model):
     table = models.ForeignKey(ProjectTable, models.CASCADE, related_name="goals", verbose_name="绩效目标表")

@@ -27,6 +27,7 @@ from django_htmx.http import retarget, reswap
 
 from perfgoals.frameworks.models import Framework, Level1, Level2
 from perfgoals.goals import forms as f
+from perfgoals.goals import grid
 from perfgoals.goals.copying import copy_plan, copy_table
 from perfgoals.goals.values import QUANTITATIVE
 from perfgoals.goals.models import (
@@ -639,27 +640,11 @@ def value_preview(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- preview
 
 
-def printed_rows(groups: list[dict]) -> list[dict]:
-    """The grid as table rows with level-1 and level-2 cells merged down (rowspan)."""
-    rows = []
-    for group in groups:
-        l1_span = sum(max(1, len(l2["indicators"])) for l2 in group["level2s"])
-        for j, l2 in enumerate(group["level2s"]):
-            items = l2["indicators"] or [None]
-            for k, indicator in enumerate(items):
-                rows.append({
-                    "level1": group["level1"] if j == 0 and k == 0 else None, "l1_span": l1_span,
-                    "level2": l2["level2"] if k == 0 else None, "l2_span": len(items),
-                    "indicator": indicator,
-                })  # fmt: skip
-    return rows
-
-
 @login_required
 @require_GET
 def table_preview(request: HttpRequest, pk: int) -> HttpResponse:
     table = _get_document(request, _tables(), pk)
-    ctx = {"table": table, "rows": printed_rows(table.grid()), "split": table.framework.value_layout == "split"}
+    ctx = {"table": table, "blocks": grid.printed_rows(grid.table_groups(table)), "split": table.framework.value_layout == "split"}
     return render(request, "goals/preview.html", ctx)
 
 
@@ -871,28 +856,10 @@ def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def plan_preview(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _get_document(request, _plans(), pk)
-    tables = []
-    for key in ("long_term", "annual"):
-        indicators = _plan_children(plan, key)
-        groups: list[dict] = []
-        for ind in indicators:  # consecutive rows of the same level 1 / level 2 merge
-            l1 = ind.level1.name if ind.level1 else ""
-            l2 = ind.level2.name if ind.level2 else ""
-            if not groups or groups[-1]["level1"].name != l1:
-                groups.append({"level1": _Named(l1), "level2s": []})
-            l2s = groups[-1]["level2s"]
-            if not l2s or l2s[-1]["level2"].name != l2:
-                l2s.append({"level2": _Named(l2), "indicators": []})
-            l2s[-1]["indicators"].append(ind)
-        tables.append({"title": SECTION_TITLES[key], "rows": printed_rows(groups)})
+    tables = [
+        {"title": SECTION_TITLES[key], "blocks": grid.printed_rows(grid.plan_groups(_plan_children(plan, key)))}
+        for key in ("long_term", "annual")
+    ]
     ctx = {"plan": plan, "tables": tables, "income": _plan_children(plan, "income"),
            "expense": _plan_children(plan, "expense")}  # fmt: skip
     return render(request, "goals/plan_preview.html", ctx)
-
-
-class _Named:
-    def __init__(self, name: str):
-        self.name = name
-
-    def __str__(self) -> str:
-        return self.name

@@ -27,6 +27,7 @@ from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 
 from perfgoals.frameworks.models import Framework
+from perfgoals.goals import grid
 from perfgoals.goals.models import DepartmentPlan, ProjectTable, Status
 from perfgoals.printing.fetcher import STATIC_DIR, StaticOnlyFetcher, base_url
 
@@ -152,69 +153,10 @@ def approval_line(document) -> str:
 # ---- project tables ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class BlankIndicator:
-    """A level-2 row the framework prints although nothing was written in it."""
-
-    name: str = ""
-    description: str = ""
-    basis: str = ""
-    value_display: str = ""
-    value_cells: tuple[str, str, str] = ("", "", "")
-
-
-def grid_rows(groups: list[dict]) -> list[list[dict]]:
-    """ProjectTable.grid() as table rows: one list per level-1 group (one <tbody> each),
-    the level-1 and level-2 labels only on the first row they span, with the span."""
-    printed = []
-    for group in groups:
-        span1 = sum(max(1, len(row["indicators"])) for row in group["level2s"])
-        rows: list[dict] = []
-        for row in group["level2s"]:
-            items = row["indicators"] or [BlankIndicator()]
-            for k, indicator in enumerate(items):
-                rows.append({
-                    "level1": "" if rows else group["level1"].name,
-                    "level1_span": span1,
-                    "level2": row["level2"].name if k == 0 else "",
-                    "l2": row["level2"].name,
-                    "level2_span": len(items),
-                    "indicator": indicator,
-                })
-        printed.append(rows)
-    return printed
-
-
 # A level-1 group longer than this is printed as several <tbody>, cut between level-2
-# categories, each repeating the level-1 label: a group that cannot fit on one page is
-# never cut through a merged cell and never leaves an empty merged cell on the next page.
+# categories (goals.grid.chunk), each repeating the level-1 label.
 GROUP_ROWS = 12
 GROUP_ROWS_LANDSCAPE = 7
-
-
-def chunk_groups(groups: list[list[dict]], max_rows: int) -> list[list[dict]]:
-    chunks = []
-    for group in groups:
-        label = group[0]["level1"]
-        pieces: list[list[dict]] = [[]]
-        for row in group:
-            run = row.get("level2_span", 1) if row["level2"] else 0
-            starts_run_that_does_not_fit = run and pieces[-1] and len(pieces[-1]) + run > max_rows
-            if starts_run_that_does_not_fit or len(pieces[-1]) >= max_rows:
-                pieces.append([])
-            pieces[-1].append(dict(row, level1=""))
-        for piece in pieces:
-            piece[0].update(level1=label, level1_span=len(piece))
-            if not piece[0]["level2"]:  # a level-2 run cut in two: its label repeats
-                piece[0]["level2"] = piece[0]["l2"] or " "
-            for k, row in enumerate(piece):
-                if row["level2"]:
-                    span = 1
-                    while k + span < len(piece) and not piece[k + span]["level2"]:
-                        span += 1
-                    row["level2_span"] = span
-        chunks.extend(pieces)
-    return chunks
 
 
 def money(amount: Decimal | None) -> str:
@@ -250,7 +192,7 @@ def table_context(table: ProjectTable, number: int | None = None) -> dict:
         "budget": [money(table.budget_total), money(table.budget_fiscal), money(table.budget_other)],
         "spending": [percent(p, "" if split else "%") for p in table.spending_plan],
         "goals": goals,
-        "grid": chunk_groups(grid_rows(table.grid()), GROUP_ROWS),
+        "grid": grid.chunk(grid.printed_rows(grid.table_groups(table)), GROUP_ROWS),
         "split": split,
         "twelve": range(12),
         "explanation": explanation_parts(table.explanation),
@@ -302,29 +244,6 @@ def is_department_form(plan: DepartmentPlan) -> bool:
     return plan.framework is not None and plan.framework.kind == Framework.DEPARTMENT
 
 
-def department_rows(indicators) -> list[list[dict]]:
-    """Department indicators grouped by level 1, labels merged down consecutive rows."""
-    groups: list[list[dict]] = []
-    for indicator in indicators:
-        l1 = indicator.level1.name if indicator.level1 else ""
-        l2 = indicator.level2.name if indicator.level2 else ""
-        if not groups or groups[-1][0]["l1"] != l1:
-            groups.append([])
-        group = groups[-1]
-        first_of_l2 = not group or group[-1]["l2"] != l2
-        group.append({"l1": l1, "l2": l2, "level1": "" if group else (l1 or " "),
-                      "level2": (l2 or " ") if first_of_l2 else "", "indicator": indicator})
-    for group in groups:
-        group[0]["level1_span"] = len(group)
-        for i, row in enumerate(group):
-            if row["level2"]:
-                n = 1
-                while i + n < len(group) and not group[i + n]["level2"]:
-                    n += 1
-                row["level2_span"] = n
-    return groups
-
-
 def funding_rows(plan: DepartmentPlan, kind: str) -> list[dict]:
     lines = plan.funding(kind)
     rows = [{"name": line.name, "amount": money(line.amount), "share": f"{line.share}%" if line.share is not None else "",
@@ -348,9 +267,9 @@ def plan_context(plan: DepartmentPlan) -> dict:
         "overall": paragraphs(plan.overall_goal),
         "sub_goals": [paragraphs(item.text) for item in plan.items.all() if item.kind == item.SUB_GOAL],
         "safeguards": [paragraphs(item.text) for item in plan.items.all() if item.kind == item.SAFEGUARD],
-        "indicator_groups": chunk_groups(department_rows(indicators), GROUP_ROWS),
-        "long_term": chunk_groups(department_rows([i for i in indicators if i.table == i.LONG_TERM]), GROUP_ROWS_LANDSCAPE),
-        "annual": chunk_groups(department_rows([i for i in indicators if i.table == i.ANNUAL]), GROUP_ROWS_LANDSCAPE),
+        "indicator_groups": grid.chunk(grid.printed_rows(grid.plan_groups(indicators)), GROUP_ROWS),
+        "long_term": grid.chunk(grid.printed_rows(grid.plan_groups([i for i in indicators if i.table == i.LONG_TERM])), GROUP_ROWS_LANDSCAPE),
+        "annual": grid.chunk(grid.printed_rows(grid.plan_groups([i for i in indicators if i.table == i.ANNUAL])), GROUP_ROWS_LANDSCAPE),
         "split": plan.framework is not None and is_split(plan.framework),
         "income": income,
         "expense": expense,
