@@ -8,6 +8,10 @@ and Excel row numbers (`2.00`, `3.00`… in the first cell) are noise.
 This module only reads text into plain data (`ParsedDocument`); matching labels to
 a framework and writing to the database is `perfgoals.exchange.importer`'s job.
 Every parsed piece carries the line it came from, so errors name file and line.
+
+Longer than 400 lines: it is one reader of one format, top to bottom (tokens, the
+department part, the project tables of each layout), and each layout's quirks sit next
+to the code that reads it; split, each part would only make sense beside the others.
 """
 
 from __future__ import annotations
