@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from perfgoals.goals import grid
 from perfgoals.goals.models import DepartmentIndicator, DepartmentPlan, Goal, Indicator, ProjectTable, Status
 from perfgoals.review import rules
 from perfgoals.units.access import restrict, roles_for, visible_unit_ids
@@ -53,6 +54,7 @@ def _page_context(request: HttpRequest, doc, **extra) -> dict:
         "comments": doc.comments.select_related("author", "resolved_by", "goal", "indicator", "plan_indicator"),
         "revisions": workflow.revisions(doc),
         "roles": roles_for(request.user, doc.unit),
+        "grid": grid.printed_rows(grid.table_groups(doc, every_level2=False)) if doc.kind == "table" else [],
     }
     context.update(extra)
     return context
