@@ -80,7 +80,7 @@ def plan(unit):
     PlanItem.objects.create(plan=plan, kind=PlanItem.SAFEGUARD, text="完善制度建设", order=1)
     level2 = hubei.level2_list()[0]
     DepartmentIndicator.objects.create(
-        plan=plan, table="annual", level1=level2.level1, level2=level2, name="公用经费控制率",
+        plan=plan, horizon="annual", level1=level2.level1, level2=level2, name="公用经费控制率",
         value_kind="quantitative", operator="≤", number=100, unit="%", prior_value_1="≤100%", prior_value_2="≤98%",
     )  # fmt: skip
     FundingLine.objects.create(plan=plan, kind="income", name="财政拨款", amount=Decimal("509.41"),

@@ -102,8 +102,8 @@ def test_the_hubei_plan_has_funding_duties_and_two_indicator_tables():
     assert plan.year == 2024 and plan.framework.code == "hubei-department"
     assert (plan.contact_person, plan.contact_phone) == ("方凯萍", "027-56909587")
     assert plan.functions.startswith("1、拟订全市招商引资工作发展战略") and plan.annual_tasks == "签约亿元以上项目不少于330个"
-    assert plan.indicators.filter(table=DepartmentIndicator.LONG_TERM).count() == 41
-    annual = plan.indicators.filter(table=DepartmentIndicator.ANNUAL)
+    assert plan.indicators.filter(horizon=DepartmentIndicator.LONG_TERM).count() == 41
+    annual = plan.indicators.filter(horizon=DepartmentIndicator.ANNUAL)
     assert annual.count() == 41
     first = annual.first()
     assert (first.level1.name, first.level2.name, first.name) == ("运行成本", "公用经费控制", "公用经费控制率")

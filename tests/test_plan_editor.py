@@ -75,7 +75,7 @@ def test_it_adds_a_department_indicator_with_prior_values_and_category(signed_in
     r = signed_in.post(reverse("plan_child_create", args=[plan.pk, "annual"]), indicator_data(level2), **HTMX)
     assert r.status_code == 200
     indicator = DepartmentIndicator.objects.get(plan=plan)
-    assert indicator.table == "annual" and indicator.level1 == level2.level1
+    assert indicator.horizon == "annual" and indicator.level1 == level2.level1
     assert indicator.value_display == "≤100%" and indicator.basis_category == "plan"
     assert indicator.prior_value_2 == "≤100%"
 

@@ -250,7 +250,7 @@ def test_the_hubei_plan_prints_on_landscape_pages_with_prior_years(seed_pdfs):
     reader = PdfReader(io.BytesIO(seed_pdfs["hubei"]))
     assert all(page.mediabox.width > page.mediabox.height for page in reader.pages)
     text = "".join(pages_text(seed_pdfs["hubei"]))
-    annual = [i for i in plan.indicators.all() if i.table == i.ANNUAL]
+    annual = [i for i in plan.indicators.all() if i.horizon == i.ANNUAL]
     assert_in_order(text, ["部门整体绩效目标表", plan.unit.name, "部门总体资金情况", "收入构成", "支出构成",
                            "部门职能概述", "长期绩效指标", "年度绩效指标", "近两年指标值", "预期当年实现值",
                            f"{plan.year - 2}年", f"{plan.year - 1}年"])

@@ -219,7 +219,7 @@ def _store_plan(parsed: ParsedPlan, unit: Unit, year: int, source: str, result: 
     for order, item in enumerate(parsed.indicators, start=1):
         level1, level2 = _resolve(framework, item, need_level2=False)
         indicator = DepartmentIndicator(
-            plan=plan, table=item.table or DepartmentIndicator.ANNUAL, level1=level1, level2=level2,
+            plan=plan, horizon=item.table or DepartmentIndicator.ANNUAL, level1=level1, level2=level2,
             name=item.name, description=item.description, basis=item.basis,
             basis_category=BasisCategory.from_label(item.basis_category),
             prior_value_1=item.prior_values[0], prior_value_2=item.prior_values[1], order=order,

@@ -97,7 +97,7 @@ def plan_to_dict(plan: DepartmentPlan) -> dict:
             }
             for line in plan.funding_lines.all()
         ],
-        "indicators": [dict(_indicator(i, problems), table=i.table) for i in plan.indicators.all()],
+        "indicators": [dict(_indicator(i, problems), table=i.horizon) for i in plan.indicators.all()],
         "is_template": plan.is_template,
         "status": plan.status,
         "revision": plan.revision,

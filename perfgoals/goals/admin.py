@@ -131,7 +131,7 @@ class PlanItemInline(admin.TabularInline):
 class DepartmentIndicatorInline(admin.TabularInline):
     model = DepartmentIndicator
     fields = [
-        "table", "order", "level1", "level2", "name", "value_display", "value_kind", "operator",
+        "horizon", "order", "level1", "level2", "name", "value_display", "value_kind", "operator",
         "number", "unit", "text", "prior_value_1", "prior_value_2",
     ]  # fmt: skip
     readonly_fields = ["value_display"]

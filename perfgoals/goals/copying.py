@@ -107,7 +107,7 @@ def copy_plan(source: DepartmentPlan, *, unit, year: int, user=None, revision: i
     copies = []
     for original in indicators:
         copy = DepartmentIndicator(
-            plan=plan, table=original.table, level1_id=original.level1_id, level2_id=original.level2_id,
+            plan=plan, horizon=original.horizon, level1_id=original.level1_id, level2_id=original.level2_id,
             name=original.name, description=original.description, basis=original.basis,
             basis_category=original.basis_category, order=original.order,
             prior_value_1=original.prior_value_1, prior_value_2=original.prior_value_2,

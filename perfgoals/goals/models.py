@@ -11,7 +11,8 @@ from simple_history.models import HistoricalRecords
 
 from perfgoals.frameworks.models import Framework, Level1, Level2
 from perfgoals.goals import values
-from perfgoals.units.models import Unit
+from perfgoals.units.access import is_admin, unit_ids
+from perfgoals.units.models import Membership, Unit
 
 NON_NEGATIVE = MinValueValidator(Decimal("0"), message="金额不能为负数。")
 PERCENT_RANGE = [
@@ -25,15 +26,11 @@ YEAR_RANGE = [
 
 
 def money_field(label: str) -> models.DecimalField:
-    return models.DecimalField(
-        label, max_digits=14, decimal_places=2, null=True, blank=True, validators=[NON_NEGATIVE]
-    )
+    return models.DecimalField(label, max_digits=14, decimal_places=2, null=True, blank=True, validators=[NON_NEGATIVE])
 
 
 def percent_field(label: str) -> models.DecimalField:
-    return models.DecimalField(
-        label, max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT_RANGE
-    )
+    return models.DecimalField(label, max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT_RANGE)
 
 
 class Status(models.TextChoices):
@@ -51,11 +48,8 @@ class BasisCategory(models.TextChoices):
 
     @classmethod
     def from_label(cls, label: str) -> str:
-        label = (label or "").strip()
-        for value, text in cls.choices:
-            if label == text:
-                return value
-        return ""
+        """The value printed as `label` (指标分类 as read from a document), else ""."""
+        return {text: value for value, text in cls.choices}.get((label or "").strip(), "")
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -68,9 +62,6 @@ class DocumentQuerySet(models.QuerySet):
         whether the document's state allows the action now is `access.can`'s question,
         so a visible but locked table answers 403, not 404.
         """
-        from perfgoals.units.access import is_admin, unit_ids
-        from perfgoals.units.models import Membership
-
         if not user.is_authenticated:
             return self.none()
         if action in ("view", "print"):
@@ -207,10 +198,7 @@ class ValueFields(models.Model):
     """The structured value (指标值) shared by project and department indicators."""
 
     value_kind = models.CharField(
-        "指标值类型",
-        max_length=20,
-        blank=True,
-        choices=[(values.QUANTITATIVE, "定量"), (values.QUALITATIVE, "定性")],
+        "指标值类型", max_length=20, blank=True, choices=[(values.QUANTITATIVE, "定量"), (values.QUALITATIVE, "定性")]
     )
     operator = models.CharField("比较符", max_length=2, blank=True, choices=values.OPERATOR_CHOICES)
     number = models.DecimalField("数值", max_digits=20, decimal_places=4, null=True, blank=True)
@@ -230,9 +218,7 @@ class ValueFields(models.Model):
             parsed = values.parse_value(self.value_raw, name=self.name)
             if parsed.problem:
                 return parsed
-        return values.Value(
-            self.value_kind, self.operator, self.number, self.unit, self.text, self.value_raw
-        )
+        return values.Value(self.value_kind, self.operator, self.number, self.unit, self.text, self.value_raw)
 
     @value.setter
     def value(self, value: values.Value) -> None:
@@ -259,11 +245,9 @@ class ValueFields(models.Model):
             raise ValidationError({"text": "定性指标值必须填写描述。"})
 
 
-class Indicator(ValueFields):
-    table = models.ForeignKey(
-        ProjectTable, models.CASCADE, related_name="indicators", verbose_name="绩效目标表"
-    )
-    level2 = models.ForeignKey(Level2, models.PROTECT, verbose_name="二级指标")
+class IndicatorFields(ValueFields):
+    """A third-level indicator (三级指标) as both project tables and department plans write it."""
+
     name = models.CharField("三级指标", max_length=200)
     description = models.TextField("绩效指标描述", blank=True)
     basis = models.TextField("指标值确定依据", blank=True)
@@ -271,15 +255,23 @@ class Indicator(ValueFields):
     prior_value_1 = models.CharField("前年指标值", max_length=100, blank=True)
     prior_value_2 = models.CharField("上年指标值", max_length=100, blank=True)
     order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Indicator(IndicatorFields):
+    table = models.ForeignKey(ProjectTable, models.CASCADE, related_name="indicators", verbose_name="绩效目标表")
+    level2 = models.ForeignKey(Level2, models.PROTECT, verbose_name="二级指标")
     history = HistoricalRecords(verbose_name="三级指标修改记录")
 
     class Meta:
         verbose_name = "三级指标"
         verbose_name_plural = "三级指标"
         ordering = ["order", "id"]
-
-    def __str__(self) -> str:
-        return self.name
 
     @property
     def level1(self) -> Level1:
@@ -291,11 +283,7 @@ class DepartmentPlan(Document):
     kind_label = "部门整体绩效目标"
 
     framework = models.ForeignKey(
-        Framework,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        verbose_name="指标体系",
+        Framework, models.PROTECT, null=True, blank=True, verbose_name="指标体系",
         help_text="部门整体指标表所用的指标体系；没有指标表的可不选。",
     )
     overall_goal = models.TextField("总体绩效目标", blank=True)
@@ -362,33 +350,21 @@ class PlanItem(models.Model):
         return self.text[:40]
 
 
-class DepartmentIndicator(ValueFields):
+class DepartmentIndicator(IndicatorFields):
     LONG_TERM = "long_term"
     ANNUAL = "annual"
-    TABLE_CHOICES = [(LONG_TERM, "长期绩效指标"), (ANNUAL, "年度绩效指标")]
+    HORIZON_CHOICES = [(LONG_TERM, "长期绩效指标"), (ANNUAL, "年度绩效指标")]
 
-    plan = models.ForeignKey(
-        DepartmentPlan, models.CASCADE, related_name="indicators", verbose_name="部门整体绩效目标"
-    )
-    table = models.CharField("指标表", max_length=20, choices=TABLE_CHOICES, default=ANNUAL)
+    plan = models.ForeignKey(DepartmentPlan, models.CASCADE, related_name="indicators", verbose_name="部门整体绩效目标")
+    horizon = models.CharField("目标期限", max_length=20, choices=HORIZON_CHOICES, default=ANNUAL)
     level1 = models.ForeignKey(Level1, models.PROTECT, null=True, blank=True, verbose_name="一级指标")
     level2 = models.ForeignKey(Level2, models.PROTECT, null=True, blank=True, verbose_name="二级指标")
-    name = models.CharField("三级指标", max_length=200)
-    description = models.TextField("绩效指标描述", blank=True)
-    basis = models.TextField("指标值确定依据", blank=True)
-    basis_category = models.CharField("指标分类", max_length=20, blank=True, choices=BasisCategory.choices)
-    prior_value_1 = models.CharField("前年指标值", max_length=100, blank=True)
-    prior_value_2 = models.CharField("上年指标值", max_length=100, blank=True)
-    order = models.PositiveIntegerField("排序", default=0)
     history = HistoricalRecords(verbose_name="部门整体绩效指标修改记录")
 
     class Meta:
         verbose_name = "部门整体绩效指标"
         verbose_name_plural = "部门整体绩效指标"
-        ordering = ["table", "order", "id"]
-
-    def __str__(self) -> str:
-        return self.name
+        ordering = ["horizon", "order", "id"]
 
 
 class FundingLine(models.Model):
@@ -396,9 +372,7 @@ class FundingLine(models.Model):
     EXPENSE = "expense"
     KIND_CHOICES = [(INCOME, "收入构成"), (EXPENSE, "支出构成")]
 
-    plan = models.ForeignKey(
-        DepartmentPlan, models.CASCADE, related_name="funding_lines", verbose_name="部门整体绩效目标"
-    )
+    plan = models.ForeignKey(DepartmentPlan, models.CASCADE, related_name="funding_lines", verbose_name="部门整体绩效目标")
     kind = models.CharField("类别", max_length=20, choices=KIND_CHOICES)
     name = models.CharField("项目", max_length=100)
     amount = money_field("当年金额")

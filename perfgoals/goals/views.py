@@ -654,8 +654,8 @@ def table_preview(request: HttpRequest, pk: int) -> HttpResponse:
 PLAN_SECTIONS = {
     "sub_goal": (PlanItem, f.PlanItemForm, {"kind": PlanItem.SUB_GOAL}),
     "safeguard": (PlanItem, f.PlanItemForm, {"kind": PlanItem.SAFEGUARD}),
-    "long_term": (DepartmentIndicator, f.DepartmentIndicatorForm, {"table": DepartmentIndicator.LONG_TERM}),
-    "annual": (DepartmentIndicator, f.DepartmentIndicatorForm, {"table": DepartmentIndicator.ANNUAL}),
+    "long_term": (DepartmentIndicator, f.DepartmentIndicatorForm, {"horizon": DepartmentIndicator.LONG_TERM}),
+    "annual": (DepartmentIndicator, f.DepartmentIndicatorForm, {"horizon": DepartmentIndicator.ANNUAL}),
     "income": (FundingLine, f.FundingLineForm, {"kind": FundingLine.INCOME}),
     "expense": (FundingLine, f.FundingLineForm, {"kind": FundingLine.EXPENSE}),
 }

@@ -135,7 +135,7 @@ def _compare_texts(old: list[str], new: list[str], what: str) -> list[RowChange]
 
 
 def _group_key(ind) -> tuple:
-    return (getattr(ind, "table", None) if isinstance(ind, DepartmentIndicator) else None, ind.level2_id)
+    return (getattr(ind, "horizon", None), ind.level2_id)
 
 
 def _compare_indicators(old: list, new: list) -> list[RowChange]:

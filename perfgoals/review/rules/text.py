@@ -47,10 +47,10 @@ def goal_repeated(table):
 def indicator_repeated(obj):
     items = indicators(obj)
     # A department plan has two indicator tables (long-term, annual) that may share names.
-    counts = Counter((i.__dict__.get("table", ""), clean_text(i.name)) for i in items)
+    counts = Counter((getattr(i, "horizon", ""), clean_text(i.name)) for i in items)
     seen = set()
     for i in items:
-        key = (i.__dict__.get("table", ""), clean_text(i.name))
+        key = (getattr(i, "horizon", ""), clean_text(i.name))
         if key[1] and counts[key] > 1:
             if key in seen:
                 yield Problem("TEXT_INDICATOR_REPEATED", HINT, RELEVANCE,
