@@ -15,9 +15,11 @@ from perfgoals.goals.models import (
     FundingLine,
     Goal,
     Indicator,
+    IndicatorFields,
     PlanItem,
     ProjectTable,
     Status,
+    ValueFields,
 )
 
 _DOCUMENT_RESET = dict(
@@ -37,6 +39,14 @@ def _source_label(source) -> str:
 def _shift_prior(copy, original) -> None:
     copy.prior_value_1 = original.prior_value_2
     copy.prior_value_2 = original.value_display
+
+
+# What every indicator has (IndicatorFields) apart from its value, which _with_value copies.
+WRITTEN = sorted({f.name for f in IndicatorFields._meta.fields} - {f.name for f in ValueFields._meta.fields})
+
+
+def _written(original) -> dict:
+    return {name: getattr(original, name) for name in WRITTEN}
 
 
 def _with_value(copy, original, shift: bool):
@@ -81,12 +91,7 @@ def copy_table(source: ProjectTable, *, unit, year: int, user=None, revision: in
     bulk_create_with_history([Goal(table=table, text=g.text, order=g.order) for g in goals], Goal, default_user=user)
     copies = []
     for original in indicators:
-        copy = Indicator(
-            table=table, level2_id=original.level2_id, name=original.name,
-            description=original.description, basis=original.basis,
-            basis_category=original.basis_category, order=original.order,
-            prior_value_1=original.prior_value_1, prior_value_2=original.prior_value_2,
-        )  # fmt: skip
+        copy = Indicator(table=table, level2_id=original.level2_id, **_written(original))
         copies.append(_with_value(copy, original, shift))
     bulk_create_with_history(copies, Indicator, default_user=user)
     return table
@@ -108,10 +113,8 @@ def copy_plan(source: DepartmentPlan, *, unit, year: int, user=None, revision: i
     for original in indicators:
         copy = DepartmentIndicator(
             plan=plan, horizon=original.horizon, level1_id=original.level1_id, level2_id=original.level2_id,
-            name=original.name, description=original.description, basis=original.basis,
-            basis_category=original.basis_category, order=original.order,
-            prior_value_1=original.prior_value_1, prior_value_2=original.prior_value_2,
-        )  # fmt: skip
+            **_written(original),
+        )
         copies.append(_with_value(copy, original, shift))
     bulk_create_with_history(copies, DepartmentIndicator, default_user=user)
     bulk_create_with_history(
