@@ -1,0 +1,161 @@
+"""What the goals pages share: the editors' querysets, the edit transaction, problems sorted
+by what they point at, the answer with the review summary, and copying into a unit."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date
+from functools import lru_cache
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+
+from perfgoals.frameworks.models import Level1
+from perfgoals.goals import forms as f
+from perfgoals.goals.access import get_document_for_user
+from perfgoals.goals.models import DepartmentIndicator, DepartmentPlan, Indicator, ProjectTable
+from perfgoals.review.rules import FIELD, GOAL, INDICATOR, PLAN_ITEM, review_plan, review_table, summarize
+from perfgoals.units.access import roles_for
+from perfgoals.units.models import Membership, Unit
+
+REVIEWS = {"table": review_table, "plan": review_plan}
+
+
+def _levels() -> Prefetch:
+    return Prefetch("framework__levels1", queryset=Level1.objects.prefetch_related("levels2"))
+
+
+def tables():
+    """Tables with everything the editor, the preview and the review rules read."""
+    return ProjectTable.objects.select_related("unit", "framework").prefetch_related(
+        _levels(),
+        Prefetch("indicators", queryset=Indicator.objects.select_related("level2__level1")),
+        "goals",
+    )
+
+
+def plans():
+    """Plans with everything the plan editor, its preview and the review rules read."""
+    return DepartmentPlan.objects.select_related("unit", "framework").prefetch_related(
+        _levels(),
+        "items",
+        Prefetch("indicators", queryset=DepartmentIndicator.objects.select_related("level1", "level2")),
+        "funding_lines",
+    )
+
+
+@contextmanager
+def editing(request: HttpRequest, kind: str, pk: int, queryset):
+    """The document to change, inside the one transaction its change is written in.
+
+    The lookup ("edit") locks the row and refuses (403) a document that may not be changed
+    now; the lock holds until the block's write commits, so no edit lands after a submit.
+    Render the response after the block.
+    """
+    with transaction.atomic():
+        yield get_document_for_user(request, kind, pk, "edit", queryset)
+
+
+def review(doc) -> list:
+    """The quality review's problems of a table or a plan."""
+    return REVIEWS[doc.kind](doc)
+
+
+def this_year() -> int:
+    return date.today().year
+
+
+def to_int(text, default=None):
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return default
+
+
+def sort_problems(problems, shown_fields=()) -> dict:
+    """Problems split by what they point at, for showing each beside its field or row.
+
+    A problem about a field the page does not show goes to the summary at the top.
+    """
+    by = {"field": {}, "goal": {}, "indicator": {}, "plan_item": {}, "table": []}
+    for p in problems:
+        if p.target == FIELD and p.field in shown_fields:
+            by["field"].setdefault(p.field, []).append(p)
+        elif p.target in (GOAL, INDICATOR, PLAN_ITEM):
+            by[p.target].setdefault(p.object_id, []).append(p)
+        else:
+            by["table"].append(p)
+    return by
+
+
+def summary_of(by: dict):
+    flat = list(by["table"])
+    for group in ("field", "goal", "indicator", "plan_item"):
+        for items in by[group].values():
+            flat.extend(items)
+    return summarize(flat)
+
+
+def with_summary(request: HttpRequest, template: str, ctx: dict) -> HttpResponse:
+    """The changed part, and the review summary swapped out of band (its counts change too)."""
+    html = render_to_string(template, ctx, request)
+    html += render_to_string("goals/_summary.html", {**ctx, "oob": True}, request)
+    return HttpResponse(html)
+
+
+def one_of(rows, pk: int):
+    """One row (goal, indicator, plan item) of a document, from its prefetched rows, or 404."""
+    for row in rows:
+        if row.pk == pk:
+            return row
+    raise Http404
+
+
+def move(items: list, obj, direction: str) -> None:
+    """Move `obj` one place up or down among `items`, renumbering them 1..n (inside the edit)."""
+    items = list(items)
+    i = items.index(obj)
+    j = i - 1 if direction == "up" else i + 1
+    if 0 <= j < len(items):
+        items[i], items[j] = items[j], items[i]
+    for n, item in enumerate(items, start=1):
+        if item.order != n:
+            item.order = n
+            item.save(update_fields=["order"])
+
+
+def level2_choices(framework) -> list:
+    """Level-2 choices grouped by level 1; the same list object for a framework as it stands."""
+    if framework is None:
+        return []
+    levels = tuple(
+        (l1.pk, l1.name, tuple((l2.pk, l2.name) for l2 in l1.levels2.all())) for l1 in framework.levels1.all()
+    )
+    return _level2_choices(framework.pk, levels)
+
+
+@lru_cache(maxsize=64)
+def _level2_choices(framework_pk: int, levels: tuple) -> list:
+    return [(name, list(l2s)) for _, name, l2s in levels]
+
+
+def copy_into(request: HttpRequest, source, copier, units: list[Unit], code_check):
+    """Validate the destination (unit, year), copy, and return the copy (None when refused)."""
+    form = f.CopyForm(request.POST, units=units)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+        return None
+    unit = next(u for u in units if u.pk == form.cleaned_data["unit"])
+    if Membership.CLERK not in roles_for(request.user, unit):
+        raise PermissionDenied
+    try:
+        code_check(unit, form.cleaned_data["year"])
+    except ValidationError as e:
+        messages.error(request, e.messages[0])
+        return None
+    return copier(source, unit=unit, year=form.cleaned_data["year"], user=request.user)

@@ -1,0 +1,168 @@
+"""The table editor's context: the header, the goals and the indicator grid with a form per row.
+
+The grid is `grid.table_groups(table, every_level2=True)` (every category of the framework,
+so rows can be added anywhere) with each level 2's indicators turned into the editor's rows:
+dicts with the row's form, its <option>s, its problems and its open review comments.
+"""
+
+from __future__ import annotations
+
+import uuid
+from functools import lru_cache
+
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django_htmx.http import reswap, retarget
+
+from perfgoals.goals import forms as f
+from perfgoals.goals import grid
+from perfgoals.goals.access import can
+from perfgoals.goals.values import QUANTITATIVE
+from perfgoals.goals.views.common import level2_choices, one_of, review, sort_problems, summary_of, tables, with_summary
+
+KIND_CHOICES = f.ValueForm.base_fields["value_kind"].choices
+OPERATOR_CHOICES = f.ValueForm.base_fields["operator"].choices
+HEADER_FIELDS = f.HeaderForm.Meta.fields
+
+
+def options(choices, selected) -> str:
+    """<option>s of a select, built once per choice list and selection (not per row in the template)."""
+    return _options(_freeze(choices), str(selected if selected is not None else ""))
+
+
+@lru_cache(maxsize=1024)
+def _options(choices: tuple, selected: str) -> str:
+    parts = []
+    for value, label in choices:
+        if isinstance(label, tuple):
+            parts.append(format_html('<optgroup label="{}">{}</optgroup>', value, _options(label, selected)))
+        else:
+            chosen = " selected" if str(value) == selected else ""
+            parts.append(format_html('<option value="{}"{}>{}</option>', value, chosen, label))
+    return mark_safe("".join(parts))
+
+
+def _freeze(choices) -> tuple:
+    return tuple((v, _freeze(label) if isinstance(label, (list, tuple)) else label) for v, label in choices)
+
+
+def _with_options(row: dict) -> dict:
+    form = row["form"]
+    row["level2_options"] = options(form.fields["level2"].choices, form["level2"].value())
+    row["kind_options"] = options(KIND_CHOICES, form["value_kind"].value())
+    row["operator_options"] = options(OPERATOR_CHOICES, form["operator"].value())
+    return row
+
+
+def indicator_row(table, indicator, choices, problems, form=None) -> dict:
+    return _with_options({
+        "indicator": indicator,
+        "form": form or f.IndicatorForm.for_indicator(indicator, choices),
+        "prefix": f"ind-{indicator.pk}",
+        "level1_name": indicator.level2.level1.name,
+        "action": reverse("indicator_update", args=[table.pk, indicator.pk]),
+        "problems": problems["indicator"].get(indicator.pk, []),
+        "comments": [],
+        "saved": False,
+    })  # fmt: skip
+
+
+def new_row(table, level2_id, choices, form=None, prefix="") -> dict:
+    return _with_options({
+        "indicator": None,
+        "form": form or f.IndicatorForm(initial={"level2": level2_id, "value_kind": QUANTITATIVE}, level2_choices=choices),
+        "prefix": prefix or f"new-{level2_id}-{uuid.uuid4().hex[:6]}",
+        "level1_name": next((l1 for l1, opts in choices for v, _ in opts if v == level2_id), ""),
+        "action": reverse("indicator_create", args=[table.pk]),
+        "problems": [],
+        "comments": [],
+        "saved": False,
+    })  # fmt: skip
+
+
+def editor_groups(table, choices, problems, bound: dict | None = None, add: int | None = None) -> list[grid.Group]:
+    """The grid with the editor's rows as each level 2's items; an empty row where one is asked
+    for (`add`), where the framework prints every level 2, or where a new row was refused (`bound`)."""
+    bound = bound or {}
+    groups = grid.table_groups(table, every_level2=True)
+    for group in groups:
+        for l2 in group.level2s:
+            pk = l2.level2.pk
+            rows = [indicator_row(table, i, choices, problems, bound.get(i.pk)) for i in l2.items]
+            if bound.get(("new", pk)):
+                form, prefix = bound[("new", pk)]
+                rows.append(new_row(table, pk, choices, form, prefix))
+            elif add == pk or (not rows and table.framework.prints_every_level2):
+                rows.append(new_row(table, pk, choices))
+            l2.items = rows
+    return groups
+
+
+def editor_context(request, table, *, editable: bool, header_form=None, goal_forms=None, bound=None, add=None,
+                   saved="") -> dict:  # fmt: skip
+    problems = sort_problems(review(table), HEADER_FIELDS)
+    goal_forms = goal_forms or {}
+    goals = [
+        {"goal": g, "form": goal_forms.get(g.pk) or f.GoalForm(initial={"text": g.text}),
+         "problems": problems["goal"].get(g.pk, []), "comments": []}
+        for g in table.goals.all()
+    ]  # fmt: skip
+    return {
+        "table": table,
+        "editable": editable,
+        "header": header_form or f.HeaderForm(instance=table),
+        "goals": goals,
+        "new_goal": goal_forms.get("new") or f.GoalForm(),
+        "groups": editor_groups(table, level2_choices(table.framework), problems, bound, add),
+        "problems": problems,
+        "summary": summary_of(problems),
+        "saved": saved,
+        "units_list": f.UNIT_SUGGESTIONS,
+        "phrases": f.PHRASE_SUGGESTIONS,
+    }
+
+
+def page(request, table, *, editable: bool | None = None, **ctx_kwargs):
+    """The whole editor page (`editable` is known after an edit's lookup)."""
+    if editable is None:
+        editable = can(request.user, "edit", table)
+    return render(request, "goals/edit.html", editor_context(request, table, editable=editable, **ctx_kwargs))
+
+
+def respond(request, table, partial: str, ctx_kwargs: dict, *, target: str = ""):
+    """After a change: the part of the editor that changed (htmx) or the whole page.
+
+    Without JavaScript a saved change redirects back to the editor; an invalid one
+    renders the whole editor with the errors and the typed text in place.
+    """
+    invalid = any(ctx_kwargs.get(k) for k in ("header_form", "goal_forms", "bound"))
+    if not request.htmx and not invalid:
+        return redirect(f"{table.get_absolute_url()}#{target or partial}")
+    table = tables().get(pk=table.pk)  # fresh, so problems and order reflect the change
+    if not request.htmx:
+        return page(request, table, editable=True, **ctx_kwargs)
+    ctx = editor_context(request, table, editable=True, **ctx_kwargs)
+    response = with_summary(request, f"goals/edit.html#{partial}", ctx)
+    if target:
+        response = reswap(retarget(response, f"#{target}"), "outerHTML")
+    return response
+
+
+def row_response(request, table, bound, *, target: str, indicator_pk: int | None = None, whole_grid: bool = False):
+    """One row (its saved state or its errors) and the summary; the whole grid when rows moved."""
+    if whole_grid or not request.htmx:
+        return respond(request, table, "grid", {"bound": bound, "saved": "grid"}, target="grid" if request.htmx else "")
+    table = tables().get(pk=table.pk)  # fresh: the problems reflect the change
+    problems = sort_problems(review(table), HEADER_FIELDS)
+    choices = level2_choices(table.framework)
+    if indicator_pk:
+        row = indicator_row(table, one_of(table.indicators.all(), indicator_pk), choices, problems, bound.get(indicator_pk))
+    else:
+        (_, level2), (form, prefix) = next(iter(bound.items()))
+        row = new_row(table, level2, choices, form, prefix)
+    ctx = {"table": table, "editable": True, "problems": problems, "summary": summary_of(problems)}
+    row["saved"] = not row["form"].errors
+    response = with_summary(request, "goals/edit.html#row", {**ctx, "row": row})
+    return reswap(retarget(response, f"#{target}"), "outerHTML")

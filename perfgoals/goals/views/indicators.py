@@ -1,0 +1,139 @@
+"""The editor's indicator rows (三级指标): add, save, move, delete, fill from a template, suggest."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Max, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from perfgoals.frameworks.models import Level2
+from perfgoals.goals import forms as f
+from perfgoals.goals.models import Indicator
+from perfgoals.goals.views.common import editing, level2_choices, move, one_of, tables, to_int
+from perfgoals.goals.views.editor import new_row, row_response
+
+
+def _next_order(table) -> int:
+    return (table.indicators.aggregate(m=Max("order"))["m"] or 0) + 1
+
+
+@login_required
+@require_GET
+def indicator_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """添加指标: an empty row under one level-2 category (htmx), or the page with it (no JS)."""
+    with editing(request, "table", pk, tables()) as table:
+        pass  # nothing is written: the row is saved by indicator_create
+    level2 = to_int(request.GET.get("level2"))
+    if not request.htmx:
+        return redirect(f"{table.get_absolute_url()}?add={level2}#add-{level2}")
+    row = new_row(table, level2, level2_choices(table.framework))
+    return render(request, "goals/edit.html#row", {"row": row, "table": table, "editable": True})
+
+
+@login_required
+@require_POST
+def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
+    prefix = request.POST.get("prefix", "")[:40] or "new"
+    with editing(request, "table", pk, tables()) as table:
+        form = f.IndicatorForm(request.POST, level2_choices=level2_choices(table.framework))
+        if form.is_valid():
+            indicator = Indicator(table=table, order=_next_order(table))
+            form.apply(indicator)
+            indicator.save()
+    if not form.is_valid():
+        level2 = to_int(request.POST.get("level2"))
+        return row_response(request, table, {("new", level2): (form, prefix)}, target=prefix)
+    return row_response(request, table, {}, target=prefix, indicator_pk=indicator.pk)
+
+
+@login_required
+@require_POST
+def indicator_update(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
+    with editing(request, "table", pk, tables()) as table:
+        indicator = one_of(table.indicators.all(), indicator_pk)
+        old_level2 = indicator.level2_id
+        form = f.IndicatorForm(request.POST, level2_choices=level2_choices(table.framework))
+        if form.is_valid():
+            form.apply(indicator)
+            if indicator.level2_id != old_level2:  # moved to another category: goes last there
+                indicator.order = _next_order(table)
+            indicator.save()
+    target = f"ind-{indicator.pk}"
+    if not form.is_valid():
+        return row_response(request, table, {indicator.pk: form}, target=target, indicator_pk=indicator.pk)
+    moved = indicator.level2_id != old_level2
+    return row_response(request, table, {}, target=target, indicator_pk=indicator.pk, whole_grid=moved)
+
+
+@login_required
+@require_POST
+def indicator_delete(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
+    with editing(request, "table", pk, tables()) as table:
+        one_of(table.indicators.all(), indicator_pk).delete()
+    return row_response(request, table, {}, target="grid", whole_grid=True)
+
+
+@login_required
+@require_POST
+def indicator_move(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
+    with editing(request, "table", pk, tables()) as table:
+        indicator = one_of(table.indicators.all(), indicator_pk)
+        siblings = [i for i in table.indicators.all() if i.level2_id == indicator.level2_id]
+        move(siblings, indicator, request.POST.get("direction", "up"))
+    return row_response(request, table, {}, target="grid", whole_grid=True)
+
+
+@login_required
+@require_POST
+def indicator_fill(request: HttpRequest, pk: int) -> HttpResponse:
+    """指标推荐: fill a row from a template indicator in one click (saves it)."""
+    prefix = request.POST.get("prefix", "")[:40]
+    with editing(request, "table", pk, tables()) as table:
+        source = get_object_or_404(Indicator.objects.filter(table__is_template=True), pk=to_int(request.POST.get("source")))
+        if indicator_pk := to_int(request.POST.get("indicator")):
+            indicator = one_of(table.indicators.all(), indicator_pk)
+        else:
+            level2 = to_int(request.POST.get("level2"))
+            if level2 not in [l2.pk for l2 in table.framework.level2_list()]:
+                raise Http404
+            indicator = Indicator(table=table, level2_id=level2, order=_next_order(table))
+        indicator.name, indicator.description, indicator.basis = source.name, source.description, source.basis
+        indicator.basis_category = source.basis_category
+        indicator.value = source.value
+        indicator.save()
+    return row_response(request, table, {}, target=prefix or f"ind-{indicator.pk}", indicator_pk=indicator.pk)
+
+
+@login_required
+@require_GET
+def indicator_suggest(request: HttpRequest) -> HttpResponse:
+    """Template-library indicators under the same level-2 category whose name matches what is typed."""
+    q = request.GET.get("name", "").strip()
+    level2 = Level2.objects.filter(pk=to_int(request.GET.get("level2"))).first()
+    suggestions = []
+    if q and level2:
+        found = (
+            Indicator.objects.filter(table__is_template=True, level2__name=level2.name)
+            .filter(Q(name__icontains=q) | Q(description__icontains=q))
+            .select_related("table")[:20]
+        )
+        seen = set()
+        for s in found:
+            if (s.name, s.value_display) not in seen:
+                seen.add((s.name, s.value_display))
+                suggestions.append(s)
+    ctx = {
+        "suggestions": suggestions[:5], "q": q, "prefix": request.GET.get("prefix", "")[:40],
+        "indicator_id": to_int(request.GET.get("indicator")), "level2_id": level2.pk if level2 else None,
+        "table_id": to_int(request.GET.get("table")),
+    }  # fmt: skip
+    return render(request, "goals/edit.html#suggestions", ctx)
+
+
+@login_required
+@require_POST
+def value_preview(request: HttpRequest) -> HttpResponse:
+    """The printed form of the value being typed (`≥20项`), shown beside the inputs."""
+    return HttpResponse(f.preview_value(request.POST) or "—", content_type="text/plain; charset=utf-8")

@@ -1,0 +1,221 @@
+"""Department plans (部门整体绩效目标): new, copied, and the plan editor with its sections."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from perfgoals.frameworks.models import Framework
+from perfgoals.goals import forms as f
+from perfgoals.goals.access import can, get_document_for_user
+from perfgoals.goals.copying import copy_plan
+from perfgoals.goals.models import DepartmentIndicator, DepartmentPlan, FundingLine, PlanItem
+from perfgoals.goals.views.common import (
+    copy_into, editing, level2_choices, move, one_of, plans, review, sort_problems, summary_of, this_year,
+    with_summary,
+)  # fmt: skip
+from perfgoals.units.access import units_for
+from perfgoals.units.models import Membership
+
+# The editable lists of a plan: section → (model, form, what its rows have in common).
+PLAN_SECTIONS = {
+    "sub_goal": (PlanItem, f.PlanItemForm, {"kind": PlanItem.SUB_GOAL}),
+    "safeguard": (PlanItem, f.PlanItemForm, {"kind": PlanItem.SAFEGUARD}),
+    "long_term": (DepartmentIndicator, f.DepartmentIndicatorForm, {"horizon": DepartmentIndicator.LONG_TERM}),
+    "annual": (DepartmentIndicator, f.DepartmentIndicatorForm, {"horizon": DepartmentIndicator.ANNUAL}),
+    "income": (FundingLine, f.FundingLineForm, {"kind": FundingLine.INCOME}),
+    "expense": (FundingLine, f.FundingLineForm, {"kind": FundingLine.EXPENSE}),
+}
+SECTION_TITLES = {
+    "sub_goal": "分项绩效目标", "safeguard": "工作保障措施", "long_term": "长期绩效指标",
+    "annual": "年度绩效指标", "income": "收入构成", "expense": "支出构成",
+}  # fmt: skip
+
+
+def plan_children(plan, section: str) -> list:
+    model, _, match = PLAN_SECTIONS[section]
+    source = {PlanItem: plan.items, DepartmentIndicator: plan.indicators, FundingLine: plan.funding_lines}[model]
+    return [obj for obj in source.all() if all(getattr(obj, k) == v for k, v in match.items())]
+
+
+def _child_form(section: str, obj, choices, data=None):
+    _, form_class, _ = PLAN_SECTIONS[section]
+    if form_class is f.DepartmentIndicatorForm:
+        return form_class.for_indicator(obj, choices, data) if obj else form_class(data, level2_choices=choices)
+    if data is not None:
+        return form_class(data)
+    if obj is None:
+        return form_class()
+    return form_class(initial={name: getattr(obj, name, "") for name in form_class.base_fields})
+
+
+def _plan_sections(plan, problems, bound: dict) -> list[dict]:
+    choices = level2_choices(plan.framework)
+    sections = []
+    for section in PLAN_SECTIONS:
+        rows = []
+        for obj in plan_children(plan, section):
+            form = bound.get((section, obj.pk)) or _child_form(section, obj, choices)
+            rows.append({"obj": obj, "form": form, "prefix": f"{section}-{obj.pk}", "comments": [],
+                         "problems": problems["plan_item"].get(obj.pk, []) if section in ("sub_goal", "safeguard") else []})
+        new = bound.get((section, None)) or _child_form(section, None, choices)
+        sections.append({"key": section, "title": SECTION_TITLES[section], "rows": rows, "new": new,
+                         "shape": PLAN_SECTIONS[section][0].__name__.lower()})
+    return sections
+
+
+def _plan_context(request, plan, *, editable: bool, main_form=None, bound=None, saved="") -> dict:
+    problems = sort_problems(review(plan), f.PlanForm.Meta.fields)
+    sections = {s["key"]: s for s in _plan_sections(plan, problems, bound or {})}
+    return {
+        "plan": plan, "editable": editable, "main": main_form or f.PlanForm(instance=plan),
+        "sections": sections, "problems": problems, "summary": summary_of(problems), "saved": saved,
+        "hubei": bool(plan.framework_id) or bool(plan.functions or plan.contact_person) or bool(sections["income"]["rows"]),
+        "units_list": f.UNIT_SUGGESTIONS, "phrases": f.PHRASE_SUGGESTIONS,
+    }  # fmt: skip
+
+
+@login_required
+@require_GET
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_document_for_user(request, "plan", pk, "view", queryset=plans())
+    return render(request, "goals/plan_edit.html", _plan_context(request, plan, editable=can(request.user, "edit", plan)))
+
+
+def _respond(request, plan, partial: str, ctx_kwargs: dict, *, invalid: bool = False):
+    """After a change (`editable`: the edit's lookup allowed it): the changed section or the page."""
+    if not request.htmx and not invalid:
+        return redirect(f"{plan.get_absolute_url()}#{partial}")
+    plan = plans().get(pk=plan.pk)
+    ctx = _plan_context(request, plan, editable=True, **ctx_kwargs)
+    if not request.htmx:
+        return render(request, "goals/plan_edit.html", ctx)
+    if partial.startswith("sec-"):
+        ctx["section"] = ctx["sections"][partial.removeprefix("sec-")]
+        partial = "section"
+    return with_summary(request, f"goals/plan_edit.html#{partial}", ctx)
+
+
+@login_required
+@require_POST
+def plan_main(request: HttpRequest, pk: int) -> HttpResponse:
+    with editing(request, "plan", pk, plans()) as plan:
+        form = f.PlanForm(request.POST, instance=plan)
+        if form.is_valid():
+            form.save()
+    if not form.is_valid():
+        return _respond(request, plan, "main", {"main_form": form}, invalid=True)
+    return _respond(request, plan, "main", {"saved": "main"})
+
+
+def _section(kind: str) -> str:
+    if kind not in PLAN_SECTIONS:
+        raise Http404
+    return kind
+
+
+def _save_child(plan, section: str, obj, form) -> None:
+    model, _, match = PLAN_SECTIONS[section]
+    if obj is None:
+        siblings = plan_children(plan, section)
+        obj = model(plan=plan, order=max([s.order for s in siblings], default=0) + 1, **match)
+    if model is DepartmentIndicator:
+        level1_of = {l2.pk: l2.level1_id for l2 in plan.framework.level2_list()} if plan.framework else {}
+        form.apply(obj, level1_of)
+    else:
+        for name, value in form.cleaned_data.items():
+            setattr(obj, name, value.strip() if isinstance(value, str) else value)
+    obj.save()
+
+
+@login_required
+@require_POST
+def plan_child_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    with editing(request, "plan", pk, plans()) as plan:
+        section = _section(kind)
+        form = _child_form(section, None, level2_choices(plan.framework), request.POST)
+        if form.is_valid():
+            _save_child(plan, section, None, form)
+    if not form.is_valid():
+        return _respond(request, plan, f"sec-{section}", {"bound": {(section, None): form}}, invalid=True)
+    return _respond(request, plan, f"sec-{section}", {"saved": section})
+
+
+@login_required
+@require_POST
+def plan_child_update(request: HttpRequest, pk: int, kind: str, child_pk: int) -> HttpResponse:
+    with editing(request, "plan", pk, plans()) as plan:
+        section = _section(kind)
+        obj = one_of(plan_children(plan, section), child_pk)
+        form = _child_form(section, obj, level2_choices(plan.framework), request.POST)
+        if form.is_valid():
+            _save_child(plan, section, obj, form)
+    if not form.is_valid():
+        return _respond(request, plan, f"sec-{section}", {"bound": {(section, obj.pk): form}}, invalid=True)
+    return _respond(request, plan, f"sec-{section}", {"saved": section})
+
+
+@login_required
+@require_POST
+def plan_child_delete(request: HttpRequest, pk: int, kind: str, child_pk: int) -> HttpResponse:
+    with editing(request, "plan", pk, plans()) as plan:
+        section = _section(kind)
+        one_of(plan_children(plan, section), child_pk).delete()
+    return _respond(request, plan, f"sec-{section}", {"saved": section})
+
+
+@login_required
+@require_POST
+def plan_child_move(request: HttpRequest, pk: int, kind: str, child_pk: int) -> HttpResponse:
+    with editing(request, "plan", pk, plans()) as plan:
+        section = _section(kind)
+        children = plan_children(plan, section)
+        move(children, one_of(children, child_pk), request.POST.get("direction", "up"))
+    return _respond(request, plan, f"sec-{section}", {"saved": section})
+
+
+# ---------------------------------------------------------------- new plans
+
+
+@login_required
+def plan_new(request: HttpRequest) -> HttpResponse:
+    """新建部门整体绩效目标: blank, from a seed plan, or last year's."""
+    units, frameworks = units_for(request.user, Membership.CLERK), list(Framework.objects.filter(kind=Framework.DEPARTMENT))
+    form = f.NewPlanForm(request.POST or None, units=units, frameworks=frameworks, initial={"year": this_year()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if DepartmentPlan.objects.filter(unit_id=data["unit"], year=data["year"], is_template=False).exists():
+            form.add_error("year", "本单位该年度已有部门整体绩效目标。")
+        else:
+            plan = DepartmentPlan.objects.create(unit_id=data["unit"], year=data["year"], framework_id=data["framework"])
+            messages.success(request, "已新建部门整体绩效目标，请逐项填写。")
+            return redirect(plan)
+    ctx = {
+        "form": form,
+        "templates": DepartmentPlan.objects.filter(is_template=True).select_related("unit"),
+        "earlier": DepartmentPlan.objects.filter(is_template=False).restrict(request.user).select_related("unit")[:30],
+        "copy_form": f.CopyForm(initial={"year": this_year()}, units=units),
+        "this_year": this_year(),
+    }
+    return render(request, "goals/plan_new.html", ctx)
+
+
+@login_required
+@require_POST
+def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    source = get_document_for_user(request, "plan", pk, "view", queryset=DepartmentPlan.objects.select_related("unit"))
+    units = units_for(request.user, Membership.CLERK) if source.is_template else [source.unit]
+
+    def code_check(unit, year):
+        if DepartmentPlan.objects.filter(unit=unit, year=year, is_template=False).exists():
+            raise ValidationError("本单位该年度已有部门整体绩效目标。")
+
+    plan = copy_into(request, source, copy_plan, units, code_check)
+    if plan is None:
+        return redirect("plan_new")
+    messages.success(request, f"已由“{source}”复制，请核对并修改。")
+    return redirect(plan)

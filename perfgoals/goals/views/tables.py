@@ -1,0 +1,163 @@
+"""New tables (blank, from a template, last year's), the editor page, its header and its goals."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from perfgoals.frameworks.models import Framework
+from perfgoals.goals import forms as f
+from perfgoals.goals.access import get_document_for_user
+from perfgoals.goals.copying import copy_table
+from perfgoals.goals.models import Goal, ProjectTable
+from perfgoals.goals.views.common import copy_into, editing, move, one_of, tables, this_year, to_int
+from perfgoals.goals.views.editor import page, respond
+from perfgoals.units.access import units_for
+from perfgoals.units.models import Membership
+
+# ---------------------------------------------------------------- new tables
+
+
+def _frameworks():
+    return Framework.objects.filter(kind=Framework.PROJECT).prefetch_related("levels1__levels2")
+
+
+def _new_page(request: HttpRequest, form: f.NewTableForm, status: int = 200) -> HttpResponse:
+    earlier = ProjectTable.objects.filter(is_template=False).restrict(request.user)
+    earlier = earlier.select_related("unit").order_by("-year", "position", "id")[:50]
+    framework_id = to_int(form["framework"].value())
+    framework = _frameworks().filter(pk=framework_id).first() or _frameworks().first()
+    ctx = {
+        "form": form, "earlier": earlier, "framework": framework, "this_year": this_year(),
+        "templates_count": ProjectTable.objects.filter(is_template=True).count(),
+    }  # fmt: skip
+    return render(request, "goals/new.html", ctx, status=status)
+
+
+@login_required
+def table_new(request: HttpRequest) -> HttpResponse:
+    """新建项目绩效目标表: blank (from a framework's skeleton); the other two ways post elsewhere."""
+    units, frameworks = units_for(request.user, Membership.CLERK), list(_frameworks())
+    if request.method != "POST":
+        initial = {"year": this_year(), "framework": frameworks[0].pk if frameworks else None}
+        return _new_page(request, f.NewTableForm(initial=initial, units=units, frameworks=frameworks))
+    form = f.NewTableForm(request.POST, units=units, frameworks=frameworks)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            f.check_unique_code(ProjectTable.objects, data["unit"], data["year"], data["project_code"])
+        except ValidationError as e:
+            form.add_error("project_code", e)
+    if not form.is_valid():
+        return _new_page(request, form)
+    table = ProjectTable.objects.create(
+        unit_id=data["unit"], year=data["year"], framework_id=data["framework"],
+        project_name=data["project_name"].strip(), project_code=data["project_code"].strip(),
+    )  # fmt: skip
+    messages.success(request, "已新建项目绩效目标表，请逐项填写。")
+    return redirect(table)
+
+
+@login_required
+@require_GET
+def framework_skeleton(request: HttpRequest) -> HttpResponse:
+    framework = _frameworks().filter(pk=to_int(request.GET.get("framework"))).first()
+    return render(request, "goals/new.html#skeleton", {"framework": framework})
+
+
+@login_required
+@require_POST
+def table_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    """从模板新建 (a template, into one of the user's units) or 复制上年 (the unit's own table)."""
+    source = get_document_for_user(request, "table", pk, "view", queryset=ProjectTable.objects.select_related("unit"))
+    units = units_for(request.user, Membership.CLERK) if source.is_template else [source.unit]
+
+    def code_check(unit, year):
+        if not source.is_template:
+            f.check_unique_code(ProjectTable.objects, unit.pk, year, source.project_code)
+
+    table = copy_into(request, source, copy_table, units, code_check)
+    if table is None:
+        return redirect("template_library" if source.is_template else "table_new")
+    messages.success(request, f"已由“{source.project_name}”复制，请核对并修改。")
+    return redirect(table)
+
+
+# ---------------------------------------------------------------- the editor: page, header, goals
+
+
+@login_required
+@require_GET
+def table_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    table = get_document_for_user(request, "table", pk, "view", queryset=tables())
+    return page(request, table, add=to_int(request.GET.get("add")))
+
+
+@login_required
+@require_POST
+def table_header(request: HttpRequest, pk: int) -> HttpResponse:
+    with editing(request, "table", pk, tables()) as table:
+        form = f.HeaderForm(request.POST, instance=table)
+        if form.is_valid():
+            form.save()
+    if not form.is_valid():
+        return respond(request, table, "header", {"header_form": form})
+    return respond(request, table, "header", {"saved": "header"})
+
+
+@login_required
+@require_POST
+def table_header_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """As the clerk types: the computed total and whether the spending plan is right (nothing saved)."""
+    table = get_document_for_user(request, "table", pk, "view")
+    form = f.HeaderForm(request.POST, instance=ProjectTable(pk=table.pk, unit_id=table.unit_id, year=table.year))
+    form.is_valid()
+    return render(request, "goals/edit.html#header_check", {"header": form})
+
+
+@login_required
+@require_POST
+def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
+    with editing(request, "table", pk, tables()) as table:
+        form = f.GoalForm(request.POST)
+        if form.is_valid():
+            order = (table.goals.aggregate(m=Max("order"))["m"] or 0) + 1
+            Goal.objects.create(table=table, text=form.cleaned_data["text"].strip(), order=order)
+    if not form.is_valid():
+        return respond(request, table, "goals", {"goal_forms": {"new": form}})
+    return respond(request, table, "goals", {"saved": "goals"})
+
+
+@login_required
+@require_POST
+def goal_update(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
+    with editing(request, "table", pk, tables()) as table:
+        goal = one_of(table.goals.all(), goal_pk)
+        form = f.GoalForm(request.POST)
+        if form.is_valid():
+            goal.text = form.cleaned_data["text"].strip()
+            goal.save()
+    if not form.is_valid():
+        return respond(request, table, "goals", {"goal_forms": {goal.pk: form}})
+    return respond(request, table, "goals", {"saved": "goals"})
+
+
+@login_required
+@require_POST
+def goal_delete(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
+    with editing(request, "table", pk, tables()) as table:
+        one_of(table.goals.all(), goal_pk).delete()
+    return respond(request, table, "goals", {"saved": "goals"})
+
+
+@login_required
+@require_POST
+def goal_move(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
+    with editing(request, "table", pk, tables()) as table:
+        move(table.goals.all(), one_of(table.goals.all(), goal_pk), request.POST.get("direction", "up"))
+    return respond(request, table, "goals", {"saved": "goals"})
