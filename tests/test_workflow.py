@@ -272,11 +272,41 @@ def test_a_comment_on_a_goal_is_listed_beside_the_goal(client, submitted, superv
     goal = submitted.goals.first()
     post(client, supervisor, "table_comment_add", submitted, target=f"goal:{goal.pk}", text="目标过于笼统。")
 
-    from perfgoals.workflow.templatetags.workflow import open_comments
+    comments = workflow.open_comments(submitted)
 
-    assert [c.text for c in open_comments(goal)] == ["目标过于笼统。"]
-    assert open_comments(submitted) == []  # not a comment on the whole table
-    assert [c.text for c in open_comments(submitted, True)] == ["目标过于笼统。"]
+    assert [c.text for c in comments["rows"][("goal", goal.pk)]] == ["目标过于笼统。"]
+    assert comments["whole"] == []  # not a comment on the whole table
+    assert [c.text for c in comments["comments"]] == ["目标过于笼统。"]
+
+
+def test_the_review_page_lists_every_indicator_with_its_comments_in_a_fixed_number_of_queries(
+    client, make_table, hebei, clerk, supervisor
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from perfgoals.goals.models import Indicator
+
+    def page_with(n: int):
+        table = make_table(project_code=f"C{n}")
+        for i in range(n):
+            Indicator.objects.create(table=table, level2=hebei.level2_list()[0], name=f"附加指标{i}",
+                                     value_kind="quantitative", number=i, unit="项")  # fmt: skip
+        for row in [*table.goals.all(), *table.indicators.all()]:
+            target = {"goal": row} if row._meta.model_name == "goal" else {"indicator": row}
+            Comment.objects.create(unit=table.unit, table=table, author=supervisor, text=f"意见{row.pk}", **target)
+        client.force_login(supervisor)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("workflow_table", args=[table.pk])).content.decode()
+        return table, page, len(queries)
+
+    small, small_page, small_count = page_with(2)
+    large, large_page, large_count = page_with(12)
+
+    assert small_count == large_count
+    for indicator in large.indicators.all():
+        row = re.search(rf'<tr id="indicator-{indicator.pk}">.*?</tr>', large_page, re.S)[0]
+        assert f"意见{indicator.pk}" in row
 
 
 def test_a_clerk_cannot_write_review_comments(client, submitted, clerk):
@@ -448,7 +478,8 @@ def test_a_book_without_a_plan_says_so(client, make_table, clerk):
     from django.template import RequestContext, Template
 
     request = client.get(reverse("desk")).wsgi_request  # any request carrying the clerk
-    html = Template('{% include "workflow/_book_status.html" %}').render(RequestContext(request, {"year": 2026}))
+    books = workflow.book_statuses(clerk, 2026)
+    html = Template('{% include "workflow/_book_status.html" %}').render(RequestContext(request, {"books": books}))
 
     assert "测试县测试局本级 · 2026 年度" in html
     assert "尚未填写部门整体绩效目标" in html

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -46,18 +46,36 @@ def _page_url(doc) -> str:
 
 def _page_context(request: HttpRequest, doc, **extra) -> dict:
     problems = workflow.problems_of(doc)
+    panel = workflow.document_panel(doc, request.user)
     context = {
         "doc": doc,
-        "kind": "plan" if isinstance(doc, DepartmentPlan) else "table",
+        "kind": doc.kind,
+        "panel": panel,
         "summary": rules.summarize(problems),
-        "actions": workflow.allowed_actions(doc, request.user),
+        "actions": panel["actions"],
         "comments": doc.comments.select_related("author", "resolved_by", "goal", "indicator", "plan_indicator"),
         "revisions": workflow.revisions(doc),
         "roles": roles_for(request.user, doc.unit),
-        "grid": grid.printed_rows(grid.table_groups(doc, every_level2=False)) if doc.kind == "table" else [],
+        **_content_rows(doc, panel["rows"]),
     }
     context.update(extra)
     return context
+
+
+def _content_rows(doc, comments: dict) -> dict:
+    """The goals and indicators the review page lists, each with its open comments (no query per row)."""
+    if doc.kind == "plan":
+        prefetch_related_objects([doc], "indicators")
+        return {"indicators": [{"obj": i, "comments": comments.get(("plan_indicator", i.pk), [])}
+                               for i in doc.indicators.all()]}  # fmt: skip
+    prefetch_related_objects([doc], "goals", "indicators", "framework__levels1__levels2")
+    return {
+        "goals": [{"obj": g, "comments": comments.get(("goal", g.pk), [])} for g in doc.goals.all()],
+        "indicators": [
+            {"l1": row.l1, "l2": row.l2, "obj": row.indicator, "comments": comments.get(("indicator", row.indicator.pk), [])}
+            for block in grid.printed_rows(grid.table_groups(doc, every_level2=False)) for row in block
+        ],
+    }  # fmt: skip
 
 
 @login_required
@@ -123,7 +141,7 @@ def add_comment(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 def comment_list(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """The open comments of a table or plan (an htmx partial)."""
     doc = _document(request, kind, pk)
-    return render(request, "workflow/_comments.html", {"obj": doc, "all_open": True})
+    return render(request, "workflow/_comments.html", {"comments": workflow.open_comments(doc)["comments"], "all_open": True})
 
 
 @login_required
@@ -187,7 +205,6 @@ def desk(request: HttpRequest) -> HttpResponse:
             queryset = queryset.filter(unit__in=unit_ids)
         for doc in queryset:
             doc.summary = rules.summarize(workflow.problems_of(doc))
-            doc.kind = "plan" if model is DepartmentPlan else "table"
             doc.actions = workflow.allowed_actions(doc, request.user)
             waiting.append(doc)
     waiting.sort(key=lambda d: (d.submitted_at is None, d.submitted_at))

@@ -283,3 +283,62 @@ def book_status(unit: Unit, year: int) -> BookStatus:
         elif head is not approved:
             book.adjusting.append(head)
     return book
+
+
+# What the pages show about a document's workflow, prepared by the views (templates only read it).
+
+COMMENT_ROWS = ("goal", "indicator", "plan_indicator")  # the rows of a document a comment can be about
+
+
+def open_comments(doc: Document) -> dict:
+    """The open comments of a table or plan and of its rows, read with one query.
+
+    `comments`: all of them; `whole`: those about the whole document; `rows`: those about
+    a row, keyed by ("goal" | "indicator" | "plan_indicator", the row's pk).
+    """
+    from perfgoals.workflow.models import Comment
+
+    comments = list(
+        Comment.objects.filter(**{doc.kind: doc}, resolved_at__isnull=True)
+        .select_related("author", "goal", "indicator", "plan_indicator")
+    )
+    whole, rows = [], {}
+    for comment in comments:
+        row = next(((name, getattr(comment, f"{name}_id")) for name in COMMENT_ROWS if getattr(comment, f"{name}_id")), None)
+        if row is None:
+            whole.append(comment)
+        else:
+            rows.setdefault(row, []).append(comment)
+    return {"comments": comments, "whole": whole, "rows": rows}
+
+
+def document_panel(doc: Document, user) -> dict:
+    """The workflow bar of a document's pages: its state, what the user may do with it, whether
+    there are revisions to compare, and its open comments (see `open_comments`)."""
+    return {
+        "doc": doc,
+        "kind": doc.kind,
+        "actions": allowed_actions(doc, user),
+        "page": f"workflow_{doc.kind}",
+        "has_revisions": doc.revision > 1 or next_revision(doc) is not None,
+        **open_comments(doc),
+    }
+
+
+def book_statuses(user, year: int | None = None) -> list[BookStatus]:
+    """The department book of each unit the user works for, for one year (by default the
+    latest year of their tables); for administrators, of each unit with something that year."""
+    from perfgoals.units.access import unit_ids
+
+    ids = unit_ids(user)
+    docs = ProjectTable.objects.filter(is_template=False)
+    if ids is not None:
+        docs = docs.filter(unit__in=ids)
+    if not year:
+        year = docs.order_by("-year").values_list("year", flat=True).first() or timezone.localdate().year
+    year = int(year)
+    if ids is None:
+        ids = set(docs.filter(year=year).values_list("unit", flat=True)) | set(
+            DepartmentPlan.objects.filter(year=year, is_template=False).values_list("unit", flat=True)
+        )
+    return [book_status(unit, year) for unit in Unit.objects.filter(pk__in=ids)]

@@ -3,6 +3,9 @@
 The grid is `grid.table_groups(table, every_level2=True)` (every category of the framework,
 so rows can be added anywhere) with each level 2's indicators turned into the editor's rows:
 dicts with the row's form, its <option>s, its problems and its open review comments.
+
+The whole page carries the workflow panel (`workflow.document_panel`: state, actions, open
+comments); a part of the page answering an edit reads only the open comments it shows.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from perfgoals.goals import grid
 from perfgoals.goals.access import can
 from perfgoals.goals.values import QUANTITATIVE
 from perfgoals.goals.views.common import level2_choices, one_of, review, sort_problems, summary_of, tables, with_summary
+from perfgoals.workflow import workflow
 
 KIND_CHOICES = f.ValueForm.base_fields["value_kind"].choices
 OPERATOR_CHOICES = f.ValueForm.base_fields["operator"].choices
@@ -56,7 +60,7 @@ def _with_options(row: dict) -> dict:
     return row
 
 
-def indicator_row(table, indicator, choices, problems, form=None) -> dict:
+def indicator_row(table, indicator, choices, problems, comments: dict, form=None) -> dict:
     return _with_options({
         "indicator": indicator,
         "form": form or f.IndicatorForm.for_indicator(indicator, choices),
@@ -64,7 +68,7 @@ def indicator_row(table, indicator, choices, problems, form=None) -> dict:
         "level1_name": indicator.level2.level1.name,
         "action": reverse("indicator_update", args=[table.pk, indicator.pk]),
         "problems": problems["indicator"].get(indicator.pk, []),
-        "comments": [],
+        "comments": comments.get(("indicator", indicator.pk), []),
         "saved": False,
     })  # fmt: skip
 
@@ -82,7 +86,7 @@ def new_row(table, level2_id, choices, form=None, prefix="") -> dict:
     })  # fmt: skip
 
 
-def editor_groups(table, choices, problems, bound: dict | None = None, add: int | None = None) -> list[grid.Group]:
+def editor_groups(table, choices, problems, comments: dict, bound=None, add: int | None = None) -> list[grid.Group]:
     """The grid with the editor's rows as each level 2's items; an empty row where one is asked
     for (`add`), where the framework prints every level 2, or where a new row was refused (`bound`)."""
     bound = bound or {}
@@ -90,7 +94,7 @@ def editor_groups(table, choices, problems, bound: dict | None = None, add: int 
     for group in groups:
         for l2 in group.level2s:
             pk = l2.level2.pk
-            rows = [indicator_row(table, i, choices, problems, bound.get(i.pk)) for i in l2.items]
+            rows = [indicator_row(table, i, choices, problems, comments, bound.get(i.pk)) for i in l2.items]
             if bound.get(("new", pk)):
                 form, prefix = bound[("new", pk)]
                 rows.append(new_row(table, pk, choices, form, prefix))
@@ -100,22 +104,25 @@ def editor_groups(table, choices, problems, bound: dict | None = None, add: int 
     return groups
 
 
-def editor_context(request, table, *, editable: bool, header_form=None, goal_forms=None, bound=None, add=None,
-                   saved="") -> dict:  # fmt: skip
+def editor_context(table, *, editable: bool, panel=None, comments=None, header_form=None, goal_forms=None,
+                   bound=None, add=None, saved="") -> dict:  # fmt: skip
+    """`comments`: the open comments by row (`panel["rows"]` on the whole page)."""
+    comments = panel["rows"] if panel else comments or {}
     problems = sort_problems(review(table), HEADER_FIELDS)
     goal_forms = goal_forms or {}
     goals = [
         {"goal": g, "form": goal_forms.get(g.pk) or f.GoalForm(initial={"text": g.text}),
-         "problems": problems["goal"].get(g.pk, []), "comments": []}
+         "problems": problems["goal"].get(g.pk, []), "comments": comments.get(("goal", g.pk), [])}
         for g in table.goals.all()
     ]  # fmt: skip
     return {
         "table": table,
         "editable": editable,
+        "panel": panel,
         "header": header_form or f.HeaderForm(instance=table),
         "goals": goals,
         "new_goal": goal_forms.get("new") or f.GoalForm(),
-        "groups": editor_groups(table, level2_choices(table.framework), problems, bound, add),
+        "groups": editor_groups(table, level2_choices(table.framework), problems, comments, bound, add),
         "problems": problems,
         "summary": summary_of(problems),
         "saved": saved,
@@ -128,7 +135,14 @@ def page(request, table, *, editable: bool | None = None, **ctx_kwargs):
     """The whole editor page (`editable` is known after an edit's lookup)."""
     if editable is None:
         editable = can(request.user, "edit", table)
-    return render(request, "goals/edit.html", editor_context(request, table, editable=editable, **ctx_kwargs))
+    panel = workflow.document_panel(table, request.user)
+    return render(request, "goals/edit.html", editor_context(table, editable=editable, panel=panel, **ctx_kwargs))
+
+
+def _shown_comments(table, partial: str) -> dict:
+    """The open comments by row, read only when the part of the page shows rows."""
+    shows_rows = {"goals": table.goals.all, "grid": table.indicators.all}.get(partial)
+    return workflow.open_comments(table)["rows"] if shows_rows and shows_rows() else {}
 
 
 def respond(request, table, partial: str, ctx_kwargs: dict, *, target: str = ""):
@@ -143,7 +157,7 @@ def respond(request, table, partial: str, ctx_kwargs: dict, *, target: str = "")
     table = tables().get(pk=table.pk)  # fresh, so problems and order reflect the change
     if not request.htmx:
         return page(request, table, editable=True, **ctx_kwargs)
-    ctx = editor_context(request, table, editable=True, **ctx_kwargs)
+    ctx = editor_context(table, editable=True, comments=_shown_comments(table, partial), **ctx_kwargs)
     response = with_summary(request, f"goals/edit.html#{partial}", ctx)
     if target:
         response = reswap(retarget(response, f"#{target}"), "outerHTML")
@@ -158,7 +172,9 @@ def row_response(request, table, bound, *, target: str, indicator_pk: int | None
     problems = sort_problems(review(table), HEADER_FIELDS)
     choices = level2_choices(table.framework)
     if indicator_pk:
-        row = indicator_row(table, one_of(table.indicators.all(), indicator_pk), choices, problems, bound.get(indicator_pk))
+        comments = workflow.open_comments(table)["rows"]
+        row = indicator_row(table, one_of(table.indicators.all(), indicator_pk), choices, problems, comments,
+                            bound.get(indicator_pk))  # fmt: skip
     else:
         (_, level2), (form, prefix) = next(iter(bound.items()))
         row = new_row(table, level2, choices, form, prefix)

@@ -15,6 +15,7 @@ from perfgoals.goals.views.common import plans, review, tables, this_year, to_in
 from perfgoals.review.rules import summarize
 from perfgoals.units.access import units_for
 from perfgoals.units.models import Membership, Unit
+from perfgoals.workflow import workflow
 
 
 @login_required
@@ -32,7 +33,10 @@ def home(request: HttpRequest) -> HttpResponse:
         doc.summary = summarize(review(doc))
     years = set(own_tables.values_list("year", flat=True)) | set(own_plans.values_list("year", flat=True))
     years |= {this_year(), this_year() + 1, year}
-    ctx = {"tables": year_tables, "plans": year_plans, "year": year, "years": sorted(years, reverse=True), "q": q}
+    ctx = {
+        "tables": year_tables, "plans": year_plans, "year": year, "years": sorted(years, reverse=True), "q": q,
+        "books": workflow.book_statuses(request.user, year),
+    }  # fmt: skip
     return render(request, "goals/home.html", ctx)
 
 

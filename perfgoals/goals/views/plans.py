@@ -20,6 +20,7 @@ from perfgoals.goals.views.common import (
 )  # fmt: skip
 from perfgoals.units.access import units_for
 from perfgoals.units.models import Membership
+from perfgoals.workflow import workflow
 
 # The editable lists of a plan: section → (model, form, what its rows have in common).
 PLAN_SECTIONS = {
@@ -30,6 +31,7 @@ PLAN_SECTIONS = {
     "income": (FundingLine, f.FundingLineForm, {"kind": FundingLine.INCOME}),
     "expense": (FundingLine, f.FundingLineForm, {"kind": FundingLine.EXPENSE}),
 }
+INDICATORS = ("long_term", "annual")  # the sections whose rows take review comments
 SECTION_TITLES = {
     "sub_goal": "分项绩效目标", "safeguard": "工作保障措施", "long_term": "长期绩效指标",
     "annual": "年度绩效指标", "income": "收入构成", "expense": "支出构成",
@@ -53,26 +55,30 @@ def _child_form(section: str, obj, choices, data=None):
     return form_class(initial={name: getattr(obj, name, "") for name in form_class.base_fields})
 
 
-def _plan_sections(plan, problems, bound: dict) -> list[dict]:
+def _plan_sections(plan, problems, bound: dict, comments: dict) -> list[dict]:
+    """Each section's rows with their forms, problems (plan items) and open comments (indicators)."""
     choices = level2_choices(plan.framework)
     sections = []
     for section in PLAN_SECTIONS:
         rows = []
         for obj in plan_children(plan, section):
             form = bound.get((section, obj.pk)) or _child_form(section, obj, choices)
-            rows.append({"obj": obj, "form": form, "prefix": f"{section}-{obj.pk}", "comments": [],
-                         "problems": problems["plan_item"].get(obj.pk, []) if section in ("sub_goal", "safeguard") else []})
+            rows.append({"obj": obj, "form": form, "prefix": f"{section}-{obj.pk}",
+                         "problems": problems["plan_item"].get(obj.pk, []) if section in ("sub_goal", "safeguard") else [],
+                         "comments": comments.get(("plan_indicator", obj.pk), []) if section in INDICATORS else []})
         new = bound.get((section, None)) or _child_form(section, None, choices)
         sections.append({"key": section, "title": SECTION_TITLES[section], "rows": rows, "new": new,
                          "shape": PLAN_SECTIONS[section][0].__name__.lower()})
     return sections
 
 
-def _plan_context(request, plan, *, editable: bool, main_form=None, bound=None, saved="") -> dict:
+def _plan_context(plan, *, editable: bool, panel=None, comments=None, main_form=None, bound=None, saved="") -> dict:
+    """`comments`: the open comments by row (`panel["rows"]` on the whole page)."""
+    comments = panel["rows"] if panel else comments or {}
     problems = sort_problems(review(plan), f.PlanForm.Meta.fields)
-    sections = {s["key"]: s for s in _plan_sections(plan, problems, bound or {})}
+    sections = {s["key"]: s for s in _plan_sections(plan, problems, bound or {}, comments)}
     return {
-        "plan": plan, "editable": editable, "main": main_form or f.PlanForm(instance=plan),
+        "plan": plan, "editable": editable, "panel": panel, "main": main_form or f.PlanForm(instance=plan),
         "sections": sections, "problems": problems, "summary": summary_of(problems), "saved": saved,
         "hubei": bool(plan.framework_id) or bool(plan.functions or plan.contact_person) or bool(sections["income"]["rows"]),
         "units_list": f.UNIT_SUGGESTIONS, "phrases": f.PHRASE_SUGGESTIONS,
@@ -83,19 +89,27 @@ def _plan_context(request, plan, *, editable: bool, main_form=None, bound=None, 
 @require_GET
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_document_for_user(request, "plan", pk, "view", queryset=plans())
-    return render(request, "goals/plan_edit.html", _plan_context(request, plan, editable=can(request.user, "edit", plan)))
+    return _page(request, plan, editable=can(request.user, "edit", plan))
+
+
+def _page(request, plan, *, editable: bool, **ctx_kwargs):
+    panel = workflow.document_panel(plan, request.user)
+    return render(request, "goals/plan_edit.html", _plan_context(plan, editable=editable, panel=panel, **ctx_kwargs))
 
 
 def _respond(request, plan, partial: str, ctx_kwargs: dict, *, invalid: bool = False):
-    """After a change (`editable`: the edit's lookup allowed it): the changed section or the page."""
+    """After a change (the edit's lookup allowed it, so the plan is editable): the changed section or the page."""
     if not request.htmx and not invalid:
         return redirect(f"{plan.get_absolute_url()}#{partial}")
     plan = plans().get(pk=plan.pk)
-    ctx = _plan_context(request, plan, editable=True, **ctx_kwargs)
     if not request.htmx:
-        return render(request, "goals/plan_edit.html", ctx)
+        return _page(request, plan, editable=True, **ctx_kwargs)
+    section = partial.removeprefix("sec-")
+    shows_comments = section in INDICATORS and plan_children(plan, section)
+    comments = workflow.open_comments(plan)["rows"] if shows_comments else {}
+    ctx = _plan_context(plan, editable=True, comments=comments, **ctx_kwargs)
     if partial.startswith("sec-"):
-        ctx["section"] = ctx["sections"][partial.removeprefix("sec-")]
+        ctx["section"] = ctx["sections"][section]
         partial = "section"
     return with_summary(request, f"goals/plan_edit.html#{partial}", ctx)
 
