@@ -306,3 +306,105 @@ def test_a_row_edit_runs_a_fixed_number_of_queries(client_clerk, make_table, heb
     indicator = large.indicators.first()
     with django_assert_num_queries(counts[1]):
         client_clerk.post(reverse("indicator_update", args=[large.pk, indicator.pk]), row_data(indicator, number="170"), **HTMX)
+
+
+# The template library, and edits racing a submit
+
+
+@pytest.fixture
+def seed_clerk(db):
+    """A clerk of a seed unit: the unit whose published tables are the template library's."""
+    from perfgoals.units.models import Membership, Unit
+    from tests.conftest import make_user
+
+    return make_user("seedclerk", Unit.objects.get(code="321001"), Membership.CLERK)
+
+
+@pytest.fixture
+def template_table(db):
+    return ProjectTable.objects.filter(unit__code="321001", is_template=True).order_by("position", "id").first()
+
+
+def test_a_clerk_of_the_seed_unit_may_read_but_not_edit_a_template_table(client, seed_clerk, template_table):
+    client.force_login(seed_clerk)
+    goal, indicator = template_table.goals.first(), template_table.indicators.first()
+    before = (template_table.project_name, goal.text, indicator.name, indicator.value_display,
+              template_table.goals.count(), template_table.indicators.count())  # fmt: skip
+
+    page = client.get(reverse("table_edit", args=[template_table.pk]))
+    assert page.status_code == 200 and "您没有修改本表的权限，只能查看。" in page.content.decode()
+    refused = [
+        client.post(reverse("table_header", args=[template_table.pk]), header_data(template_table, project_name="改名")),
+        client.post(reverse("goal_create", args=[template_table.pk]), {"text": "新目标"}, **HTMX),
+        client.post(reverse("goal_update", args=[template_table.pk, goal.pk]), {"text": "改写"}, **HTMX),
+        client.post(reverse("indicator_update", args=[template_table.pk, indicator.pk]), row_data(indicator, name="改名"), **HTMX),
+        client.post(reverse("indicator_delete", args=[template_table.pk, indicator.pk]), **HTMX),
+        client.get(reverse("indicator_new", args=[template_table.pk]) + f"?level2={indicator.level2_id}", **HTMX),
+    ]  # fmt: skip
+
+    assert [r.status_code for r in refused] == [403] * len(refused)
+    template_table.refresh_from_db()
+    goal.refresh_from_db()
+    indicator.refresh_from_db()
+    after = (template_table.project_name, goal.text, indicator.name, indicator.value_display,
+             template_table.goals.count(), template_table.indicators.count())  # fmt: skip
+    assert after == before
+
+
+def test_an_administrator_edits_a_template_table(client, admin_user, template_table):
+    client.force_login(admin_user)
+    indicator = template_table.indicators.first()
+    data = row_data(indicator, number="12", unit="项", operator="≥")
+
+    r = client.post(reverse("indicator_update", args=[template_table.pk, indicator.pk]), data, **HTMX)
+
+    assert r.status_code == 200 and "已保存" in r.content.decode()
+    indicator.refresh_from_db()
+    assert indicator.value_display == "≥12项"
+    page = client.get(reverse("table_edit", args=[template_table.pk])).content.decode()
+    assert "只能查看" not in page and "添加指标" in page
+
+
+def test_an_edit_after_the_table_was_submitted_elsewhere_is_refused_and_changes_nothing(client_clerk, table):
+    indicator = table.indicators.get(name="培训人员人次")
+    assert "添加指标" in client_clerk.get(reverse("table_edit", args=[table.pk])).content.decode()  # open for editing
+    ProjectTable.objects.filter(pk=table.pk).update(status=Status.SUBMITTED)  # submitted from another tab
+
+    r = client_clerk.post(reverse("indicator_update", args=[table.pk, indicator.pk]), row_data(indicator, number="999"), **HTMX)
+    r_goal = client_clerk.post(reverse("goal_create", args=[table.pk]), {"text": "迟到的目标"}, **HTMX)
+
+    assert (r.status_code, r_goal.status_code) == (403, 403)
+    indicator.refresh_from_db()
+    assert indicator.value_display == "≥150人次"
+    assert not table.goals.filter(text="迟到的目标").exists()
+
+
+def test_an_edit_writes_inside_the_transaction_that_locked_the_table(client_clerk, table, monkeypatch):
+    """The lock taken by the lookup is held until the write: a submit cannot come in between."""
+    from django.db import connection
+    from django.db.models.signals import pre_save
+
+    from perfgoals.goals import access
+
+    at_lookup, at_write = [], []
+    real_can = access.can
+
+    def can(user, action, doc):
+        if action == "edit":
+            at_lookup.append(connection.atomic_blocks[-1])  # the transaction the lookup locked the row in
+        return real_can(user, action, doc)
+
+    def saving(sender, **kwargs):
+        at_write.append(list(connection.atomic_blocks))
+
+    monkeypatch.setattr(access, "can", can)
+    indicator = table.indicators.get(name="培训人员人次")
+    pre_save.connect(saving, sender=Indicator)
+    try:
+        r = client_clerk.post(reverse("indicator_update", args=[table.pk, indicator.pk]), row_data(indicator, number="160"), **HTMX)
+    finally:
+        pre_save.disconnect(saving, sender=Indicator)
+
+    assert r.status_code == 200
+    assert len(at_lookup) == 1 and at_write
+    assert all(at_lookup[0] in blocks for blocks in at_write)

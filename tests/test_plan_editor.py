@@ -150,3 +150,55 @@ def test_the_preview_is_laid_out_like_the_printed_form(signed_in, unit):
     html = signed_in.get(reverse("plan_preview", args=[seed.pk])).content.decode()
     assert "部门总体资金情况" in html and "收入构成" in html and "年度绩效指标" in html
     assert 'class="merged">运行成本' in html
+
+
+# The template library, and edits racing a submit
+
+
+@pytest.fixture
+def template_plan(db):
+    return DepartmentPlan.objects.get(unit__code="321001", is_template=True)
+
+
+def test_a_clerk_of_the_seed_unit_may_read_but_not_edit_a_template_plan(client, template_plan):
+    from perfgoals.units.models import Membership
+    from tests.conftest import make_user
+
+    client.force_login(make_user("seedclerk", template_plan.unit, Membership.CLERK))
+    item = template_plan.items.first()
+    before = (template_plan.overall_goal, item.text, template_plan.items.count())
+
+    assert client.get(reverse("plan_edit", args=[template_plan.pk])).status_code == 200
+    refused = [
+        client.post(reverse("plan_main", args=[template_plan.pk]), {"overall_goal": "改写"}, **HTMX),
+        client.post(reverse("plan_child_create", args=[template_plan.pk, item.kind]), {"text": "新增"}, **HTMX),
+        client.post(reverse("plan_child_update", args=[template_plan.pk, item.kind, item.pk]), {"text": "改写"}, **HTMX),
+        client.post(reverse("plan_child_delete", args=[template_plan.pk, item.kind, item.pk]), **HTMX),
+    ]  # fmt: skip
+
+    assert [r.status_code for r in refused] == [403] * len(refused)
+    template_plan.refresh_from_db()
+    item.refresh_from_db()
+    assert (template_plan.overall_goal, item.text, template_plan.items.count()) == before
+
+
+def test_an_administrator_edits_a_template_plan(client, admin_user, template_plan):
+    client.force_login(admin_user)
+
+    r = client.post(reverse("plan_child_create", args=[template_plan.pk, "safeguard"]), {"text": "加强督导"}, **HTMX)
+
+    assert r.status_code == 200 and "已保存" in r.content.decode()
+    assert template_plan.items.filter(kind=PlanItem.SAFEGUARD, text="加强督导").exists()
+
+
+def test_an_edit_after_the_plan_was_submitted_elsewhere_is_refused_and_changes_nothing(signed_in, plan):
+    item = PlanItem.objects.create(plan=plan, kind=PlanItem.SUB_GOAL, text="完善招商基础工作", order=1)
+    DepartmentPlan.objects.filter(pk=plan.pk).update(status=Status.SUBMITTED)  # submitted from another tab
+
+    r = signed_in.post(reverse("plan_child_update", args=[plan.pk, "sub_goal", item.pk]), {"text": "迟到的修改"}, **HTMX)
+    r_main = signed_in.post(reverse("plan_main", args=[plan.pk]), {"overall_goal": "迟到的修改"}, **HTMX)
+
+    assert (r.status_code, r_main.status_code) == (403, 403)
+    item.refresh_from_db()
+    plan.refresh_from_db()
+    assert item.text == "完善招商基础工作" and plan.overall_goal == "做好招商"
