@@ -104,10 +104,9 @@ def editor_groups(table, choices, problems, comments: dict, bound=None, add: int
     return groups
 
 
-def editor_context(table, *, editable: bool, panel=None, comments=None, header_form=None, goal_forms=None,
+def editor_context(table, *, editable: bool, comments: dict, panel=None, header_form=None, goal_forms=None,
                    bound=None, add=None, saved="") -> dict:  # fmt: skip
-    """`comments`: the open comments by row (`panel["rows"]` on the whole page)."""
-    comments = panel["rows"] if panel else comments or {}
+    """`comments`: the open comments by row (workflow.open_comments); `panel` on the whole page."""
     problems = sort_problems(review(table), HEADER_FIELDS)
     goal_forms = goal_forms or {}
     goals = [
@@ -136,7 +135,8 @@ def page(request, table, *, editable: bool | None = None, **ctx_kwargs):
     if editable is None:
         editable = can(request.user, "edit", table)
     panel = workflow.document_panel(table, request.user)
-    return render(request, "goals/edit.html", editor_context(table, editable=editable, panel=panel, **ctx_kwargs))
+    ctx = editor_context(table, editable=editable, comments=panel["rows"], panel=panel, **ctx_kwargs)
+    return render(request, "goals/edit.html", ctx)
 
 
 def _shown_comments(table, partial: str) -> dict:

@@ -72,9 +72,8 @@ def _plan_sections(plan, problems, bound: dict, comments: dict) -> list[dict]:
     return sections
 
 
-def _plan_context(plan, *, editable: bool, panel=None, comments=None, main_form=None, bound=None, saved="") -> dict:
-    """`comments`: the open comments by row (`panel["rows"]` on the whole page)."""
-    comments = panel["rows"] if panel else comments or {}
+def _plan_context(plan, *, editable: bool, comments: dict, panel=None, main_form=None, bound=None, saved="") -> dict:
+    """`comments`: the open comments by row (workflow.open_comments); `panel` on the whole page."""
     problems = sort_problems(review(plan), f.PlanForm.Meta.fields)
     sections = {s["key"]: s for s in _plan_sections(plan, problems, bound or {}, comments)}
     return {
@@ -94,7 +93,8 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _page(request, plan, *, editable: bool, **ctx_kwargs):
     panel = workflow.document_panel(plan, request.user)
-    return render(request, "goals/plan_edit.html", _plan_context(plan, editable=editable, panel=panel, **ctx_kwargs))
+    ctx = _plan_context(plan, editable=editable, comments=panel["rows"], panel=panel, **ctx_kwargs)
+    return render(request, "goals/plan_edit.html", ctx)
 
 
 def _respond(request, plan, partial: str, ctx_kwargs: dict, *, invalid: bool = False):
