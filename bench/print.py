@@ -62,10 +62,9 @@ def django_setup():
 
 
 def clear_cache():
-    from perfgoals.printing import book
+    from django.conf import settings
 
-    book._memory.clear()
-    shutil.rmtree(book.cache_dir(), ignore_errors=True)
+    shutil.rmtree(settings.PRINT_CACHE_DIR, ignore_errors=True)
 
 
 def step_setup() -> dict:

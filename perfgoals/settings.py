@@ -132,6 +132,16 @@ X_FRAME_OPTIONS = "SAMEORIGIN"  # the PDF preview is shown in a frame of our own
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
+# Printing (perfgoals/printing). PRINT_WORKERS: processes that lay out PDFs (0: in the
+# process that asks, no pool). PRINT_CACHE_DIR: the print cache, unless STORAGES has a
+# "print_cache" alias (another Storage, e.g. off this machine).
+PRINT_WORKERS = envint("PRINT_WORKERS", str(min(2, os.cpu_count() or 1)))
+if PRINT_WORKERS < 0:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"PRINT_WORKERS={PRINT_WORKERS} must be 0 or more")
+PRINT_CACHE_DIR = Path(os.getenv("PRINT_CACHE_DIR", DATA_DIR / "print-cache"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

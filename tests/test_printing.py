@@ -15,12 +15,14 @@ import logging
 import os
 import re
 import subprocess
+import sys
 import time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
@@ -31,7 +33,7 @@ from pypdf import PdfReader
 
 from perfgoals.goals.models import DepartmentPlan, ProjectTable, Status
 from perfgoals.goals import grid
-from perfgoals.printing import book, fonts, render
+from perfgoals.printing import book, cache, fonts, render, runner
 from perfgoals.printing.fetcher import RefusedURL, StaticOnlyFetcher, base_url, static_path
 from perfgoals.printing.models import ApprovedPdf
 from tests.conftest import PASSWORD
@@ -488,7 +490,6 @@ def test_a_book_with_one_changed_table_reuses_the_others(make_table, unit, tmp_p
         tables = [make_table(project_code=f"P{n}", project_name=f"项目{n}", position=n) for n in range(3)]
         before = printed_numbers(book.render_book(unit, 2026))
         ProjectTable.objects.filter(pk=tables[1].pk).update(fund_use="改写后的资金用途。")
-        book._memory.clear()
         cached_files = len(list(tmp_path.glob("*.pdf")))
         pdf = book.render_book(unit, 2026)
         # only the edited table was laid out again; cover, contents and page numbers were reused
@@ -507,22 +508,119 @@ def test_the_print_cache_forgets_what_it_has_not_served_for_a_month(make_table, 
         for path in files:
             os.utime(path, (stale, stale))
         (tmp_path / "fresh.pdf").write_bytes(b"%PDF")
-        assert book.prune() == len(files)
+        assert cache.prune() == len(files)
         assert [p.name for p in tmp_path.iterdir()] == ["fresh.pdf"]
-        book._memory.clear()
         assert pages_text(book.render_book(unit, 2026)) == pages_text(first)  # laid out again
 
 
-@pytest.mark.skipif(book.WORKERS < 2, reason="books are laid out in this process on one core")
 @pytest.mark.django_db
-def test_a_book_still_prints_after_its_worker_processes_were_killed(make_table, unit, tmp_path):
-    make_table()
-    for process in book.pool()._processes.values():
-        process.kill()
-        process.join()
-    with override_settings(PRINT_CACHE_DIR=tmp_path):
+def test_the_print_cache_can_live_in_another_storage(make_table, unit, tmp_path, monkeypatch):
+    """STORAGES["print_cache"] (here in memory, later off the machine) replaces PRINT_CACHE_DIR."""
+    in_memory = {**settings.STORAGES, "print_cache": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    with override_settings(STORAGES=in_memory, PRINT_CACHE_DIR=tmp_path / "unused"):
+        make_table()
+        first = book.render_book(unit, 2026)
+        names = cache.storage().listdir("")[1]
+        assert any(n.endswith(".piece") for n in names) and any(n.endswith(".pdf") for n in names)
+        monkeypatch.setattr(runner, "run", lambda function, jobs: pytest.fail("laid out again") if jobs else [])
+        again = book.render_book(unit, 2026)
+        assert sorted(cache.storage().listdir("")[1]) == sorted(names)  # read, not written again
+    assert not (tmp_path / "unused").exists()
+    assert pages_text(again) == pages_text(first)
+
+
+# ---- where the work runs ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_with_no_workers_a_book_is_laid_out_in_this_process(make_table, unit, tmp_path, monkeypatch):
+    monkeypatch.setattr(runner, "pool", lambda: pytest.fail("PRINT_WORKERS=0 starts no pool"))
+    with override_settings(PRINT_WORKERS=0, PRINT_CACHE_DIR=tmp_path):
+        make_table()
         pdf = book.render_book(unit, 2026)
     assert "安全生产培训经费" in "".join(pages_text(pdf))
+
+
+def test_the_pool_is_started_once_per_process():
+    with override_settings(PRINT_WORKERS=2):
+        assert runner.pool() is runner.pool()
+        assert runner.run(abs, [-1, 2, -3]) == [1, 2, 3]
+
+
+@pytest.mark.django_db
+def test_a_killed_worker_is_replaced_and_its_broken_pool_shut_down(make_table, unit, tmp_path):
+    make_table()
+    with override_settings(PRINT_WORKERS=2, PRINT_CACHE_DIR=tmp_path):
+        broken = runner.pool()
+        workers = list(broken._processes.values())
+        workers[0].kill()  # as the kernel's OOM killer would
+        workers[0].join()
+        pdf = book.render_book(unit, 2026)
+        assert runner.pool() is not broken
+    assert "安全生产培训经费" in "".join(pages_text(pdf))
+    for worker in workers:  # the survivor went with its broken executor
+        worker.join(timeout=30)
+        assert not worker.is_alive()
+
+
+WORKER_PARENT = """
+import sys
+import django
+
+django.setup()
+from perfgoals.printing import runner
+
+runner.run(abs, [1, 2])
+print("started", flush=True)
+sys.stdin.read()  # until killed, or told to exit
+"""
+
+
+def proc_stat(pid: int) -> tuple[str, int] | None:
+    """(state, parent pid) of a process from /proc, or None when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    return fields[0], int(fields[1])
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (stat := proc_stat(int(entry.name))) and stat[1] == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def running(pid: int) -> bool:
+    stat = proc_stat(pid)
+    return stat is not None and stat[0] not in "ZX"  # a zombie has ended; only its entry is left
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+@pytest.mark.parametrize("end", ["kill", "exit"])
+def test_worker_processes_never_outlive_their_parent(tmp_path, end):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "perfgoals.settings", "PRINT_WORKERS": "2",
+           "DATA_DIR": str(tmp_path)}
+    parent = subprocess.Popen([sys.executable, "-c", WORKER_PARENT], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True, env=env, cwd=Path(__file__).parent.parent)
+    try:
+        assert parent.stdout.readline().strip() == "started"
+        workers = children(parent.pid)
+        assert len(workers) == 2 and all(map(running, workers))
+        if end == "kill":
+            parent.kill()  # SIGKILL: no atexit, no finally, nothing to tell the workers
+        else:
+            parent.stdin.close()  # the interpreter exits normally
+        assert parent.wait(timeout=60) is not None
+        deadline = time.monotonic() + 20
+        while any(map(running, workers)) and time.monotonic() < deadline:  # bounded poll
+            time.sleep(0.05)
+        assert not any(map(running, workers))
+    finally:
+        parent.kill()
+        parent.wait()
 
 
 # ---- reference images -------------------------------------------------------------------------------

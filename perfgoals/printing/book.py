@@ -1,45 +1,37 @@
 """The department book (部门预算绩效目标文本): cover, contents, 第一部分 the department plan,
 第二部分 every project table, page numbers `— N —` and PDF bookmarks.
 
-The plan and each table is a *piece*: its content and its paper state (watermark, approval
-line). Pieces not already in the cache are laid out on both cores, several pieces with
-the same paper state as one document (a *sheaf*: one style cascade, one font subset and
-one PDF to write instead of one per piece, a fifth less work). The cache, in memory and
-in DATA_DIR/print-cache (files unused for 30 days are pruned), keeps each sheaf's PDF and, for each piece, keyed by the hash of
-its HTML, the sheaf and pages it sits on: an approved table never changes, and when one
-table of thirty is edited only that one is laid out again. The pages are then merged
-with pikepdf (qpdf); the cover and contents are rendered last, when the page each piece
-starts on is known, and the page numbers are laid over the merged pages from one
-document of empty pages that uses the same furniture.css as a standalone print.
+The plan and each table is a *piece*: its content and its paper state
+(watermark, approval line). Pieces not already in the cache (cache.py) are laid out by the
+runner (runner.py: the worker processes), several pieces with the same paper state as one
+document (a *sheaf*: one style cascade, one font subset and one PDF to write instead of
+one per piece, a fifth less work). The cache keeps each sheaf's PDF and, for each piece,
+keyed by the hash of its HTML, the sheaf and pages it sits on: an approved table never
+changes, and when one table of thirty is edited only that one is laid out again. The pages
+are then merged with pikepdf (qpdf); the cover and contents are rendered last, when the
+page each piece starts on is known, with the watermark of the least advanced piece, and
+the page numbers are laid over the merged pages from one document of empty pages that
+uses the same furniture.css as a standalone print.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
-import multiprocessing
-import os
-import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 
 import pikepdf
-from django.conf import settings
 
-from perfgoals.goals.models import DepartmentPlan, ProjectTable, Status
-from perfgoals.printing import render
-from perfgoals.printing.fetcher import STATIC_DIR
+from perfgoals.goals.models import DepartmentPlan, ProjectTable
+from perfgoals.printing import cache, render, runner
+from perfgoals.printing.cache import Placement
 from perfgoals.units.models import Unit
 
 logger = logging.getLogger("perfgoals.printing")
 
 PART_TWO = "第二部分 预算项目绩效目标"
-WORKERS = max(1, min(2, os.cpu_count() or 1))
 
 
 # ---- what goes in the book -------------------------------------------------------------
@@ -63,112 +55,6 @@ def book_contents(
     return plan, latest
 
 
-# ---- the cache ------------------------------------------------------------------------------
-
-
-def css_version() -> str:
-    """Part of every cache key: a change to the print stylesheets or fonts re-renders everything."""
-    digest = hashlib.sha256()
-    for name in ("ua.css", "print.css", "furniture.css", "fonts/fonts.sha256"):
-        path = STATIC_DIR / "print" / name
-        digest.update(path.read_bytes() if path.exists() else b"-")
-    return digest.hexdigest()[:16]
-
-
-def cache_dir():
-    path = Path(getattr(settings, "PRINT_CACHE_DIR", settings.DATA_DIR / "print-cache"))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-_memory: dict[Path, dict[str, object]] = {}  # cache directory -> key -> PDF bytes or Placement
-
-
-def memory() -> dict[str, object]:
-    """The in-memory copy of the current cache directory."""
-    return _memory.setdefault(cache_dir(), {})
-
-
-def cache_key(text: str) -> str:
-    return hashlib.sha256((css_version() + text).encode()).hexdigest()
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-
-
-MEMORY_BYTES = 200 * 2**20  # PDFs kept in a process's memory; the disk cache keeps the rest
-
-
-def remember(key: str, value: object) -> None:
-    kept = memory()
-    if len(kept) > 20000 or sum(len(v) for v in kept.values() if isinstance(v, bytes)) > MEMORY_BYTES:
-        kept.clear()
-    kept[key] = value
-
-
-def cached(key: str) -> bytes | None:
-    """A rendered PDF (sheaf, front, page numbers) by key."""
-    if key not in memory() and (path := cache_dir() / f"{key}.pdf").exists():
-        remember(key, path.read_bytes())
-        path.touch()  # in use: kept by prune()
-    return memory().get(key)
-
-
-def store(key: str, pdf: bytes) -> None:
-    remember(key, pdf)
-    write_atomically(cache_dir() / f"{key}.pdf", pdf)
-    if time.monotonic() - _pruned[0] > PRUNE_EVERY:
-        prune()
-
-
-KEEP_DAYS = 30  # a cached file not read for this long is deleted
-PRUNE_EVERY = 3600  # seconds; each process prunes at most this often
-_pruned = [-float("inf")]
-
-
-def prune() -> int:
-    """Delete what the cache has not served for KEEP_DAYS (drafts edited since, old sheafs);
-    a piece whose sheaf is gone is simply laid out again. Returns how many files went."""
-    _pruned[0] = time.monotonic()
-    oldest = time.time() - KEEP_DAYS * 86400
-    gone = 0
-    for path in [*cache_dir().glob("*.pdf"), *cache_dir().glob("*.piece")]:
-        try:
-            if path.stat().st_mtime < oldest:
-                path.unlink()
-                gone += 1
-        except FileNotFoundError:  # pruned at the same moment by another process
-            pass
-    return gone
-
-
-@dataclass(frozen=True)
-class Placement:
-    """Where a laid-out piece is: pages [first, end) of a sheaf."""
-
-    sheaf: str
-    first: int
-    end: int
-
-
-def placement(key: str) -> Placement | None:
-    """Where a piece laid out before is, if its sheaf is still in the cache."""
-    if key not in memory() and (path := cache_dir() / f"{key}.piece").exists():
-        sheaf, first, end = path.read_text().split()
-        remember(key, Placement(sheaf, int(first), int(end)))
-        path.touch()
-    where = memory().get(key)
-    return where if where is not None and cached(where.sheaf) is not None else None
-
-
-def place(key: str, where: Placement) -> None:
-    remember(key, where)
-    write_atomically(cache_dir() / f"{key}.piece", f"{where.sheaf} {where.first} {where.end}\n".encode())
-
-
 # ---- laying out pieces ------------------------------------------------------------------------
 
 
@@ -186,7 +72,7 @@ class Piece:
 
     @cached_property
     def key(self) -> str:
-        return cache_key("\0".join(["piece", self.watermark, self.approval, self.content]))
+        return cache.key("\0".join(["piece", self.watermark, self.approval, self.content]))
 
 
 Sheaf = tuple[bytes, list[int]]  # the PDF; the page each piece starts on, then the page count
@@ -222,16 +108,16 @@ def join(sheafs: list[Sheaf]) -> Sheaf:
     return buffer.getvalue(), [*starts, len(out.pages)]
 
 
-def sheafs(pieces: list[Piece], workers: int = WORKERS) -> list[list[Piece]]:
+def sheafs(pieces: list[Piece], workers: int = 1) -> list[list[Piece]]:
     """Pieces grouped for laying out: only pieces with the same paper state share a sheaf
     (it prints one watermark and one approval line), and each group is cut into up to
-    `workers` runs of about equal length, so that both cores finish together."""
+    `workers` runs of about equal length, so that the workers finish together."""
     groups: dict[tuple[str, str], list[Piece]] = {}
     for piece in pieces:
         groups.setdefault(piece.state, []).append(piece)
     runs = []
     for group in groups.values():
-        share = sum(len(p.content) for p in group) / min(workers, len(group))
+        share = sum(len(p.content) for p in group) / min(max(1, workers), len(group))
         run: list[Piece] = []
         for piece in group:
             if run and sum(len(p.content) for p in run) + len(piece.content) / 2 > share:
@@ -242,45 +128,27 @@ def sheafs(pieces: list[Piece], workers: int = WORKERS) -> list[list[Piece]]:
     return sorted(runs, key=lambda run: -sum(len(p.content) for p in run))
 
 
-_pool: ProcessPoolExecutor | None = None
-
-
-def pool() -> ProcessPoolExecutor:
-    """Worker processes, forked once and kept. They start at once and load the fonts
-    (render.warm_up) while this process is still reading the database."""
-    global _pool
-    if _pool is None:
-        _pool = ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("fork"), initializer=render.warm_up)
-        _pool.submit(int)  # the first job starts every worker
-    return _pool
-
-
-def run_jobs(function: Callable, jobs: list) -> list:
-    """function(job) for each job, in the worker processes (whose fonts are loaded) when
-    there are more cores than one."""
-    if jobs and WORKERS > 1:
-        try:
-            return [future.result() for future in [pool().submit(function, job) for job in jobs]]
-        except BrokenProcessPool:  # a worker was killed (out of memory, by hand): start afresh
-            logger.warning("book: a print worker died; starting new workers")
-            global _pool
-            _pool = None
-            return [future.result() for future in [pool().submit(function, job) for job in jobs]]
-    return [function(job) for job in jobs]
-
-
-def lay_out(pieces: list[Piece]) -> list[Placement]:
-    """Where each piece's pages are, laying out those not in the cache."""
-    todo = list({piece.key: piece for piece in pieces if placement(piece.key) is None}.values())
-    runs = sheafs(todo)
+def lay_out(pieces: list[Piece]) -> tuple[list[Placement], dict[str, bytes]]:
+    """Where each piece's pages are, and the PDF of each sheaf they are in: from the cache,
+    laying out (and caching) the pieces it does not have. Each sheaf is read once."""
+    where = {piece.key: cache.placement(piece.key) for piece in pieces}
+    sheaf_pdfs: dict[str, bytes] = {}
+    for sheaf in {w.sheaf for w in where.values() if w is not None}:
+        if (pdf := cache.get(sheaf)) is not None:
+            sheaf_pdfs[sheaf] = pdf
+    todo = [piece for key, piece in {p.key: p for p in pieces}.items()
+            if where[key] is None or where[key].sheaf not in sheaf_pdfs]
+    runs = sheafs(todo, runner.workers())
     jobs = [([p.content for p in run], *run[0].state) for run in runs]
-    for run, (pdf, starts) in zip(runs, run_jobs(render_sheaf, jobs)):
-        sheaf = cache_key("sheaf" + "".join(p.key for p in run))
-        store(sheaf, pdf)
+    for run, (pdf, starts) in zip(runs, runner.run(render_sheaf, jobs)):
+        sheaf = cache.key("sheaf" + "".join(p.key for p in run))
+        cache.put(sheaf, pdf)
+        sheaf_pdfs[sheaf] = pdf
         for n, piece in enumerate(run):
-            place(piece.key, Placement(sheaf, starts[n], starts[n + 1]))
+            where[piece.key] = Placement(sheaf, starts[n], starts[n + 1])
+            cache.place(piece.key, where[piece.key])
     logger.debug("book: %d pieces laid out in %d sheafs, %d from cache", len(todo), len(runs), len(pieces) - len(todo))
-    return [placement(piece.key) for piece in pieces]
+    return [where[piece.key] for piece in pieces], sheaf_pdfs
 
 
 def render_front(html: str) -> bytes:
@@ -319,9 +187,14 @@ class Book:
     entries: list[Entry] = field(default_factory=list)
 
     @property
-    def is_approved(self) -> bool:
-        docs = [*self.tables, *([self.plan] if self.plan else [])]
-        return bool(docs) and all(d.status == Status.APPROVED for d in docs)
+    def documents(self) -> list[DepartmentPlan | ProjectTable]:
+        return [*([self.plan] if self.plan else []), *self.tables]
+
+    @property
+    def watermark(self) -> str:
+        """The cover's and the contents'."""
+        docs = self.documents
+        return "" if docs and all(d.status == render.Status.APPROVED for d in docs) else render.DRAFT_MARK
 
 
 def table_title(number: int, table: ProjectTable) -> str:
@@ -335,7 +208,7 @@ def front_html(book: Book) -> str:
         "year": book.year,
         "title": f"{book.unit.name}{book.year}年部门预算绩效目标文本",
         "entries": book.entries,
-        "watermark": "" if book.is_approved else "草稿 · 未审核",
+        "watermark": book.watermark,
     })
 
 
@@ -361,15 +234,11 @@ def book_pieces(book: Book) -> list[Piece]:
 
 
 def render_book(unit: Unit, year: int, templates_only: bool = False) -> bytes:
-    if WORKERS > 1:
-        pool()
+    runner.start()  # the workers load their fonts while this process reads the database
     plan, tables = book_contents(unit, year, templates_only)
     book = Book(unit, year, plan, tables)
-    placements = lay_out(book_pieces(book))
-    sources: dict[str, pikepdf.Pdf] = {}
-    for where in placements:
-        if where.sheaf not in sources:
-            sources[where.sheaf] = pikepdf.Pdf.open(io.BytesIO(cached(where.sheaf)))
+    placements, sheaf_pdfs = lay_out(book_pieces(book))
+    sources = {sheaf: pikepdf.Pdf.open(io.BytesIO(pdf)) for sheaf, pdf in sheaf_pdfs.items()}
     pages = [[*sources[w.sheaf].pages[w.first:w.end]] for w in placements]
 
     page = 1
@@ -391,11 +260,13 @@ def render_cached_pair(front: str, overlay: str) -> tuple[bytes, bytes]:
     """Cover and contents, and the page numbers: rendered (together, on both cores) unless
     the same HTML was rendered before."""
     jobs = [(render_front, front), (render_overlay, overlay)]
-    keys = [cache_key(function.__name__ + html) for function, html in jobs]
-    todo = [(key, job) for key, job in zip(keys, jobs) if cached(key) is None]
-    for (key, _), pdf in zip(todo, run_jobs(call, [job for _, job in todo])):
-        store(key, pdf)
-    return cached(keys[0]), cached(keys[1])
+    keys = [cache.key(function.__name__ + html) for function, html in jobs]
+    pdfs = {key: cache.get(key) for key in keys}
+    todo = [(key, job) for key, job in zip(keys, jobs) if pdfs[key] is None]
+    for (key, _), pdf in zip(todo, runner.run(call, [job for _, job in todo])):
+        cache.put(key, pdf)
+        pdfs[key] = pdf
+    return pdfs[keys[0]], pdfs[keys[1]]
 
 
 def call(job: tuple[Callable[[str], bytes], str]) -> bytes:

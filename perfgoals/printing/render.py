@@ -5,6 +5,7 @@ context (the indicator grid with merged cells, the paper state) and turns the HT
 PDF bytes. Each table or plan template renders a section; print/base.html makes a document
 of one or more sections with the paper state (watermark, approval line). Documents that
 belong to a book are rendered without page numbers, which book.py lays over the merged pages.
+Which layout a document gets follows its `kind` ("table" or "plan") and its framework.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -133,13 +133,17 @@ def document_html(sections: list[str], title: str, watermark: str = "", approval
 # ---- paper state ------------------------------------------------------------------
 
 
+DRAFT_MARK = "草稿 · 未审核"  # drafts and returned documents
+UNREVIEWED_MARK = "未审核"  # submitted, waiting for review
+
+
 def watermark(document) -> str:
     """草稿 / 未审核 on every page of anything not approved; nothing on an approved one."""
     if document.status == Status.APPROVED:
         return ""
     if document.status == Status.SUBMITTED:
-        return "未审核"
-    return "草稿 · 未审核"
+        return UNREVIEWED_MARK
+    return DRAFT_MARK
 
 
 def approval_line(document) -> str:
@@ -304,6 +308,14 @@ def render_plan(plan: DepartmentPlan) -> bytes:
     return html_to_pdf(plan_html(plan))
 
 
+STANDALONE = {"table": table_html, "plan": plan_html}  # doc.kind -> the document printed on its own
+
+
+def render_document(document: ProjectTable | DepartmentPlan) -> bytes:
+    """A table or plan printed on its own, rendered now."""
+    return html_to_pdf(STANDALONE[document.kind](document))
+
+
 def document_pdf(document: ProjectTable | DepartmentPlan) -> bytes:
     """The PDF of a table or plan as 下载PDF serves it.
 
@@ -311,15 +323,13 @@ def document_pdf(document: ProjectTable | DepartmentPlan) -> bytes:
     rendered once, stored, and served unchanged from then on."""
     from perfgoals.printing.models import ApprovedPdf
 
-    is_table = isinstance(document, ProjectTable)
-    render_one = render_table if is_table else render_plan
     if document.status != Status.APPROVED:
-        return render_one(document)
-    key = {"table" if is_table else "plan": document, "revision": document.revision}
+        return render_document(document)
+    key = {document.kind: document, "revision": document.revision}  # ApprovedPdf.table / .plan
     stored = ApprovedPdf.objects.filter(**key).first()
     if stored is not None:
         return bytes(stored.pdf)
-    pdf = render_one(document)
+    pdf = render_document(document)
     try:
         with transaction.atomic():
             ApprovedPdf.objects.create(
