@@ -400,6 +400,16 @@ def printed_numbers(pdf: bytes) -> list[int | None]:
     return numbers
 
 
+def front_pages(pdf: bytes) -> list[str]:
+    """The cover and contents: the pages before page 1."""
+    return pages_text(pdf)[: printed_numbers(pdf).index(1)]
+
+
+def body_pages(pdf: bytes) -> list[str]:
+    """The numbered pages: the plan and the tables."""
+    return pages_text(pdf)[printed_numbers(pdf).index(1):]
+
+
 @pytest.mark.django_db
 def test_the_book_numbers_its_pages_after_the_contents(seed_pdfs):
     numbers = printed_numbers(seed_pdfs["926001"])
@@ -460,6 +470,31 @@ def test_a_book_prints_each_table_in_its_own_state(make_table, unit, tmp_path):
     approved, drafts = [p for p in pages if "已通过项目" in p], [p for p in pages if "草稿项目" in p]
     assert approved and all("第3版·2026年03月05日审核通过" in p and "草稿" not in p for p in approved)
     assert len(drafts) == 2 and all("草稿·未审核" in p and "审核通过" not in p for p in drafts)
+
+
+@pytest.mark.django_db
+def test_while_an_approved_table_is_adjusted_the_book_prints_the_approved_revision(make_table, unit, clerk, tmp_path):
+    from perfgoals.workflow import workflow
+
+    approved_at = datetime(2026, 3, 5, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    table = make_table(status=Status.APPROVED, approved_at=approved_at, fund_use="已通过的资金用途。")
+    plan = DepartmentPlan.objects.create(unit=unit, year=2026, overall_goal="已通过的总体目标。",
+                                         status=Status.APPROVED, approved_at=approved_at)
+    draft_table, draft_plan = workflow.reopen(table, clerk), workflow.reopen(plan, clerk)
+    assert (draft_table.revision, draft_table.status) == (2, Status.DRAFT)
+    ProjectTable.objects.filter(pk=draft_table.pk).update(fund_use="调整中的资金用途。")
+    DepartmentPlan.objects.filter(pk=draft_plan.pk).update(overall_goal="调整中的总体目标。")
+
+    printed_plan, printed_tables = book.book_contents(unit, 2026)
+    assert printed_plan.pk == plan.pk and [t.pk for t in printed_tables] == [table.pk]
+    status = workflow.book_status(unit, 2026)  # what the home page counts is what is printed
+    assert status.plan.pk == plan.pk and [t.pk for t in status.tables] == [table.pk]
+    with override_settings(PRINT_CACHE_DIR=tmp_path):
+        pdf = book.render_book(unit, 2026)
+    text = "".join(pages_text(pdf))
+    assert "已通过的资金用途" in text and "已通过的总体目标" in text
+    assert "调整中" not in text and "草稿" not in text and "未审核" not in text
+    assert all("第1版·2026年03月05日审核通过" in page for page in body_pages(pdf))
 
 
 @pytest.mark.django_db

@@ -1,7 +1,9 @@
 """The department book (部门预算绩效目标文本): cover, contents, 第一部分 the department plan,
 第二部分 every project table, page numbers `— N —` and PDF bookmarks.
 
-The plan and each table is a *piece*: its content and its paper state
+What goes in it is `of_year`'s answer (the approved revision of each document while a
+newer one is being adjusted, else the newest), the same documents the book's completeness
+status counts. The plan and each table is a *piece*: its content and its paper state
 (watermark, approval line). Pieces not already in the cache (cache.py) are laid out by the
 runner (runner.py: the worker processes), several pieces with the same paper state as one
 document (a *sheaf*: one style cascade, one font subset and one PDF to write instead of
@@ -40,19 +42,20 @@ PART_TWO = "第二部分 预算项目绩效目标"
 def book_contents(
     unit: Unit, year: int, templates_only: bool = False
 ) -> tuple[DepartmentPlan | None, list[ProjectTable]]:
-    """The unit's plan and tables for the year, latest revision of each, in `position` order.
+    """The unit's plan and tables for the year (`of_year`: of each chain of revisions the
+    newest approved one, else the newest), tables in `position` order.
 
     A unit's own documents are printed when it has any; otherwise its templates (the
     seed documents imported as the template library)."""
-    tables = render.table_queryset().filter(unit=unit, year=year)
-    plans = render.plan_queryset().filter(unit=unit, year=year)
-    has_own = tables.filter(is_template=False).exists() or plans.filter(is_template=False).exists()
-    use_templates = templates_only or not has_own
-    tables, plans = tables.filter(is_template=use_templates), plans.filter(is_template=use_templates)
-    superseded = set(ProjectTable.objects.filter(previous__isnull=False).values_list("previous_id", flat=True))
-    latest = [t for t in tables.order_by("position", "id") if t.pk not in superseded]
-    plan = plans.order_by("-revision").first()
-    return plan, latest
+    tables = render.table_queryset().order_by("position", "id")
+    plans = render.plan_queryset().order_by("-revision", "id")
+    has_own = (
+        ProjectTable.objects.filter(unit=unit, year=year, is_template=False).exists()
+        or DepartmentPlan.objects.filter(unit=unit, year=year, is_template=False).exists()
+    )
+    templates = templates_only or not has_own
+    plan = next(iter(plans.of_year(unit, year, templates=templates)), None)
+    return plan, tables.of_year(unit, year, templates=templates)
 
 
 # ---- laying out pieces ------------------------------------------------------------------------
