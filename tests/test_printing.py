@@ -362,6 +362,79 @@ def test_an_approved_table_prints_clean_with_revision_and_date(make_table):
     assert all("第2版·2026年03月05日审核通过" in page for page in pages)
 
 
+APPROVED_AT = datetime(2026, 3, 5, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+APPROVAL = "第1版·2026年03月05日审核通过"
+WATERMARKS = {Status.DRAFT: "草稿·未审核", Status.RETURNED: "草稿·未审核", Status.SUBMITTED: "未审核",
+              Status.APPROVED: ""}
+
+
+def make_document(kind: str, status: str, make_table, unit, **fields):
+    approved = {"approved_at": APPROVED_AT} if status == Status.APPROVED else {}
+    if kind == "table":
+        return make_table(status=status, **approved, **fields)
+    return DepartmentPlan.objects.create(unit=unit, year=2026, overall_goal="全年完成招商引资任务。", status=status,
+                                         **approved, **fields)
+
+
+def assert_paper_state(pages: list[str], status: str):
+    """Every page carries the watermark of `status` (and no other), or, approved, none and
+    the approval line."""
+    assert pages
+    for page in pages:
+        if status == Status.APPROVED:
+            assert "草稿" not in page and "未审核" not in page and APPROVAL in page
+        else:
+            assert WATERMARKS[status] in page and "审核通过" not in page
+            assert ("草稿" in page) == (WATERMARKS[status] == "草稿·未审核")
+
+
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.APPROVED])
+@pytest.mark.parametrize("kind", ["table", "plan"])
+@pytest.mark.django_db
+def test_a_table_or_plan_printed_alone_shows_its_state_on_every_page(make_table, unit, kind, status):
+    document = make_document(kind, status, make_table, unit)
+    assert render.watermark(document).replace(" ", "") == WATERMARKS[status]
+    assert_paper_state(pages_text(render.document_pdf(document)), status)
+
+
+@pytest.mark.parametrize("kind, status", [
+    ("table", Status.DRAFT), ("table", Status.SUBMITTED), ("table", Status.RETURNED), ("plan", Status.DRAFT),
+    ("plan", Status.SUBMITTED), (None, None),
+])
+@pytest.mark.django_db
+def test_a_book_not_wholly_approved_carries_a_watermark_on_its_cover_and_contents(make_table, unit, tmp_path,
+                                                                                kind, status):
+    """One piece in `status`, the others approved (kind None: every piece approved). The
+    cover and contents carry the least advanced piece's watermark; every piece its own state."""
+    states = {"plan": Status.APPROVED, "table": Status.APPROVED}
+    if kind is not None:
+        states[kind] = status
+    make_document("plan", states["plan"], make_table, unit)
+    make_document("table", states["table"], make_table, unit, project_code="P1", project_name="第一个项目", position=1)
+    make_document("table", Status.APPROVED, make_table, unit, project_code="P2", project_name="第二个项目", position=2)
+    with override_settings(PRINT_CACHE_DIR=tmp_path):
+        pdf = book.render_book(unit, 2026)
+    front = front_pages(pdf)
+    assert len(front) >= 2 and "目录" in "".join(front)  # the cover, the contents
+    assert_paper_state_of_front(front, status or Status.APPROVED)
+    body = body_pages(pdf)
+    plan_pages = [p for p in body if "第一部分" in p or "总体绩效目标" in p]
+    table_pages = {name: [p for p in body if name in p and "绩效目标表" in p] for name in ("第一个项目", "第二个项目")}
+    assert_paper_state(plan_pages, states["plan"])
+    assert_paper_state(table_pages["第一个项目"], states["table"])
+    assert_paper_state(table_pages["第二个项目"], Status.APPROVED)
+
+
+def assert_paper_state_of_front(pages: list[str], status: str):
+    """The cover and contents: a watermark unless every piece is approved; no approval line."""
+    for page in pages:
+        assert "审核通过" not in page
+        if status == Status.APPROVED:
+            assert "草稿" not in page and "未审核" not in page
+        else:
+            assert WATERMARKS[status] in page and ("草稿" in page) == (WATERMARKS[status] == "草稿·未审核")
+
+
 @pytest.mark.django_db
 def test_the_approved_pdf_is_rendered_once_and_served_unchanged(make_table, client, supervisor):
     table = make_table(status=Status.APPROVED, approved_at=datetime(2026, 3, 5, tzinfo=ZoneInfo("UTC")))

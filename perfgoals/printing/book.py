@@ -195,9 +195,8 @@ class Book:
 
     @property
     def watermark(self) -> str:
-        """The cover's and the contents'."""
-        docs = self.documents
-        return "" if docs and all(d.status == render.Status.APPROVED for d in docs) else render.DRAFT_MARK
+        """The cover's and the contents': a book that is not wholly approved must not look final."""
+        return render.watermark_of_all(self.documents)
 
 
 def table_title(number: int, table: ProjectTable) -> str:

@@ -146,6 +146,16 @@ def watermark(document) -> str:
     return DRAFT_MARK
 
 
+def watermark_of_all(documents) -> str:
+    """The watermark of pages that stand for several documents (a book's cover and
+    contents): the least advanced document's, so a book is not clean unless every part of
+    it is approved, and an empty one is a draft."""
+    marks = {watermark(document) for document in documents}
+    if not marks or DRAFT_MARK in marks:
+        return DRAFT_MARK
+    return UNREVIEWED_MARK if UNREVIEWED_MARK in marks else ""
+
+
 def approval_line(document) -> str:
     """The footer of an approved document: its revision and approval date."""
     if document.status != Status.APPROVED:
