@@ -118,7 +118,7 @@ def _served(where: Storage, name: str, data: bytes) -> None:
 
 def _write(name: str, data: bytes) -> None:
     where = storage()
-    if not isinstance(where, FileSystemStorage):
+    if type(where) is not CacheFileStorage:
         where.delete(name)  # a Storage that does not overwrite would save under another name
     where.save(name, ContentFile(data))
     if time.monotonic() - _pruned[0] > PRUNE_EVERY:

@@ -107,9 +107,10 @@ def shutdown() -> None:
     """Stop this process's workers (at interpreter exit; tests)."""
     global _pool
     with _lock:
-        executor, _pool = (_pool, None) if _owner and _owner[0] == os.getpid() else (None, _pool)
-    if executor is not None:
-        executor.shutdown(wait=True, cancel_futures=True)
+        if _pool is None or _owner[0] != os.getpid():  # none, or a parent's (not ours to stop)
+            return
+        executor, _pool = _pool, None
+    executor.shutdown(wait=True, cancel_futures=True)
 
 
 atexit.register(shutdown)
