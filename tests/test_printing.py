@@ -546,6 +546,18 @@ def test_a_book_prints_each_table_in_its_own_state(make_table, unit, tmp_path):
 
 
 @pytest.mark.django_db
+def test_a_book_holds_the_units_own_documents_or_else_its_templates(make_table):
+    templates = seed_tables(unit__code="321001")
+    unit, year = templates[0].unit, templates[0].year
+    plan, tables = book.book_contents(unit, year)
+    assert plan.is_template and [t.pk for t in tables] == [t.pk for t in templates]  # no own documents yet
+    own = make_table(unit=unit, year=year)
+    assert book.book_contents(unit, year) == (None, [own])
+    plan, tables = book.book_contents(unit, year, templates_only=True)  # the template library's book
+    assert plan.is_template and [t.pk for t in tables] == [t.pk for t in templates]
+
+
+@pytest.mark.django_db
 def test_while_an_approved_table_is_adjusted_the_book_prints_the_approved_revision(make_table, unit, clerk, tmp_path):
     from perfgoals.workflow import workflow
 
