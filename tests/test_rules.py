@@ -7,7 +7,7 @@ import pytest
 from perfgoals.goals.models import (
     DepartmentIndicator, DepartmentPlan, Goal, Indicator, PlanItem, ProjectTable,
 )
-from perfgoals.goals.values import parse_split, parse_value
+from perfgoals.goals.values import find_level2, parse_split, parse_value
 from perfgoals.review.rules import ERROR, HINT, RULES, Problem, review_plan, review_table, rule
 
 pytestmark = pytest.mark.django_db
@@ -297,7 +297,7 @@ def test_value_rules_apply_to_department_indicators(unit):
 
     hubei = Framework.objects.get(code="hubei-department")
     plan = make_plan(unit, framework=hubei)
-    level2 = hubei.find_level2("数量指标")
+    level2 = find_level2(hubei, "数量指标")
     ind = DepartmentIndicator(plan=plan, level1=level2.level1, level2=level2, name="商务接待次数")
     ind.value = parse_value("≥20商务接待次数", name=ind.name)
     ind.save()

@@ -140,8 +140,8 @@ def choose_framework(candidates: list[Framework], indicators: list[ParsedIndicat
 
 
 def _resolve(framework: Framework, indicator: ParsedIndicator, need_level2: bool) -> tuple[Level1, Level2 | None] | None:
-    level1 = framework.find_level1(indicator.level1)
-    level2 = framework.find_level2(indicator.level2, level1) if level1 else framework.find_level2(indicator.level2)
+    level1 = values.find_level1(framework, indicator.level1)
+    level2 = values.find_level2(framework, indicator.level2, level1)
     if level2 and not level1:
         level1 = level2.level1
     if level1 is None or (need_level2 and level2 is None):

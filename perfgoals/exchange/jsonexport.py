@@ -2,22 +2,35 @@
 
 This is how other systems (and backups) read our data; README.md documents it.
 Per-indicator `flags` are the codes of the quality-review problems that point at
-the indicator (the same rules the editor and the submit step run).
+the indicator (the same rules the editor and the submit step run). Numbers are strings,
+printed by perfgoals.goals.values: amounts and percentages as on paper ("5.00"), others
+as written.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from perfgoals.goals import values
 from perfgoals.goals.models import DepartmentPlan, ProjectTable
-from perfgoals.goals.values import format_number
 from perfgoals.review.rules import INDICATOR, review_plan, review_table
 
 FORMAT_VERSION = 1
 
 
-def dec(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:f}"
+def money(amount: Decimal | None) -> str | None:
+    """An amount as a string, as printed ("5.00"); null when blank."""
+    return None if amount is None else values.format_money(amount)
+
+
+def percent(share: Decimal | None) -> str | None:
+    """A percentage as a string without the sign, as printed ("25.00"); null when blank."""
+    return None if share is None else values.format_percent(share, sign="")
+
+
+def number(value: Decimal | None) -> str | None:
+    """A number as a clerk writes it ("25", "85.27"); null when blank."""
+    return None if value is None else values.format_number(value)
 
 
 def _flags(problems, object_id: int) -> list[str]:
@@ -36,7 +49,7 @@ def _indicator(indicator, problems) -> dict:
         "value": value.display(),
         "kind": value.kind or None,
         "operator": value.operator,
-        "number": format_number(value.number) if value.number is not None else None,
+        "number": number(value.number),
         "unit": value.unit,
         "text": value.text,
         "basis": indicator.basis,
@@ -55,11 +68,11 @@ def table_to_dict(table: ProjectTable) -> dict:
         "framework": table.framework.code,
         "project_code": table.project_code,
         "project_name": table.project_name,
-        "budget_total": dec(table.budget_total),
-        "budget_fiscal": dec(table.budget_fiscal),
-        "budget_other": dec(table.budget_other),
+        "budget_total": money(table.budget_total),
+        "budget_fiscal": money(table.budget_fiscal),
+        "budget_other": money(table.budget_other),
         "fund_use": table.fund_use,
-        "spending_plan": [dec(p) for p in table.spending_plan],
+        "spending_plan": [percent(p) for p in table.spending_plan],
         "goals": [g.text for g in table.goals.all()],
         "explanation": table.explanation,
         "position": table.position,
@@ -91,9 +104,9 @@ def plan_to_dict(plan: DepartmentPlan) -> dict:
             {
                 "kind": line.kind,
                 "name": line.name,
-                "amount": dec(line.amount),
-                "share": dec(line.share),
-                "prior_amounts": [dec(line.prior_amount_1), dec(line.prior_amount_2)],
+                "amount": money(line.amount),
+                "share": number(line.share),
+                "prior_amounts": [money(line.prior_amount_1), money(line.prior_amount_2)],
             }
             for line in plan.funding_lines.all()
         ],

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+
+from perfgoals.goals.values import normalize_label as label, parse_number
 
 
 class SeedFormatError(Exception):
@@ -50,11 +52,6 @@ _ROW_NUMBER = re.compile(r"^\d+\.00$")
 
 def clean(text: str) -> str:
     return _BOOKMARK.sub("", _FIELD_CODE.sub("", text)).replace("\u3000", " ").strip()
-
-
-def label(text: str) -> str:
-    """A label cell compared without spaces or line breaks (运行\\n成本 → 运行成本)."""
-    return re.sub(r"\s+", "", text or "")
 
 
 def tokenize(text: str) -> list[Paragraph | Row]:
@@ -161,13 +158,7 @@ class ParsedDocument:
 
 def number(text: str) -> Decimal | None:
     """'85.27' → 85.27, '100.00%' → 100.00, '' / '　' → None."""
-    text = label(text).rstrip("%％").replace(",", "")
-    if not text:
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return None
+    return parse_number(label(text).rstrip("%％"))
 
 
 def strict_number(text: str, line: int, what: str) -> Decimal | None:

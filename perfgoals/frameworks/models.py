@@ -1,13 +1,10 @@
-"""Indicator frameworks (指标体系): level-1 and level-2 categories as data."""
+"""Indicator frameworks (指标体系): level-1 and level-2 categories as data.
 
-import re
+A category label as typed or dumped from Word is matched to these categories by
+perfgoals.goals.values.find_level1 / find_level2 (the one label parser).
+"""
 
 from django.db import models
-
-
-def normalize_label(text: str) -> str:
-    """A category label as typed or dumped from Word: no spaces or line breaks."""
-    return re.sub(r"\s+", "", text or "")
 
 
 class Framework(models.Model):
@@ -43,28 +40,6 @@ class Framework(models.Model):
     def level2_list(self) -> list["Level2"]:
         """Every level-2 category, in printed order, with its level-1 attached."""
         return [l2 for l1 in self.levels1.all() for l2 in l1.levels2.all()]
-
-    def find_level1(self, label: str) -> "Level1 | None":
-        wanted = normalize_label(label)
-        for l1 in self.levels1.all():
-            if _same_label(l1.name, wanted):
-                return l1
-        return None
-
-    def find_level2(self, label: str, level1: "Level1 | None" = None) -> "Level2 | None":
-        wanted = normalize_label(label)
-        scope = [level1] if level1 else list(self.levels1.all())
-        for l1 in scope:
-            for l2 in l1.levels2.all():
-                if _same_label(l2.name, wanted):
-                    return l2
-        return None
-
-
-def _same_label(name: str, wanted: str) -> bool:
-    """效益指标 matches 效益, 经济效益指标 matches 经济效益: the suffix 指标 is optional."""
-    name = normalize_label(name)
-    return name == wanted or name.removesuffix("指标") == wanted.removesuffix("指标")
 
 
 class Level1(models.Model):

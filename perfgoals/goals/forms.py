@@ -9,7 +9,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from perfgoals.goals import values
+from perfgoals.goals import checks, values
 from perfgoals.goals.models import BasisCategory, DepartmentPlan, ProjectTable
 
 MONEY_MESSAGES = {
@@ -27,8 +27,7 @@ PERCENT_MESSAGES = {
     "max_digits": "百分比应在 0 到 100 之间。",
     "max_whole_digits": "百分比应在 0 到 100 之间。",
 }
-SPEND_FIELDS = ["spend_mar", "spend_jun", "spend_oct", "spend_dec"]
-SPEND_LABELS = ["3月底", "6月底", "10月底", "12月底"]
+SPEND_FIELDS = [field for field, _ in checks.SPENDING_PLAN]
 
 UNIT_SUGGESTIONS = ["%", "项", "个", "次", "人", "人次", "家", "户", "万元", "元", "天", "个工作日", "场", "期", "份", "篇", "批"]
 PHRASE_SUGGESTIONS = [
@@ -49,19 +48,6 @@ def percent(label: str) -> forms.DecimalField:
         label=label, required=False, min_value=Decimal("0"), max_value=Decimal("100"),
         max_digits=5, decimal_places=2, error_messages=PERCENT_MESSAGES,
     )
-
-
-def spending_plan_error(plan: list[Decimal | None]) -> str:
-    """Why a cumulative spending plan is wrong, or "" (a blank plan is incomplete, not wrong)."""
-    filled = [(label, p) for label, p in zip(SPEND_LABELS, plan) if p is not None]
-    if not filled:
-        return ""
-    for (label_a, a), (label_b, b) in zip(filled, filled[1:]):
-        if b < a:
-            return f"资金支出计划是累计进度，{label_b}（{b:g}%）不能小于{label_a}（{a:g}%）。"
-    if plan[-1] is None or plan[-1] != 100:
-        return "资金支出计划是累计进度，12月底应为 100%。"
-    return ""
 
 
 class HeaderForm(forms.ModelForm):
@@ -100,23 +86,21 @@ class HeaderForm(forms.ModelForm):
                 other = data["budget_other"] = other or Decimal("0")
             elif total is not None and fiscal is not None and other is None and fiscal <= total:
                 other = data["budget_other"] = total - fiscal
-            if total is not None and fiscal is not None and other is not None and fiscal + other != total:
-                self.add_error(
-                    "budget_total",
-                    f"预算数应等于财政资金与其他资金之和（{fiscal + other:g} 万元），请核对。",
-                )
-        code = (data.get("project_code") or "").strip()
-        table = self.instance
-        if code and table.pk and ProjectTable.objects.filter(
-            unit_id=table.unit_id, year=table.year, project_code=code,
-            revision=table.revision, is_template=table.is_template,
-        ).exclude(pk=table.pk).exists():
-            self.add_error("project_code", "本单位该年度已有相同项目编码的绩效目标表。")
-        if not any(f in self.errors for f in SPEND_FIELDS):
-            if message := spending_plan_error([data.get(f) for f in SPEND_FIELDS]):
-                self.add_error("spend_dec", message)
+            if message := checks.budget_sum_error(total, fiscal, other):
+                self.add_error("budget_total", message)
+        plan = [data.get(f) for f in SPEND_FIELDS]
+        # A blank plan is incomplete, not wrong: the review reports it, the draft may be saved.
+        if not any(f in self.errors for f in SPEND_FIELDS) and any(p is not None for p in plan):
+            if errors := checks.spending_plan_errors(plan):
+                self.add_error("spend_dec", errors[0][1])
         return data
 
+    def _post_clean(self):
+        super()._post_clean()
+        # The code is unique per unit and year: the model's constraint, which names fields
+        # this form does not edit (so ModelForm skips it); validated here with them.
+        for message in constraint_errors(self.instance):
+            self.add_error("project_code", message)
 
     def parts_total(self) -> Decimal | None:
         """财政资金 + 其他资金 as typed so far (None until at least one is a number)."""
@@ -157,12 +141,12 @@ class ValueForm(forms.Form):
             kind = values.QUANTITATIVE if number_text else values.QUALITATIVE if (data.get("text") or "").strip() else ""
             data["value_kind"] = kind
         number = values.parse_number(number_text)
-        if number_text and number is None:
+        unreadable = bool(number_text) and number is None
+        if unreadable:
             self.add_error("number", "指标值的数值应为数字，如 20 或 98.5。")
-        elif kind == values.QUANTITATIVE and number is None:
-            self.add_error("number", "定量指标值必须填写数值。")
-        if kind == values.QUALITATIVE and not (data.get("text") or "").strip():
-            self.add_error("text", "定性指标值必须填写描述，如 作用明显。")
+        missing = checks.value_missing(values.Value(kind, "", number, "", data.get("text") or ""))
+        if missing and not (unreadable and missing[0] == "number"):
+            self.add_error(*missing)
         data["number_value"] = number
         return data
 
@@ -247,6 +231,24 @@ class NewTableForm(forms.Form):
         self.fields["unit"].choices = [(u.pk, u.name) for u in units]
         self.fields["framework"].choices = [(f.pk, f.name) for f in frameworks]
 
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            table = ProjectTable(unit_id=data["unit"], year=data["year"], project_code=data["project_code"])
+            for message in constraint_errors(table):
+                self.add_error("project_code", message)
+        return data
+
+
+def constraint_errors(table: ProjectTable) -> list[str]:
+    """The messages of the model's constraints a table would break (the unique project code
+    per unit and year), checked against the database."""
+    try:
+        table.validate_constraints()
+    except ValidationError as e:
+        return e.messages
+    return []
+
 
 class CopyForm(forms.Form):
     """Where a copy goes: the unit (for templates) and the year."""
@@ -329,6 +331,11 @@ class FundingLineForm(forms.Form):
 
 
 def check_unique_code(table_qs, unit_id: int, year: int, code: str) -> None:
-    """The same project code may appear once per unit and year."""
-    if code and table_qs.filter(unit_id=unit_id, year=year, project_code=code, is_template=False).exists():
-        raise ValidationError("本单位该年度已有相同项目编码的绩效目标表。")
+    """Raise the model constraint's ValidationError if a table with this code would break it.
+
+    Kept only while the views still call it: NewTableForm validates the constraint itself,
+    and a copy can rely on the constraint (IntegrityError) or call `constraint_errors`.
+    """
+    table = ProjectTable(unit_id=unit_id, year=year, project_code=(code or "").strip())
+    if errors := constraint_errors(table):
+        raise ValidationError(errors[0])

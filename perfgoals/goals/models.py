@@ -10,7 +10,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from perfgoals.frameworks.models import Framework, Level1, Level2
-from perfgoals.goals import values
+from perfgoals.goals import checks, values
 from perfgoals.units.access import is_admin, unit_ids
 from perfgoals.units.models import Membership, Unit
 
@@ -239,10 +239,9 @@ class ValueFields(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.value_kind == values.QUANTITATIVE and self.number is None and not self.value_raw:
-            raise ValidationError({"number": "定量指标值必须填写数值。"})
-        if self.value_kind == values.QUALITATIVE and not self.text.strip() and not self.value_raw:
-            raise ValidationError({"text": "定性指标值必须填写描述。"})
+        value = values.Value(self.value_kind, self.operator, self.number, self.unit, self.text, self.value_raw)
+        if missing := checks.value_missing(value):
+            raise ValidationError(dict([missing]))
 
 
 class IndicatorFields(ValueFields):

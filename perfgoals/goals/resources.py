@@ -109,8 +109,8 @@ class IndicatorResource(resources.ModelResource):
         """Categories by name within the table's framework; the value as printed."""
         super().import_instance(instance, row, **kwargs)
         framework = instance.table.framework
-        level1 = framework.find_level1(row.get("一级指标") or "")
-        level2 = framework.find_level2(row.get("二级指标") or "", level1)
+        level1 = values.find_level1(framework, row.get("一级指标") or "")
+        level2 = values.find_level2(framework, row.get("二级指标") or "", level1)
         if level2 is None:
             raise ValidationError(
                 f"指标体系“{framework}”中没有二级指标“{row.get('二级指标') or ''}”。"

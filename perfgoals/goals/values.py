@@ -1,6 +1,15 @@
-"""Indicator values (指标值): one structure, one parser, one printed form.
+"""Values as written and as printed: indicator values, numbers, money, percentages, labels.
 
-A value is either quantitative (定量: comparison + number + unit, printed `≥20项`,
+Every number, amount, percentage and category label the app reads or shows goes through
+this module, so each has one parser and one printed form:
+
+- `format_number` 85.27, 80, 11000 (as a clerk writes it: the editor, the history, prose);
+- `format_money` 5.00 and `format_percent` 25.00% (as the printed table shows them);
+- `format_wan` 40万元 (an amount named in a sentence: the review's messages);
+- `normalize_label`, `category_key`, `find_level1` / `find_level2` (a category label as
+  typed or dumped from Word, matched to a framework's categories).
+
+An indicator value (指标值) is either quantitative (定量: comparison + number + unit, printed `≥20项`,
 `100%`) or qualitative (定性: a phrase, printed as written, `作用明显`). A string
 that does not parse cleanly — `≥80数量`, where the "unit" is the indicator's own
 name — is kept verbatim in `raw` and flagged with a problem code; it is never
@@ -73,14 +82,29 @@ def normalize_operators(text: str) -> str:
     return text
 
 
-def format_number(number: Decimal | None) -> str:
-    """85.27 → '85.27', 80.00 → '80', 11000.00 → '11000' (never scientific)."""
+def format_number(number: Decimal | int | None) -> str:
+    """85.27 → '85.27', 80.00 → '80', 11000.00 → '11000' (never scientific); blank stays blank."""
     if number is None:
         return ""
     text = f"{number:f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text or "0"
+
+
+def format_money(amount: Decimal | None) -> str:
+    """An amount in 万元 as the printed table shows it: 5 → '5.00', 85.27 → '85.27'."""
+    return "" if amount is None else f"{amount:.2f}"
+
+
+def format_percent(share: Decimal | None, sign: str = "%") -> str:
+    """A percentage as printed: 25 → '25.00%' (sign="" where the column heading says %)."""
+    return "" if share is None else f"{share:.2f}{sign}"
+
+
+def format_wan(amount: Decimal | int | None) -> str:
+    """An amount in 万元 as a sentence names it: 40 → '40万元', 85.27 → '85.27万元'; blank is '（空）'."""
+    return "（空）" if amount is None else f"{format_number(amount)}万元"
 
 
 def format_value(value: Value) -> str:
@@ -135,6 +159,19 @@ def parse_number(text: str) -> Decimal | None:
         return None
 
 
+# Money: tables are kept in 万元.
+WAN_FACTOR = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万": Decimal(1), "万元": Decimal(1),
+              "亿": Decimal(10000), "亿元": Decimal(10000)}  # fmt: skip
+
+
+def to_wan(number: Decimal | None, unit: str) -> Decimal | None:
+    """An amount in 万元 (800000元 → 80), or None when the unit is not money."""
+    if number is None:
+        return None
+    factor = WAN_FACTOR.get((unit or "").strip())
+    return None if factor is None else number * factor
+
+
 def quantitative(operator: str, number: Decimal, unit: str, name: str = "", raw: str = "") -> Value:
     """Build a quantitative value; a unit that is not a unit keeps the raw text, flagged."""
     unit = UNIT_ALIASES.get(unit.strip(), unit.strip())
@@ -184,3 +221,33 @@ def split_cells(value: Value) -> tuple[str, str, str]:
     if value.kind == QUALITATIVE:
         return "文字描述", "", f"{value.operator}{value.text}"
     return "", "", ""
+
+
+# ---- category labels ---------------------------------------------------------------------
+
+
+def normalize_label(text: str) -> str:
+    """A label as typed or dumped from Word, without spaces or line breaks (运行\\n成本 → 运行成本)."""
+    return re.sub(r"\s+", "", text or "")
+
+
+def category_key(name: str) -> str:
+    """经济效益指标 → 经济效益: a category label without spaces and without the optional suffix 指标."""
+    name = normalize_label(name)
+    return name.removesuffix("指标") or name
+
+
+def find_level1(framework, label: str):
+    """The framework's level-1 category that `label` names (效益 or 效益指标), or None."""
+    wanted = category_key(label)
+    return next((l1 for l1 in framework.levels1.all() if category_key(l1.name) == wanted), None)
+
+
+def find_level2(framework, label: str, level1=None):
+    """The level-2 category that `label` names, under `level1` if given, or None."""
+    wanted = category_key(label)
+    for l1 in [level1] if level1 else framework.levels1.all():
+        for l2 in l1.levels2.all():
+            if category_key(l2.name) == wanted:
+                return l2
+    return None

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from weasyprint.text.fonts import FontConfiguration
 from perfgoals.frameworks.models import Framework
 from perfgoals.goals import grid
 from perfgoals.goals.models import DepartmentPlan, ProjectTable, Status
+from perfgoals.goals.values import format_money, format_percent
 from perfgoals.printing.fetcher import STATIC_DIR, StaticOnlyFetcher, base_url
 
 logger = logging.getLogger("perfgoals.printing")
@@ -173,14 +173,6 @@ GROUP_ROWS = 12
 GROUP_ROWS_LANDSCAPE = 7
 
 
-def money(amount: Decimal | None) -> str:
-    return "" if amount is None else f"{amount:.2f}"
-
-
-def percent(share: Decimal | None, sign: str = "%") -> str:
-    return "" if share is None else f"{share:.2f}{sign}"
-
-
 def table_queryset():
     return ProjectTable.objects.select_related("unit", "framework").prefetch_related(
         "indicators__level2", "goals", "framework__levels1__levels2"
@@ -203,8 +195,8 @@ def table_context(table: ProjectTable, number: int | None = None) -> dict:
         "table": table,
         "title": table_title(table),
         "number": number if number is not None else (table.position or None),
-        "budget": [money(table.budget_total), money(table.budget_fiscal), money(table.budget_other)],
-        "spending": [percent(p, "" if split else "%") for p in table.spending_plan],
+        "budget": [format_money(table.budget_total), format_money(table.budget_fiscal), format_money(table.budget_other)],
+        "spending": [format_percent(p, "" if split else "%") for p in table.spending_plan],
         "goals": goals,
         "grid": grid.chunk(grid.printed_rows(grid.table_groups(table)), GROUP_ROWS),
         "split": split,
@@ -260,13 +252,13 @@ def is_department_form(plan: DepartmentPlan) -> bool:
 
 def funding_rows(plan: DepartmentPlan, kind: str) -> list[dict]:
     lines = plan.funding(kind)
-    rows = [{"name": line.name, "amount": money(line.amount), "share": f"{line.share}%" if line.share is not None else "",
-             "prior_1": money(line.prior_amount_1), "prior_2": money(line.prior_amount_2)} for line in lines]
+    rows = [{"name": line.name, "amount": format_money(line.amount), "share": f"{line.share}%" if line.share is not None else "",
+             "prior_1": format_money(line.prior_amount_1), "prior_2": format_money(line.prior_amount_2)} for line in lines]
     if lines:
         rows.append({
-            "name": "合计", "amount": money(plan.funding_total(kind)), "share": "100%",
-            "prior_1": money(plan.funding_total(kind, "prior_amount_1")),
-            "prior_2": money(plan.funding_total(kind, "prior_amount_2")),
+            "name": "合计", "amount": format_money(plan.funding_total(kind)), "share": "100%",
+            "prior_1": format_money(plan.funding_total(kind, "prior_amount_1")),
+            "prior_2": format_money(plan.funding_total(kind, "prior_amount_2")),
         })
     return rows
 

@@ -55,7 +55,7 @@ def show(value) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):  # 20.0000 → 20, 5.50 → 5.5
-        return format(value.normalize(), "f")
+        return values.format_number(value)
     return str(value)
 
 

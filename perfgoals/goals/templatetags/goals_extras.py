@@ -1,6 +1,10 @@
 """Small template filters for the editor and the previews."""
 
+from decimal import Decimal
+
 from django import template
+
+from perfgoals.goals import values
 
 register = template.Library()
 
@@ -15,11 +19,7 @@ def lookup(mapping, key):
 
 @register.filter
 def money(value) -> str:
-    """85.27 → '85.27', 5.00 → '5' for amounts in 万元; blank stays blank."""
-    from decimal import Decimal
-
-    from perfgoals.goals.values import format_number
-
+    """85.27 → '85.27', 5.00 → '5' for amounts in 万元 (values.format_number); blank stays blank."""
     if isinstance(value, (int, Decimal)):
-        return format_number(Decimal(value))
+        return values.format_number(value)
     return "" if value is None else str(value)

@@ -1,9 +1,11 @@
-"""Small helpers the rules share: loading a document once, normalizing text, money units."""
+"""Small helpers the rules share: loading a document once, comparing and shortening text.
+
+Numbers, money and labels are read and printed by perfgoals.goals.values.
+"""
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from django.db.models import prefetch_related_objects
 
@@ -42,12 +44,6 @@ def level2_of(indicator):
     return indicator.level2 if indicator.level2_id else None
 
 
-def category_key(name: str) -> str:
-    """经济效益指标 → 经济效益: a level-2 name without the optional suffix 指标."""
-    name = re.sub(r"\s+", "", name or "")
-    return name.removesuffix("指标") or name
-
-
 _NUMBERING = re.compile(r"^\s*(?:\d+\s*[.、．,，)）]|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|目标\s*\d+\s*[:：]?)\s*")
 _PUNCT = "。，、；;：:,.!！?？“”\"'（）() \t\r\n　"
 
@@ -67,23 +63,3 @@ def words(text: str) -> str:
 def short(text: str, limit: int = 30) -> str:
     text = re.sub(r"\s+", " ", text or "").strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-# Money: tables are kept in 万元.
-WAN_FACTOR = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万": Decimal(1), "万元": Decimal(1),
-              "亿": Decimal(10000), "亿元": Decimal(10000)}  # fmt: skip
-
-
-def to_wan(number: Decimal | None, unit: str) -> Decimal | None:
-    """An amount in 万元, or None when the unit is not money."""
-    if number is None:
-        return None
-    factor = WAN_FACTOR.get((unit or "").strip())
-    return None if factor is None else number * factor
-
-
-def fmt_money(amount: Decimal | None) -> str:
-    if amount is None:
-        return "（空）"
-    text = f"{Decimal(str(amount)).normalize():f}"
-    return f"{text}万元"

@@ -1,6 +1,6 @@
 """完整性: everything a finance bureau needs is filled in."""
 
-from perfgoals.goals import values
+from perfgoals.goals import checks, values
 from perfgoals.review.rules.common import goals, indicators
 from perfgoals.review.rules.registry import (
     COMPLETENESS, ERROR, FEASIBILITY, FIELD, HINT, INDICATOR, TABLE, Problem, rule,
@@ -78,11 +78,14 @@ def no_quantitative(table):
                       TABLE, "indicators")
 
 
-@rule("VALUE_EMPTY", ERROR, COMPLETENESS, "每个三级指标都要填写指标值", applies_to="both",
-      example_bad="签约项目个数：指标值为空", example_fix="签约项目个数：≥5个")
+@rule("VALUE_EMPTY", ERROR, COMPLETENESS, "每个三级指标都要填写指标值（定量值要有数值，定性值要有描述）",
+      applies_to="both", example_bad="签约项目个数：指标值为空", example_fix="签约项目个数：≥5个")
 def value_empty(obj):
     for i in indicators(obj):
         if i.value.is_empty:
             yield Problem("VALUE_EMPTY", ERROR, COMPLETENESS,
                           f"“{i.name}”没有填写指标值：请填写定量值（如 ≥5个）或定性描述（如 明显提升）。",
                           INDICATOR, "value", i.pk)
+        elif missing := checks.value_missing(i.value):
+            field, message = missing
+            yield Problem("VALUE_EMPTY", ERROR, COMPLETENESS, f"“{i.name}”的{message}", INDICATOR, field, i.pk)

@@ -1,16 +1,19 @@
-"""适当性 / 可行性 of the money: totals add up, the spending plan is cumulative, amounts agree."""
+"""适当性 / 可行性 of the money: totals add up, the spending plan is cumulative, amounts agree.
+
+The sum and the spending plan are checked by perfgoals.goals.checks, which the editor's
+header form calls too: the form refuses what these rules report.
+"""
 
 import re
 from decimal import Decimal
 
-from perfgoals.goals import values
-from perfgoals.review.rules.common import fmt_money, indicators, to_wan
+from perfgoals.goals import checks, values
+from perfgoals.review.rules.common import indicators
 from perfgoals.review.rules.registry import (
     APPROPRIATENESS, ERROR, FEASIBILITY, FIELD, HINT, INDICATOR, Problem, rule,
 )
 
-CENT = Decimal("0.01")
-SPEND_FIELDS = [("spend_mar", "3月底"), ("spend_jun", "6月底"), ("spend_oct", "10月底"), ("spend_dec", "12月底")]
+CENT = checks.CENT
 # "预算数85.27万元", "一般公共预算资金共计4000万元", "合计20万元": the stated total of the project.
 PROSE_TOTAL = re.compile(
     r"(?:预算数|预算资金|预算|共计|合计|总计|总额)[^0-9。；;，,]{0,8}?(\d+(?:\.\d+)?)\s*(亿元|万元|千元|元)"
@@ -20,33 +23,16 @@ PROSE_TOTAL = re.compile(
 @rule("MONEY_SUM_MISMATCH", ERROR, APPROPRIATENESS, "财政资金 + 其他资金 应等于 预算数",
       example_bad="预算数 50.00，财政资金 40.00，其他资金 0", example_fix="预算数 50.00，财政资金 50.00，其他资金 0")
 def sum_mismatch(table):
-    total, fiscal, other = table.budget_total, table.budget_fiscal, table.budget_other
-    if total is None or (fiscal is None and other is None):
-        return
-    parts = (fiscal or 0) + (other or 0)
-    if abs(parts - total) >= CENT:
-        yield Problem("MONEY_SUM_MISMATCH", ERROR, APPROPRIATENESS,
-                      f"财政资金 {fmt_money(fiscal)} + 其他资金 {fmt_money(other)} = {fmt_money(parts)}，"
-                      f"与预算数 {fmt_money(total)} 不符：请核对三项金额。", FIELD, "budget_total")
+    if message := checks.budget_sum_error(table.budget_total, table.budget_fiscal, table.budget_other):
+        yield Problem("MONEY_SUM_MISMATCH", ERROR, APPROPRIATENESS, message, FIELD, "budget_total")
 
 
 @rule("MONEY_SPENDING_PLAN", ERROR, FEASIBILITY, "资金支出计划是累计进度：不能下降，12月底应为 100%",
       example_bad="3月底 50%，6月底 30%，10月底 80%，12月底 90%",
       example_fix="3月底 25%，6月底 50%，10月底 80%，12月底 100%（80、80、80、100 也可以）")
 def spending_plan(table):
-    previous, previous_label = Decimal(0), ""
-    for field, label in SPEND_FIELDS:
-        value = getattr(table, field)
-        if value is None:
-            continue  # nothing planned by then
-        if value < previous:
-            yield Problem("MONEY_SPENDING_PLAN", ERROR, FEASIBILITY,
-                          f"资金支出计划是累计进度，{label} {value.normalize():f}% 低于{previous_label} "
-                          f"{previous.normalize():f}%：请改为逐月累计、只增不减的百分比。", FIELD, field)
-        previous, previous_label = max(previous, value), label
-    if table.spend_dec is None or table.spend_dec != 100:
-        yield Problem("MONEY_SPENDING_PLAN", ERROR, FEASIBILITY,
-                      "资金支出计划到 12月底 应累计达到 100%：请填写 12月底 为 100%。", FIELD, "spend_dec")
+    for field, message in checks.spending_plan_errors(table.spending_plan):
+        yield Problem("MONEY_SPENDING_PLAN", ERROR, FEASIBILITY, message, FIELD, field)
 
 
 @rule("MONEY_COST_OVER_BUDGET", ERROR, APPROPRIATENESS, "成本指标的金额超过了项目预算",
@@ -59,10 +45,10 @@ def cost_over_budget(table):
         v = i.value
         if not i.level2.is_cost or v.kind != values.QUANTITATIVE or v.operator in ("≥", ">"):
             continue
-        amount = to_wan(v.number, v.unit)
+        amount = values.to_wan(v.number, v.unit)
         if amount is not None and amount > budget + CENT / 2:
             yield Problem("MONEY_COST_OVER_BUDGET", ERROR, APPROPRIATENESS,
-                          f"成本指标“{i.name}”为 {values.format_value(v)}，超过项目预算数 {fmt_money(budget)}："
+                          f"成本指标“{i.name}”为 {values.format_value(v)}，超过项目预算数 {values.format_wan(budget)}："
                           f"请核对金额和单位（表中金额以万元计）。", INDICATOR, "number", i.pk)
 
 
@@ -70,7 +56,7 @@ def prose_totals(text: str) -> list[tuple[str, Decimal]]:
     """The totals a prose text states, as (the words, the amount in 万元)."""
     found = []
     for m in PROSE_TOTAL.finditer(text or ""):
-        found.append((m.group(0), to_wan(Decimal(m.group(1)), m.group(2))))
+        found.append((m.group(0), values.to_wan(Decimal(m.group(1)), m.group(2))))
     return found
 
 
@@ -84,6 +70,6 @@ def prose_mismatch(table):
         for words, amount in prose_totals(getattr(table, field)):
             if abs(amount - budget) >= CENT:
                 yield Problem("MONEY_PROSE_MISMATCH", HINT, APPROPRIATENESS,
-                              f"{label}中写“{words}”，与表中预算数 {fmt_money(budget)} 不一致："
+                              f"{label}中写“{words}”，与表中预算数 {values.format_wan(budget)} 不一致："
                               f"请统一为同一金额。", FIELD, field)
                 break

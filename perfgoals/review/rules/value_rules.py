@@ -78,19 +78,13 @@ def unit_not_unit(obj):
                           INDICATOR, "unit", i.pk)
 
 
-@rule("VALUE_NO_UNIT", ERROR, APPROPRIATENESS, "定量指标缺少数值或计量单位",
+@rule("VALUE_NO_UNIT", ERROR, APPROPRIATENESS, "定量指标的数值后缺少计量单位",
       applies_to="both", example_bad="使用人员对平台使用满意度：>= 80.00（单位空）",
       example_fix="使用人员对平台使用满意度：≥80%")
 def no_unit(obj):
     for i in indicators(obj):
-        v = i.value
-        if v.kind != values.QUANTITATIVE:
-            continue
-        if v.number is None:
-            yield Problem("VALUE_NO_UNIT", ERROR, APPROPRIATENESS,
-                          f"“{i.name}”是定量指标，但没有数值：请填写数值（如 ≥95%），或改为定性描述。",
-                          INDICATOR, "number", i.pk)
-        elif not v.unit and v.number != 0:
+        v = i.value  # a 定量 value without its number is VALUE_EMPTY
+        if v.kind == values.QUANTITATIVE and v.number is not None and not v.unit and v.number != 0:
             yield Problem("VALUE_NO_UNIT", ERROR, APPROPRIATENESS,
                           f"“{i.name}”的指标值“{_shown(v)}”没有计量单位：请在数值后写单位"
                           f"（如 %、个、项、人次、万元）。", INDICATOR, "unit", i.pk)

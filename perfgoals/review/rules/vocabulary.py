@@ -19,7 +19,8 @@ from django.db.models import Count, Max
 
 from perfgoals.frameworks.models import Level2
 from perfgoals.goals.models import Indicator
-from perfgoals.review.rules.common import category_key, clean_text
+from perfgoals.goals.values import category_key
+from perfgoals.review.rules.common import clean_text
 
 # Seed lexicon: level-2 category (without 指标) → words that mark an indicator as belonging to it.
 # 数量 words only count at the end of a name (签约项目数, 培训人次), anywhere else they are common.

@@ -1,0 +1,71 @@
+"""The checks the editor's forms, the models and the review share, each written once.
+
+Each check is a small pure function over plain values that says in Chinese what is
+wrong. The forms add its message to the field (perfgoals.goals.forms), the models raise
+it (ValueFields.clean), and the review rules report it as a Problem
+(perfgoals.review.rules.money, .completeness). The checks sit here, in goals, because
+the forms and models call them and may not import from the review above them.
+
+The unique project code per unit and year is not here: it is the database constraint
+`table_unique_code_per_year` alone, which the forms validate (Model.validate_constraints).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from perfgoals.goals.values import QUALITATIVE, QUANTITATIVE, Value, format_number, format_wan
+
+CENT = Decimal("0.01")
+# The cumulative spending plan (资金支出计划): field and label of each month.
+SPENDING_PLAN = [("spend_mar", "3月底"), ("spend_jun", "6月底"), ("spend_oct", "10月底"), ("spend_dec", "12月底")]
+
+
+def budget_sum_error(total: Decimal | None, fiscal: Decimal | None, other: Decimal | None) -> str:
+    """Why 财政资金 + 其他资金 does not make the 预算数 (more or less), or "".
+
+    A blank part counts as 0; without a total, or without both parts, nothing is wrong yet.
+    """
+    if total is None or (fiscal is None and other is None):
+        return ""
+    parts = (fiscal or 0) + (other or 0)
+    if abs(parts - total) < CENT:
+        return ""
+    return (
+        f"预算数应等于财政资金与其他资金之和：财政资金 {format_wan(fiscal)} + 其他资金 {format_wan(other)}"
+        f" = {format_wan(parts)}，与预算数 {format_wan(total)} 不符，请核对三项金额。"
+    )
+
+
+def spending_plan_errors(plan: list[Decimal | None]) -> list[tuple[str, str]]:
+    """(field, message) for each fault of a cumulative spending plan [3月底, 6月底, 10月底, 12月底]:
+    a month below an earlier one, and 12月底 not 100%. A blank month plans nothing by then."""
+    errors = []
+    highest, highest_label = None, ""
+    for (field, label), share in zip(SPENDING_PLAN, plan):
+        if share is None:
+            continue
+        if highest is not None and share < highest:
+            errors.append((field, f"资金支出计划是累计进度，{label}（{format_number(share)}%）"
+                                  f"不能小于{highest_label}（{format_number(highest)}%）。"))
+        else:
+            highest, highest_label = share, label
+    if plan[-1] is None or plan[-1] != 100:
+        errors.append(("spend_dec", "资金支出计划是累计进度，12月底应为 100%。"))
+    return errors
+
+
+def value_missing(value: Value) -> tuple[str, str] | None:
+    """What an indicator value lacks, as (field, message), or None.
+
+    A 定量 value needs its number, a 定性 value its words; a value kept verbatim (raw)
+    lacks nothing. A value not begun at all is no fault here: a draft may be saved so,
+    and the review reports it (VALUE_EMPTY).
+    """
+    if value.raw:
+        return None
+    if value.kind == QUANTITATIVE and value.number is None:
+        return "number", "定量指标值必须填写数值，如 ≥20项。"
+    if value.kind == QUALITATIVE and not value.text.strip():
+        return "text", "定性指标值必须填写描述，如 作用明显。"
+    return None
