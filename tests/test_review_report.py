@@ -5,13 +5,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.template import Context, Template
 from django.urls import reverse
 from django.utils.html import escape
 
 from perfgoals.goals.models import DepartmentPlan, ProjectTable
 from perfgoals.review.models import KeptHint
-from perfgoals.review.outcome import open_problem_count, review_document
+from perfgoals.review.outcome import review_document
 from perfgoals.review.rules import RULES
 from perfgoals.units.models import Membership, Unit
 from tests.conftest import PASSWORD, make_user
@@ -199,14 +198,14 @@ def own_table(make_table, clerk):
 
 def test_a_clerk_keeps_a_hint_with_a_reason_and_the_reviewer_sees_it(client, clerk, supervisor, own_table):
     login(client, clerk)
-    assert open_problem_count(own_table) == 1
+    assert review_document(own_table).open_count == 1
     data = hint_key(own_table, "TEXT_DESCRIPTION_IS_NAME") | {"reason": "按上级文件口径填写"}
     response = client.post(reverse("review_table_keep", args=[own_table.pk]), data, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and "已保留：按上级文件口径填写" in response.text
     assert "<html" not in response.text  # the partial only
     kept = KeptHint.objects.get(table=own_table)
     assert kept.user == clerk and kept.code == "TEXT_DESCRIPTION_IS_NAME"
-    assert open_problem_count(own_table) == 0
+    assert review_document(own_table).open_count == 0
     client.logout()
     login(client, supervisor)
     page = client.get(reverse("review_table", args=[own_table.pk]))
@@ -260,15 +259,68 @@ def test_the_partial_escapes_user_text(client, clerk, make_table):
     assert "<script>alert(1)" not in response.text and "&lt;script&gt;" in response.text
 
 
-def test_problems_for_picks_the_problems_of_one_row(make_table):
+def test_by_target_places_each_problem_beside_its_row_or_field(make_table):
     table = make_table(budget_fiscal=1)
     ind = table.indicators.get(level2__name="成本指标")
     ind.description = ind.name
     ind.save()
-    review = review_document(ProjectTable.objects.get(pk=table.pk))
-    html = Template(
-        "{% load review_tags %}{% problems_for review 'indicator' '' pk as items %}{{ items|length }}|"
-        "{% field_problems review 'field' 'budget_total' %}"
-    ).render(Context({"review": review, "pk": ind.pk}))
-    count, rest = html.split("|", 1)
-    assert count == "1" and "财政资金" in rest and "错误" in rest
+    placed = review_document(ProjectTable.objects.get(pk=table.pk)).by_target()
+    assert [i.code for i in placed["indicator"][ind.pk]] == ["TEXT_DESCRIPTION_IS_NAME"]
+    [money] = placed["field"]["budget_total"]
+    assert money.code == "MONEY_SUM_MISMATCH" and money.severity_label == "错误" and "财政资金" in money.message
+    assert placed["goal"] == {} and placed["plan_item"] == {} and placed["table"] == []
+
+
+def keep(table, code: str, user) -> KeptHint:
+    key = hint_key(table, code)
+    return KeptHint.objects.create(table=table, code=key["code"], target=key["target"], field=key["field"],
+                                   object_id=key["object_id"] or None, reason="按上级文件口径填写", user=user)
+
+
+def test_a_kept_hint_is_not_counted_as_open(clerk, own_table):
+    before = review_document(own_table)
+    assert (before.errors, before.hints, before.kept, before.open_count) == (0, 1, 0, 1)
+    keep(own_table, "TEXT_DESCRIPTION_IS_NAME", clerk)
+    after = review_document(own_table)
+    assert (after.errors, after.hints, after.kept, after.open_count) == (0, 0, 1, 0)
+    assert after.open_problems == [] and [p.code for p in after.problems] == ["TEXT_DESCRIPTION_IS_NAME"]
+    [item] = after.by_target()["indicator"].values()
+    assert item[0].kept is not None  # still shown beside its row, marked as kept
+
+
+def test_errors_stay_open_and_come_first(make_table):
+    table = make_table(budget_fiscal=1, spend_dec=90)
+    review = review_document(table)
+    assert review.errors == 2 and review.open_count == 2
+    assert [p.code for p in review.open_problems] == ["MONEY_SUM_MISMATCH", "MONEY_SPENDING_PLAN"]
+
+
+def test_by_target_sends_fields_the_page_does_not_show_to_the_top(make_table):
+    table = make_table(budget_fiscal=1, fund_use="")
+    placed = review_document(table).by_target(shown_fields=["budget_total"])
+    assert list(placed["field"]) == ["budget_total"]
+    assert [(i.code, i.field) for i in placed["table"]] == [("HEADER_MISSING", "fund_use")]
+
+
+def test_submitting_ignores_kept_hints_and_is_refused_by_errors(clerk, own_table, make_table):
+    from perfgoals.workflow import workflow
+
+    keep(own_table, "TEXT_DESCRIPTION_IS_NAME", clerk)
+    assert workflow.problems_of(own_table) == []
+    assert workflow.submit(own_table, clerk).status == "submitted"
+    wrong = make_table(project_code="2", budget_fiscal=1)
+    with pytest.raises(workflow.WorkflowError) as refused:
+        workflow.submit(wrong, clerk)
+    assert [p.code for p in refused.value.problems] == ["MONEY_SUM_MISMATCH"]
+
+
+def test_the_export_flags_come_from_the_review(make_table):
+    from perfgoals.exchange.jsonexport import table_to_dict
+
+    table = make_table(budget_fiscal=1)
+    ind = table.indicators.get(level2__name="成本指标")
+    ind.description = ind.name
+    ind.save()
+    exported = table_to_dict(ProjectTable.objects.get(pk=table.pk))
+    assert exported["flags"] == ["MONEY_SUM_MISMATCH"]
+    assert {i["name"]: i["flags"] for i in exported["indicators"]}["培训经费"] == ["TEXT_DESCRIPTION_IS_NAME"]

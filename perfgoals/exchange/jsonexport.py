@@ -2,9 +2,9 @@
 
 This is how other systems (and backups) read our data; README.md documents it.
 Per-indicator `flags` are the codes of the quality-review problems that point at
-the indicator (the same rules the editor and the submit step run). Numbers are strings,
-printed by perfgoals.goals.values: amounts and percentages as on paper ("5.00"), others
-as written.
+the indicator, the document's `flags` those of the rest (review_document: the same
+review the editor and the submit step read). Numbers are strings, printed by
+perfgoals.goals.values: amounts and percentages as on paper ("5.00"), others as written.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from decimal import Decimal
 
 from perfgoals.goals import values
 from perfgoals.goals.models import DepartmentPlan, ProjectTable
-from perfgoals.review.rules import INDICATOR, review_plan, review_table
+from perfgoals.review.outcome import review_document
+from perfgoals.review.rules import INDICATOR
 
 FORMAT_VERSION = 1
 
@@ -33,11 +34,17 @@ def number(value: Decimal | None) -> str | None:
     return None if value is None else values.format_number(value)
 
 
-def _flags(problems, object_id: int) -> list[str]:
-    return sorted({p.code for p in problems if p.target == INDICATOR and p.object_id == object_id})
+def _codes(items) -> list[str]:
+    return sorted({item.code for item in items})
 
 
-def _indicator(indicator, problems) -> dict:
+def _flags(doc) -> tuple[dict, list[str]]:
+    """The review's items on each indicator (by id), and the codes of those on the rest."""
+    review = review_document(doc)
+    return review.by_target()["indicator"], _codes(i for i in review.items if i.target != INDICATOR)
+
+
+def _indicator(indicator, on_indicators: dict) -> dict:
     value = indicator.value
     level2 = indicator.level2
     level1 = getattr(indicator, "level1", None) or (level2.level1 if level2 else None)
@@ -55,12 +62,12 @@ def _indicator(indicator, problems) -> dict:
         "basis": indicator.basis,
         "basis_category": indicator.get_basis_category_display() if indicator.basis_category else "",
         "prior_values": [indicator.prior_value_1, indicator.prior_value_2],
-        "flags": _flags(problems, indicator.pk),
+        "flags": _codes(on_indicators.get(indicator.pk, [])),
     }
 
 
 def table_to_dict(table: ProjectTable) -> dict:
-    problems = review_table(table)
+    on_indicators, flags = _flags(table)
     return {
         "unit_code": table.unit.code,
         "unit_name": table.unit.name,
@@ -79,13 +86,13 @@ def table_to_dict(table: ProjectTable) -> dict:
         "is_template": table.is_template,
         "status": table.status,
         "revision": table.revision,
-        "indicators": [_indicator(i, problems) for i in table.indicators.all()],
-        "flags": sorted({p.code for p in problems if p.target != INDICATOR}),
+        "indicators": [_indicator(i, on_indicators) for i in table.indicators.all()],
+        "flags": flags,
     }
 
 
 def plan_to_dict(plan: DepartmentPlan) -> dict:
-    problems = review_plan(plan)
+    on_indicators, flags = _flags(plan)
     return {
         "unit_code": plan.unit.code,
         "unit_name": plan.unit.name,
@@ -110,11 +117,11 @@ def plan_to_dict(plan: DepartmentPlan) -> dict:
             }
             for line in plan.funding_lines.all()
         ],
-        "indicators": [dict(_indicator(i, problems), table=i.horizon) for i in plan.indicators.all()],
+        "indicators": [dict(_indicator(i, on_indicators), table=i.horizon) for i in plan.indicators.all()],
         "is_template": plan.is_template,
         "status": plan.status,
         "revision": plan.revision,
-        "flags": sorted({p.code for p in problems if p.target != INDICATOR}),
+        "flags": flags,
     }
 
 

@@ -1,7 +1,10 @@
 """A document's review as the clerk and the reviewer read it: problems with the hints kept.
 
-`review_document(doc)` is what the editor, the report and the partial
-templates/review/_problems.html use; `open_problem_count(doc)` is for the home page.
+`review_document(doc)` is the one entry to the review: the editor, the home page, the
+desk, the report, the export and the submit step read its `Review`, so a hint the
+clerk kept (with a reason) counts as kept everywhere. `Review.errors` and
+`Review.hints` are the counts a page shows (hints: the open ones); `by_target()`
+places each item beside the field, goal, indicator or plan item it concerns.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from dataclasses import dataclass, field
 
 from perfgoals.goals.models import DepartmentPlan
 from perfgoals.review.models import KeptHint
-from perfgoals.review.rules import GOAL, INDICATOR, PLAN_ITEM, Problem, review_plan, review_table
+from perfgoals.review.rules import FIELD, GOAL, INDICATOR, PLAN_ITEM, Problem, review_plan, review_table
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,17 @@ class Item:
     @property
     def is_open(self) -> bool:
         return self.problem.is_error or self.kept is None
+
+    # An item reads as its problem, so a template that shows Problems shows Items too.
+    code = property(lambda self: self.problem.code)
+    severity = property(lambda self: self.problem.severity)
+    severity_label = property(lambda self: self.problem.severity_label)
+    criterion = property(lambda self: self.problem.criterion)
+    message = property(lambda self: self.problem.message)
+    target = property(lambda self: self.problem.target)
+    field = property(lambda self: self.problem.field)
+    object_id = property(lambda self: self.problem.object_id)
+    is_error = property(lambda self: self.problem.is_error)
 
     @property
     def key(self) -> tuple[str, str, str, int | None]:
@@ -43,11 +57,17 @@ class Review:
         return [i.problem for i in self.items]
 
     @property
+    def open_problems(self) -> list[Problem]:
+        """The errors and the hints not kept: what still asks for a change."""
+        return [i.problem for i in self.items if i.is_open]
+
+    @property
     def errors(self) -> int:
         return sum(i.problem.is_error for i in self.items)
 
     @property
     def hints(self) -> int:
+        """The hints not kept (a kept hint is counted in `kept`)."""
         return sum(not i.problem.is_error and i.kept is None for i in self.items)
 
     @property
@@ -62,9 +82,25 @@ class Review:
         """Where a problem sits, in words: 三级指标「数量」（数量指标）, 绩效目标第 2 条, 预算数."""
         return describe(self.document, problem)
 
-    def codes_for(self, object_id: int) -> list[str]:
-        """The rule codes concerning one indicator (the JSON export's `flags`)."""
-        return sorted({i.problem.code for i in self.items if i.problem.object_id == object_id})
+    def by_target(self, shown_fields=None) -> dict:
+        """The items by what they point at, to show each beside its field or row:
+
+            {"field": {name: [Item]}, "goal": {id: [Item]}, "indicator": {id: [Item]},
+             "plan_item": {id: [Item]}, "table": [Item]}
+
+        With `shown_fields`, a problem about a field the page does not show goes to
+        "table" (the summary at the top) instead; by default every field is shown.
+        """
+        placed: dict = {FIELD: {}, GOAL: {}, INDICATOR: {}, PLAN_ITEM: {}, "table": []}
+        for item in self.items:
+            p = item.problem
+            if p.target == FIELD and (shown_fields is None or p.field in shown_fields):
+                placed[FIELD].setdefault(p.field, []).append(item)
+            elif p.target in (GOAL, INDICATOR, PLAN_ITEM):
+                placed[p.target].setdefault(p.object_id, []).append(item)
+            else:
+                placed["table"].append(item)
+        return placed
 
 
 EXTRA_LABELS = {"goals": "绩效目标", "indicators": "绩效指标", "sub_goals": "分项绩效目标", "safeguards": "工作保障措施",
@@ -105,8 +141,3 @@ def review_document(doc) -> Review:
         hint_kept = None if p.is_error else kept.get((p.code, p.target, p.field, p.object_id))
         items.append(Item(p, hint_kept, describe(doc, p)))
     return Review(doc, items)
-
-
-def open_problem_count(doc) -> int:
-    """Errors plus the hints not deliberately kept: the number the home page shows."""
-    return review_document(doc).open_count

@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from perfgoals.goals import values
 from perfgoals.goals.models import (
-    DepartmentIndicator, DepartmentPlan, FundingLine, Goal, Indicator, PlanItem, ProjectTable, Status,
+    DepartmentIndicator, DepartmentPlan, FundingLine, Goal, Indicator, PlanItem, ProjectTable,
 )
 
 TABLE_FIELDS = [
@@ -274,7 +274,3 @@ def history(doc) -> list[Entry]:
             entries += _entries_for(list(object_records))
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
-
-
-def status_label(value: str) -> str:
-    return Status(value).label

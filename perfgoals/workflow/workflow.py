@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from perfgoals.goals.models import DepartmentPlan, ProjectTable, Status
-from perfgoals.review import rules
+from perfgoals.review.outcome import review_document
 from perfgoals.units.access import is_admin, roles_for
 from perfgoals.units.models import Membership, Unit
 
@@ -91,8 +91,9 @@ def _save(doc: Document, user, reason: str) -> None:
 
 
 def problems_of(doc: Document) -> list:
-    """The quality review's problems (perfgoals.review.rules), errors first."""
-    return rules.review_plan(doc) if isinstance(doc, DepartmentPlan) else rules.review_table(doc)
+    """The quality review's open problems, errors first: the hints the clerk kept are left out
+    (review_document, the one entry to the review). Any error blocks submission."""
+    return review_document(doc).open_problems
 
 
 def submit(doc: Document, user) -> Document:
