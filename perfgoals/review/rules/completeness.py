@@ -43,6 +43,8 @@ def no_goal(table):
 @rule("LEVEL1_MISSING", ERROR, COMPLETENESS, "指标体系的每个一级指标下至少有一个三级指标",
       example_bad="没有任何满意度指标", example_fix="满意度指标 / 服务对象满意度指标：参训企业满意度 ≥95%")
 def level1_missing(table):
+    if not table.framework_id:
+        return  # no framework chosen yet: no categories to fill
     used = {i.level2.level1_id for i in indicators(table)}
     for level1 in table.framework.levels1.all():
         if level1.pk not in used:
@@ -55,7 +57,7 @@ def level1_missing(table):
 @rule("LEVEL2_MISSING", ERROR, COMPLETENESS, "河北等版式打印全部二级指标行，每个二级指标都要填写",
       example_bad="生态效益指标一行空着", example_fix="生态效益指标：环境污染事故 零发生")
 def level2_missing(table):
-    if not table.framework.prints_every_level2:
+    if not table.framework_id or not table.framework.prints_every_level2:
         return
     used = {i.level2_id for i in indicators(table)}
     for level2 in table.framework.level2_list():
