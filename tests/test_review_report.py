@@ -110,6 +110,11 @@ def test_the_cleanest_seed_tables_have_no_error(report):
     assert [d["errors"] for d in report if d["kind"] == "plan"] == [0, 0, 0, 0, 0]
 
 
+def test_no_rule_crashes_on_any_seed_document(report):
+    assert [(d["kind"], d.get("project_name"), p["message"]) for d in report for p in d["problems"]
+            if p["code"] == "RULE_CRASHED"] == []  # fmt: skip
+
+
 def test_every_indicator_problem_names_its_indicator(report):
     for doc in report:
         for p in doc["problems"]:

@@ -12,7 +12,9 @@ import pytest
 from perfgoals.goals.models import (
     DepartmentIndicator, DepartmentPlan, Goal, Indicator, PlanItem, ProjectTable,
 )
-from perfgoals.goals.values import find_level2, parse_split, parse_value
+from perfgoals.goals import checks
+from perfgoals.goals.forms import HeaderForm, NewTableForm, ValueForm
+from perfgoals.goals.values import QUALITATIVE, QUANTITATIVE, Value, find_level2, parse_split, parse_value
 from perfgoals.review import rules
 from perfgoals.review.rules import ERROR, HINT, RULES, Problem, rule
 
@@ -129,6 +131,45 @@ def test_it_flags_an_empty_value(make_table):
     table = make_table()
     ind = set_value(indicator(table, "数量指标"), "")
     assert on(review_table(fresh(table)), "VALUE_EMPTY", ind)[0].severity == ERROR
+
+
+def test_it_flags_a_value_without_its_number_or_words(make_table):
+    table = make_table()
+    Indicator.objects.filter(pk=indicator(table, "数量指标").pk).update(number=None)
+    Indicator.objects.filter(pk=indicator(table, "生态效益指标").pk).update(text=" ")
+    problems = on(review_table(fresh(table)), "VALUE_EMPTY")
+    assert [(p.field, p.message) for p in problems] == [
+        ("number", "“培训人员人次”的定量指标值必须填写数值，如 ≥20项。"),
+        ("text", "“环境污染事故”的定性指标值必须填写描述，如 作用明显。"),
+    ]
+    assert not on(review_table(fresh(table)), "VALUE_NO_UNIT")
+
+
+@pytest.mark.parametrize("value, missing", [
+    (Value(), None),  # not begun: a draft may be saved so; VALUE_EMPTY reports it
+    (Value(QUANTITATIVE, "≥", Decimal(20), "项"), None),
+    (Value(QUALITATIVE, "", None, "", "作用明显"), None),
+    (Value(QUANTITATIVE, "≥", None, "项"), "number"),
+    (Value(QUALITATIVE, "", None, "", "  "), "text"),
+    (Value(QUANTITATIVE, raw="≥80数量"), None),  # kept verbatim: nothing is missing
+])  # fmt: skip
+def test_value_missing_names_the_missing_part(value, missing):
+    found = checks.value_missing(value)
+    assert (found[0] if found else None) == missing
+
+
+def test_the_model_and_the_form_refuse_what_value_missing_finds(make_table):
+    from django.core.exceptions import ValidationError
+
+    ind = indicator(make_table(), "生态效益指标")
+    ind.text = ""
+    with pytest.raises(ValidationError) as refused:
+        ind.full_clean()
+    assert refused.value.message_dict == {"text": ["定性指标值必须填写描述，如 作用明显。"]}
+    form = ValueForm({"value_kind": QUANTITATIVE, "operator": "≥", "number": "", "unit": "项"})
+    assert not form.is_valid() and form.errors["number"] == ["定量指标值必须填写数值，如 ≥20项。"]
+    unreadable = ValueForm({"value_kind": QUANTITATIVE, "number": "二十"})
+    assert not unreadable.is_valid() and unreadable.errors["number"] == ["指标值的数值应为数字，如 20 或 98.5。"]
 
 
 # values
@@ -264,6 +305,28 @@ def test_fiscal_plus_other_must_equal_the_budget(make_table):
     assert not on(review_table(make_table(project_code="2", budget_other=None)), "MONEY_SUM_MISMATCH")
 
 
+def test_parts_adding_up_to_more_than_the_budget_are_an_error(make_table):
+    table = make_table(budget_total=Decimal("5"), budget_fiscal=Decimal("5"), budget_other=Decimal("2"))
+    [problem] = on(review_table(table), "MONEY_SUM_MISMATCH")
+    assert problem.field == "budget_total" and "= 7万元，与预算数 5万元 不符" in problem.message
+
+
+@pytest.mark.parametrize("total, fiscal, other, wrong", [
+    ("50", "50", "0", ""),
+    ("50", "30", "20", ""),
+    ("50", "50", None, ""),  # a blank part counts as 0
+    ("50", None, None, ""),  # no parts yet: incomplete, not wrong
+    (None, "40", "10", ""),  # no total yet
+    ("50", "40", "0", "财政资金 40万元 + 其他资金 0万元 = 40万元，与预算数 50万元 不符"),
+    ("50", "40", "20", "= 60万元，与预算数 50万元 不符"),
+    ("50", "60", None, "其他资金 （空） = 60万元"),
+    ("85.27", "85.26", "0", "= 85.26万元，与预算数 85.27万元"),
+])  # fmt: skip
+def test_budget_sum_error_says_how_the_parts_miss_the_total(total, fiscal, other, wrong):
+    message = checks.budget_sum_error(*(None if v is None else Decimal(v) for v in (total, fiscal, other)))
+    assert (wrong in message and message.startswith("预算数应等于财政资金与其他资金之和")) if wrong else message == ""
+
+
 @pytest.mark.parametrize("plan, bad_field", [
     ((80, 80, 80, 100), None),
     ((None, None, None, 100), None),
@@ -276,6 +339,58 @@ def test_the_spending_plan_is_cumulative_and_ends_at_100(make_table, plan, bad_f
     problems = on(review_table(make_table(**{k: v if v is None else Decimal(v) for k, v in spend.items()})),
                   "MONEY_SPENDING_PLAN")
     assert [p.field for p in problems] == ([bad_field] if bad_field else [])
+
+
+@pytest.mark.parametrize("plan, errors", [
+    ((25, 50, 75, 100), []),
+    ((80, 80, 80, 100), []),
+    ((None, 50, None, 100), []),
+    ((None, None, None, None), [("spend_dec", "资金支出计划是累计进度，12月底应为 100%。")]),
+    ((50, 60, 55, 100), [("spend_oct", "资金支出计划是累计进度，10月底（55%）不能小于6月底（60%）。")]),
+    ((50, 30, 40, 100), [("spend_jun", "资金支出计划是累计进度，6月底（30%）不能小于3月底（50%）。"),
+                         ("spend_oct", "资金支出计划是累计进度，10月底（40%）不能小于3月底（50%）。")]),
+    ((25, 50, 75, 90), [("spend_dec", "资金支出计划是累计进度，12月底应为 100%。")]),
+    ((25.5, 50, 75, 100), []),
+])  # fmt: skip
+def test_spending_plan_errors_name_the_month_and_the_earlier_one_it_falls_below(plan, errors):
+    assert checks.spending_plan_errors([None if p is None else Decimal(str(p)) for p in plan]) == errors
+
+
+def header_form(table, **changes) -> HeaderForm:
+    data = {
+        "project_code": table.project_code, "project_name": table.project_name, "fund_use": table.fund_use,
+        "budget_total": "5", "budget_fiscal": "5", "budget_other": "0",
+        "spend_mar": "25", "spend_jun": "50", "spend_oct": "75", "spend_dec": "100", **changes,
+    }  # fmt: skip
+    form = HeaderForm(data, instance=table)
+    form.is_valid()
+    return form
+
+
+def test_the_header_form_refuses_what_the_money_rules_report(make_table):
+    table = make_table()
+    assert header_form(table).errors == {}
+    more = header_form(table, budget_total="5", budget_fiscal="5", budget_other="2")
+    assert more.errors["budget_total"] == [checks.budget_sum_error(Decimal(5), Decimal(5), Decimal(2))]
+    falling = header_form(table, spend_jun="20")
+    assert falling.errors["spend_dec"] == [checks.spending_plan_errors([Decimal(25), Decimal(20), Decimal(75), Decimal(100)])[0][1]]
+    assert header_form(table, spend_mar="", spend_jun="", spend_oct="", spend_dec="").errors == {}  # blank: incomplete
+
+
+def test_the_unique_project_code_is_the_model_constraint_in_every_form(make_table):
+    first = make_table()
+    second = make_table(project_code="2")
+    message = "本单位该年度已有相同项目编码的绩效目标表。"
+    assert header_form(second, project_code=first.project_code).errors == {"project_code": [message]}
+    assert header_form(first).errors == {}  # its own code
+    new = NewTableForm({"unit": first.unit_id, "year": first.year, "framework": first.framework_id,
+                        "project_name": "新项目", "project_code": first.project_code},
+                       units=[first.unit], frameworks=[first.framework])  # fmt: skip
+    assert new.errors == {"project_code": [message]}
+    next_year = NewTableForm({"unit": first.unit_id, "year": first.year + 1, "framework": first.framework_id,
+                              "project_name": "新项目", "project_code": first.project_code},
+                             units=[first.unit], frameworks=[first.framework])  # fmt: skip
+    assert next_year.is_valid()
 
 
 def test_a_cost_above_the_budget_is_an_error_but_equal_is_fine(make_table):

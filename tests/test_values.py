@@ -10,10 +10,21 @@ from perfgoals.goals.values import (
     QUANTITATIVE,
     UNIT_IS_NAME,
     UNIT_NOT_UNIT,
+    Value,
+    category_key,
+    find_level1,
+    find_level2,
+    format_money,
+    format_number,
+    format_percent,
     format_value,
+    format_wan,
+    normalize_label,
+    parse_number,
     parse_split,
     parse_value,
     split_cells,
+    to_wan,
 )
 from tests.conftest import SEED_FILES
 
@@ -43,6 +54,91 @@ def test_it_parses_quantitative_values(text, operator, number, unit, printed):
     assert (value.operator, value.number, value.unit) == (operator, Decimal(number), unit)
     assert not value.problem and not value.raw
     assert format_value(value) == printed
+
+
+@pytest.mark.parametrize("text, operator, printed", [
+    ("大于等于90%", "≥", "≥90%"),
+    ("不低于90%", "≥", "≥90%"),
+    ("不少于5个", "≥", "≥5个"),
+    (">=90%", "≥", "≥90%"),
+    ("＞＝90%", "≥", "≥90%"),
+    ("小于等于5万元", "≤", "≤5万元"),
+    ("不超过5万元", "≤", "≤5万元"),
+    ("<=5万元", "≤", "≤5万元"),
+    ("大于5个", ">", ">5个"),
+    ("小于5%", "<", "<5%"),
+    ("等于100%", "=", "100%"),
+])  # fmt: skip
+def test_comparisons_written_out_parse_as_their_symbol(text, operator, printed):
+    value = parse_value(text)
+    assert (value.kind, value.operator, value.problem) == (QUANTITATIVE, operator, "")
+    assert format_value(value) == printed
+
+
+def test_a_written_out_symbol_in_the_split_layout_parses_too():
+    value = parse_split("大于等于", "90", "%")
+    assert (value.operator, value.number, value.unit) == ("≥", Decimal(90), "%")
+
+
+def test_the_equals_sign_is_not_printed_in_a_value():
+    assert format_value(parse_value("=100%")) == "100%"
+    assert format_value(Value(QUANTITATIVE, "=", Decimal("100.00"), "%")) == "100%"
+    assert parse_value("=100%").display() == "100%"
+    assert split_cells(parse_value("=100%")) == ("=", "100", "%")  # the split layout has a symbol column
+
+
+@pytest.mark.parametrize("text, number", [
+    ("85.27", "85.27"), (" 1,000 ", "1000"), ("1，000", "1000"), ("-5", "-5"), ("", None), ("二十", None), ("5%", None),
+])  # fmt: skip
+def test_parse_number_reads_a_typed_number(text, number):
+    assert parse_number(text) == (None if number is None else Decimal(number))
+
+
+@pytest.mark.parametrize("number, written, money, percent, wan", [
+    (Decimal("85.27"), "85.27", "85.27", "85.27%", "85.27万元"),
+    (Decimal("5.00"), "5", "5.00", "5.00%", "5万元"),
+    (Decimal("80.0000"), "80", "80.00", "80.00%", "80万元"),
+    (Decimal("11000.00"), "11000", "11000.00", "11000.00%", "11000万元"),
+    (Decimal("1E+2"), "100", "100.00", "100.00%", "100万元"),
+    (Decimal("0.00"), "0", "0.00", "0.00%", "0万元"),
+    (Decimal("0.5"), "0.5", "0.50", "0.50%", "0.5万元"),
+    (40, "40", "40.00", "40.00%", "40万元"),
+    (None, "", "", "", "（空）"),
+])  # fmt: skip
+def test_each_number_has_one_printed_form_per_use(number, written, money, percent, wan):
+    assert format_number(number) == written  # as a clerk writes it: editor, history, prose
+    assert format_money(number) == money  # in the printed table and the JSON export
+    assert format_percent(number) == percent
+    assert format_wan(number) == wan  # named in a review message
+
+
+def test_a_percentage_under_a_column_that_says_percent_has_no_sign():
+    assert format_percent(Decimal("25"), sign="") == "25.00"
+
+
+@pytest.mark.parametrize("number, unit, wan", [
+    ("800000", "元", "80"), ("5", "万元", "5"), ("5", "万", "5"), ("2", "亿元", "20000"), ("300", "千元", "30"),
+    ("5", "个", None), ("5", "", None),
+])  # fmt: skip
+def test_to_wan_converts_money_units_only(number, unit, wan):
+    assert to_wan(Decimal(number), unit) == (None if wan is None else Decimal(wan))
+    assert to_wan(None, "元") is None
+
+
+def test_labels_are_compared_without_spaces_and_the_suffix_zhibiao():
+    assert normalize_label(" 运行\n成本　") == "运行成本"
+    assert category_key("经济效益 指标") == category_key("经济效益") == "经济效益"
+    assert category_key("指标") == "指标"
+
+
+def test_find_level1_and_level2_read_labels_as_typed(hebei):
+    assert find_level1(hebei, "效益 指标").name == "效益指标"
+    assert find_level1(hebei, "满意度").name == "满意度指标"
+    assert find_level2(hebei, "经济\n效益").name == "经济效益指标"
+    level1 = find_level1(hebei, "产出指标")
+    assert find_level2(hebei, "数量指标", level1).level1 == level1
+    assert find_level2(hebei, "经济效益指标", level1) is None  # not under 产出指标
+    assert find_level1(hebei, "") is None and find_level2(hebei, "未知指标") is None
 
 
 @pytest.mark.parametrize("text", ["作用明显", "及时支付", "有效提升", "完全相符", "健全", "达成预期指标"])
