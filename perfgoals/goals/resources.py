@@ -1,5 +1,5 @@
-"""django-import-export resources: units, project tables and indicators as
-spreadsheets in the admin, with Chinese column headers.
+"""django-import-export resources: project tables and indicators as spreadsheets in
+the admin, with Chinese column headers (units: perfgoals.units.resources).
 
 Related objects are named by their codes (单位编码, 指标体系代码), an indicator's
 categories by their Chinese names, and its value in the printed form (≥20项), which
@@ -12,21 +12,7 @@ from import_export import fields, resources, widgets
 from perfgoals.frameworks.models import Framework
 from perfgoals.goals import values
 from perfgoals.goals.models import BasisCategory, Indicator, ProjectTable
-from perfgoals.units.models import Region, Unit
-
-
-class UnitResource(resources.ModelResource):
-    code = fields.Field("code", "单位编码")
-    name = fields.Field("name", "单位名称")
-    parent = fields.Field("parent", "上级部门编码", widgets.ForeignKeyWidget(Unit, "code"))
-    region = fields.Field("region", "财政区划代码", widgets.ForeignKeyWidget(Region, "code"))
-
-    class Meta:
-        model = Unit
-        fields = ("code", "name", "parent", "region")
-        import_id_fields = ("code",)
-        clean_model_instances = True
-        skip_unchanged = True
+from perfgoals.units.models import Unit
 
 
 class ProjectTableResource(resources.ModelResource):

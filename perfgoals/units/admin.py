@@ -3,8 +3,8 @@ from django.core.exceptions import PermissionDenied
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from perfgoals.goals.resources import UnitResource
 from perfgoals.units.models import Membership, Region, Unit
+from perfgoals.units.resources import UnitResource
 
 
 class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
