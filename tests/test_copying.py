@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError
 
 from perfgoals.goals.copying import copy_plan, copy_table
 from perfgoals.goals.models import DepartmentIndicator, DepartmentPlan, FundingLine, PlanItem, ProjectTable, Status
@@ -60,7 +61,7 @@ def test_a_failed_copy_leaves_nothing_behind(make_table, unit, clerk):
     last = make_table(year=2025)
     make_table(year=2026)  # the same project code already exists in 2026
     before = ProjectTable.objects.count()
-    with pytest.raises(Exception):
+    with pytest.raises(IntegrityError, match="table_unique_code_per_year|UNIQUE constraint failed"):
         copy_table(last, unit=unit, year=2026, user=clerk)
     assert ProjectTable.objects.count() == before
 
