@@ -34,7 +34,7 @@ from perfgoals.goals.models import (
     PlanItem,
     ProjectTable,
 )
-from perfgoals.review.rules import review_plan, review_table, summarize
+from perfgoals.review.outcome import review_document
 from perfgoals.units.models import Region, Unit
 
 
@@ -186,9 +186,9 @@ def _store_table(parsed: ParsedTable, unit: Unit, year: int, source: str, result
         indicator.save()
     result.tables_created += 1
     result.created_tables.append(table)
-    summary = summarize(review_table(table))
-    result.errors += summary.errors
-    result.hints += summary.hints
+    review = review_document(table)
+    result.errors += review.errors
+    result.hints += review.hints
 
 
 def _store_plan(parsed: ParsedPlan, unit: Unit, year: int, source: str, result: ImportResult) -> None:
@@ -228,9 +228,9 @@ def _store_plan(parsed: ParsedPlan, unit: Unit, year: int, source: str, result: 
         _validate(indicator, item.line, exclude=["plan"])
         indicator.save()
     result.plans_created += 1
-    summary = summarize(review_plan(plan))
-    result.errors += summary.errors
-    result.hints += summary.hints
+    review = review_document(plan)
+    result.errors += review.errors
+    result.hints += review.hints
 
 
 def _validate(obj, line: int, exclude: list[str] | None = None) -> None:

@@ -1,9 +1,12 @@
 """The quality review (自动审核): every check a finance-bureau reviewer would make.
 
-This is the one module of rules. The editor, the submit step, every importer, the
-report and the JSON export call `review_table` / `review_plan`; no rule is written
-anywhere else. The registry (Problem, rule, the crash-safe runner) is in registry.py;
-the rules themselves are grouped by what they look at:
+This is the one module of rules; no rule is written anywhere else. Pages, the submit
+step, the importer and the JSON export read a document's review through
+`perfgoals.review.outcome.review_document`, which runs `review_table` / `review_plan`
+and adds the hints the clerk kept. A check the editor's forms make too (the budget sum,
+the spending plan, a value's missing part) is a pure function in perfgoals.goals.checks
+that the rule reports. The registry (Problem, rule, the crash-safe runner) is in
+registry.py; the rules themselves are grouped by what they look at:
 
 - completeness.py  完整性: header fields, goals, every level-1 / level-2 category, values filled
 - value_rules.py   indicator values: units, percentages, growth rates, counts

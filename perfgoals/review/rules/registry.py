@@ -1,10 +1,10 @@
 """The quality review (自动审核): every check a finance-bureau reviewer would make.
 
-This is the one module of rules. The editor, the submit step, every importer, the
-report and the JSON export call `review_table` / `review_plan`; no rule is written
-anywhere else. Each rule has a stable code, a severity (错误 blocks submission,
-提示 is advice), the criterion it belongs to and a Chinese message saying what is
-wrong and how to fix it, and it points at the table, a field, a goal or an indicator.
+`review_table` / `review_plan` run every rule; callers read the result through
+perfgoals.review.outcome.review_document (with the hints the clerk kept). Each rule
+has a stable code, a severity (错误 blocks submission, 提示 is advice), the criterion
+it belongs to and a Chinese message saying what is wrong and how to fix it, and it
+points at the table, a field, a goal or an indicator.
 
 A rule that crashes on odd data does not take the caller down: the error is logged
 and reported as a problem of its own (RULE_CRASHED), and the other rules still run.
@@ -110,6 +110,8 @@ def review_plan(plan) -> list[Problem]:
     return sorted(_run(prepare(plan), "plan"), key=lambda p: p.severity != ERROR)
 
 
+# summarize: the goals views and the workflow views still count raw problems with it;
+# once they read review_document(doc) (its errors and hints), it can go.
 @dataclass
 class Summary:
     errors: int = 0
