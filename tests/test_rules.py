@@ -13,7 +13,7 @@ from perfgoals.goals.models import (
     DepartmentIndicator, DepartmentPlan, Goal, Indicator, PlanItem, ProjectTable,
 )
 from perfgoals.goals import checks
-from perfgoals.goals.forms import HeaderForm, NewTableForm, ValueForm
+from perfgoals.goals.forms import HeaderForm, NewPlanForm, NewTableForm, ValueForm
 from perfgoals.goals.values import QUALITATIVE, QUANTITATIVE, Value, find_level2, parse_split, parse_value
 from perfgoals.review import rules
 from perfgoals.review.rules import ERROR, HINT, RULES, Problem, rule
@@ -391,6 +391,13 @@ def test_the_unique_project_code_is_the_model_constraint_in_every_form(make_tabl
                               "project_name": "新项目", "project_code": first.project_code},
                              units=[first.unit], frameworks=[first.framework])  # fmt: skip
     assert next_year.is_valid()
+
+
+def test_one_plan_per_unit_and_year_is_the_model_constraint_in_the_form(unit):
+    make_plan(unit)
+    same_year = NewPlanForm({"unit": unit.pk, "year": 2026, "framework": ""}, units=[unit])
+    assert same_year.errors == {"year": ["本单位该年度已有部门整体绩效目标。"]}
+    assert NewPlanForm({"unit": unit.pk, "year": 2027, "framework": ""}, units=[unit]).is_valid()
 
 
 def test_a_cost_above_the_budget_is_an_error_but_equal_is_fine(make_table):

@@ -240,11 +240,11 @@ class NewTableForm(forms.Form):
         return data
 
 
-def constraint_errors(table: ProjectTable) -> list[str]:
-    """The messages of the model's constraints a table would break (the unique project code
-    per unit and year), checked against the database."""
+def constraint_errors(document: ProjectTable | DepartmentPlan) -> list[str]:
+    """The messages of the model's constraints a document would break, checked against the
+    database: a table's project code, a plan, once per unit and year."""
     try:
-        table.validate_constraints()
+        document.validate_constraints()
     except ValidationError as e:
         return e.messages
     return []
@@ -283,6 +283,13 @@ class NewPlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = [(u.pk, u.name) for u in units]
         self.fields["framework"].choices = [("", "（不填部门整体指标表）"), *[(f.pk, f.name) for f in frameworks]]
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            for message in constraint_errors(DepartmentPlan(unit_id=data["unit"], year=data["year"])):
+                self.add_error("year", message)
+        return data
 
 
 class PlanItemForm(forms.Form):
