@@ -335,14 +335,3 @@ class FundingLineForm(forms.Form):
     amount = money("当年金额")
     prior_amount_1 = money("前年金额")
     prior_amount_2 = money("上年金额")
-
-
-def check_unique_code(table_qs, unit_id: int, year: int, code: str) -> None:
-    """Raise the model constraint's ValidationError if a table with this code would break it.
-
-    Kept only while the views still call it: NewTableForm validates the constraint itself,
-    and a copy can rely on the constraint (IntegrityError) or call `constraint_errors`.
-    """
-    table = ProjectTable(unit_id=unit_id, year=year, project_code=(code or "").strip())
-    if errors := constraint_errors(table):
-        raise ValidationError(errors[0])

@@ -18,11 +18,9 @@ from perfgoals.frameworks.models import Level1
 from perfgoals.goals import forms as f
 from perfgoals.goals.access import get_document_for_user
 from perfgoals.goals.models import DepartmentIndicator, DepartmentPlan, Indicator, ProjectTable
-from perfgoals.review.rules import FIELD, GOAL, INDICATOR, PLAN_ITEM, review_plan, review_table, summarize
 from perfgoals.units.access import roles_for
 from perfgoals.units.models import Membership, Unit
 
-REVIEWS = {"table": review_table, "plan": review_plan}
 
 
 def _levels() -> Prefetch:
@@ -60,11 +58,6 @@ def editing(request: HttpRequest, kind: str, pk: int, queryset):
         yield get_document_for_user(request, kind, pk, "edit", queryset)
 
 
-def review(doc) -> list:
-    """The quality review's problems of a table or a plan."""
-    return REVIEWS[doc.kind](doc)
-
-
 def this_year() -> int:
     return date.today().year
 
@@ -74,30 +67,6 @@ def to_int(text, default=None):
         return int(text)
     except (TypeError, ValueError):
         return default
-
-
-def sort_problems(problems, shown_fields=()) -> dict:
-    """Problems split by what they point at, for showing each beside its field or row.
-
-    A problem about a field the page does not show goes to the summary at the top.
-    """
-    by = {"field": {}, "goal": {}, "indicator": {}, "plan_item": {}, "table": []}
-    for p in problems:
-        if p.target == FIELD and p.field in shown_fields:
-            by["field"].setdefault(p.field, []).append(p)
-        elif p.target in (GOAL, INDICATOR, PLAN_ITEM):
-            by[p.target].setdefault(p.object_id, []).append(p)
-        else:
-            by["table"].append(p)
-    return by
-
-
-def summary_of(by: dict):
-    flat = list(by["table"])
-    for group in ("field", "goal", "indicator", "plan_item"):
-        for items in by[group].values():
-            flat.extend(items)
-    return summarize(flat)
 
 
 def with_summary(request: HttpRequest, template: str, ctx: dict) -> HttpResponse:

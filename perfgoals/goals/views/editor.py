@@ -23,7 +23,8 @@ from perfgoals.goals import forms as f
 from perfgoals.goals import grid
 from perfgoals.goals.access import can
 from perfgoals.goals.values import QUANTITATIVE
-from perfgoals.goals.views.common import level2_choices, one_of, review, sort_problems, summary_of, tables, with_summary
+from perfgoals.goals.views.common import level2_choices, one_of, tables, with_summary
+from perfgoals.review.outcome import review_document
 from perfgoals.workflow import workflow
 
 KIND_CHOICES = f.ValueForm.base_fields["value_kind"].choices
@@ -107,7 +108,8 @@ def editor_groups(table, choices, problems, comments: dict, bound=None, add: int
 def editor_context(table, *, editable: bool, comments: dict, panel=None, header_form=None, goal_forms=None,
                    bound=None, add=None, saved="") -> dict:  # fmt: skip
     """`comments`: the open comments by row (workflow.open_comments); `panel` on the whole page."""
-    problems = sort_problems(review(table), HEADER_FIELDS)
+    review = review_document(table)
+    problems = review.by_target(HEADER_FIELDS)
     goal_forms = goal_forms or {}
     goals = [
         {"goal": g, "form": goal_forms.get(g.pk) or f.GoalForm(initial={"text": g.text}),
@@ -123,7 +125,7 @@ def editor_context(table, *, editable: bool, comments: dict, panel=None, header_
         "new_goal": goal_forms.get("new") or f.GoalForm(),
         "groups": editor_groups(table, level2_choices(table.framework), problems, comments, bound, add),
         "problems": problems,
-        "summary": summary_of(problems),
+        "summary": review,
         "saved": saved,
         "units_list": f.UNIT_SUGGESTIONS,
         "phrases": f.PHRASE_SUGGESTIONS,
@@ -169,7 +171,8 @@ def row_response(request, table, bound, *, target: str, indicator_pk: int | None
     if whole_grid or not request.htmx:
         return respond(request, table, "grid", {"bound": bound, "saved": "grid"}, target="grid" if request.htmx else "")
     table = tables().get(pk=table.pk)  # fresh: the problems reflect the change
-    problems = sort_problems(review(table), HEADER_FIELDS)
+    review = review_document(table)
+    problems = review.by_target(HEADER_FIELDS)
     choices = level2_choices(table.framework)
     if indicator_pk:
         comments = workflow.open_comments(table)["rows"]
@@ -178,7 +181,7 @@ def row_response(request, table, bound, *, target: str, indicator_pk: int | None
     else:
         (_, level2), (form, prefix) = next(iter(bound.items()))
         row = new_row(table, level2, choices, form, prefix)
-    ctx = {"table": table, "editable": True, "problems": problems, "summary": summary_of(problems)}
+    ctx = {"table": table, "editable": True, "problems": problems, "summary": review}
     row["saved"] = not row["form"].errors
     response = with_summary(request, "goals/edit.html#row", {**ctx, "row": row})
     return reswap(retarget(response, f"#{target}"), "outerHTML")

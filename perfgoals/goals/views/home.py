@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET
 from perfgoals.frameworks.models import Framework
 from perfgoals.goals import forms as f
 from perfgoals.goals.models import DepartmentPlan, ProjectTable
-from perfgoals.goals.views.common import plans, review, tables, this_year, to_int
-from perfgoals.review.rules import summarize
+from perfgoals.goals.views.common import plans, tables, this_year, to_int
+from perfgoals.review.outcome import review_document
 from perfgoals.units.access import units_for
 from perfgoals.units.models import Membership, Unit
 from perfgoals.workflow import workflow
@@ -30,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
         year_tables = year_tables.filter(Q(project_name__icontains=q) | Q(project_code__icontains=q))
     year_plans = plans().filter(pk__in=own_plans.filter(year=year).values("pk"))
     for doc in [*year_tables, *year_plans]:
-        doc.summary = summarize(review(doc))
+        doc.summary = review_document(doc)
     years = set(own_tables.values_list("year", flat=True)) | set(own_plans.values_list("year", flat=True))
     years |= {this_year(), this_year() + 1, year}
     ctx = {

@@ -15,9 +15,10 @@ from perfgoals.goals.access import can, get_document_for_user
 from perfgoals.goals.copying import copy_plan
 from perfgoals.goals.models import DepartmentIndicator, DepartmentPlan, FundingLine, PlanItem
 from perfgoals.goals.views.common import (
-    copy_into, editing, level2_choices, move, one_of, plans, review, sort_problems, summary_of, this_year,
+    copy_into, editing, level2_choices, move, one_of, plans, this_year,
     with_summary,
 )  # fmt: skip
+from perfgoals.review.outcome import review_document
 from perfgoals.units.access import units_for
 from perfgoals.units.models import Membership
 from perfgoals.workflow import workflow
@@ -74,11 +75,12 @@ def _plan_sections(plan, problems, bound: dict, comments: dict) -> list[dict]:
 
 def _plan_context(plan, *, editable: bool, comments: dict, panel=None, main_form=None, bound=None, saved="") -> dict:
     """`comments`: the open comments by row (workflow.open_comments); `panel` on the whole page."""
-    problems = sort_problems(review(plan), f.PlanForm.Meta.fields)
+    review = review_document(plan)
+    problems = review.by_target(f.PlanForm.Meta.fields)
     sections = {s["key"]: s for s in _plan_sections(plan, problems, bound or {}, comments)}
     return {
         "plan": plan, "editable": editable, "panel": panel, "main": main_form or f.PlanForm(instance=plan),
-        "sections": sections, "problems": problems, "summary": summary_of(problems), "saved": saved,
+        "sections": sections, "problems": problems, "summary": review, "saved": saved,
         "hubei": bool(plan.framework_id) or bool(plan.functions or plan.contact_person) or bool(sections["income"]["rows"]),
         "units_list": f.UNIT_SUGGESTIONS, "phrases": f.PHRASE_SUGGESTIONS,
     }  # fmt: skip

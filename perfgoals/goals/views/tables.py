@@ -47,14 +47,9 @@ def table_new(request: HttpRequest) -> HttpResponse:
         initial = {"year": this_year(), "framework": frameworks[0].pk if frameworks else None}
         return _new_page(request, f.NewTableForm(initial=initial, units=units, frameworks=frameworks))
     form = f.NewTableForm(request.POST, units=units, frameworks=frameworks)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            f.check_unique_code(ProjectTable.objects, data["unit"], data["year"], data["project_code"])
-        except ValidationError as e:
-            form.add_error("project_code", e)
-    if not form.is_valid():
+    if not form.is_valid():  # the project code's uniqueness included (the model's constraint)
         return _new_page(request, form)
+    data = form.cleaned_data
     table = ProjectTable.objects.create(
         unit_id=data["unit"], year=data["year"], framework_id=data["framework"],
         project_name=data["project_name"].strip(), project_code=data["project_code"].strip(),
@@ -79,7 +74,9 @@ def table_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
     def code_check(unit, year):
         if not source.is_template:
-            f.check_unique_code(ProjectTable.objects, unit.pk, year, source.project_code)
+            copy = ProjectTable(unit=unit, year=year, project_code=source.project_code)
+            if errors := f.constraint_errors(copy):
+                raise ValidationError(errors[0])
 
     table = copy_into(request, source, copy_table, units, code_check)
     if table is None:
@@ -115,7 +112,7 @@ def table_header(request: HttpRequest, pk: int) -> HttpResponse:
 def table_header_check(request: HttpRequest, pk: int) -> HttpResponse:
     """As the clerk types: the computed total and whether the spending plan is right (nothing saved)."""
     table = get_document_for_user(request, "table", pk, "view")
-    form = f.HeaderForm(request.POST, instance=ProjectTable(pk=table.pk, unit_id=table.unit_id, year=table.year))
+    form = f.HeaderForm(request.POST, instance=table)  # bound to the table, saved never
     form.is_valid()
     return render(request, "goals/edit.html#header_check", {"header": form})
 
