@@ -14,25 +14,12 @@ from pathlib import Path
 from django.db import transaction
 
 from perfgoals.exchange.seedtext import (
-    ParsedDocument,
-    ParsedIndicator,
-    ParsedPlan,
-    ParsedTable,
-    SeedFormatError,
-    parse_document,
-    region_from_code,
+    ParsedDocument, ParsedIndicator, ParsedPlan, ParsedTable, SeedFormatError, parse_document, region_from_code,
 )
 from perfgoals.frameworks.models import Framework, Level1, Level2
 from perfgoals.goals import values
 from perfgoals.goals.models import (
-    BasisCategory,
-    DepartmentIndicator,
-    DepartmentPlan,
-    FundingLine,
-    Goal,
-    Indicator,
-    PlanItem,
-    ProjectTable,
+    BasisCategory, DepartmentIndicator, DepartmentPlan, FundingLine, Goal, Indicator, PlanItem, ProjectTable,
 )
 from perfgoals.review.outcome import review_document
 from perfgoals.units.models import Region, Unit

@@ -4,13 +4,7 @@ from django.db import models
 
 from perfgoals.frameworks.models import Level2
 from perfgoals.goals.models import (
-    DepartmentIndicator,
-    DepartmentPlan,
-    FundingLine,
-    Goal,
-    Indicator,
-    PlanItem,
-    ProjectTable,
+    DepartmentIndicator, DepartmentPlan, FundingLine, Goal, Indicator, PlanItem, ProjectTable,
 )
 from perfgoals.goals.resources import IndicatorResource, ProjectTableResource
 from perfgoals.units.admin import ReadOnlyHistoryAdmin, SpreadsheetAdmin
