@@ -158,6 +158,19 @@ class ValueForm(forms.Form):
             return values.Value(values.QUALITATIVE, "", None, "", data["text"].strip())
         return values.Value()
 
+    indicator_fields: tuple[str, ...] = ()  # an indicator form's own fields, read from the indicator
+
+    @classmethod
+    def for_indicator(cls, indicator, level2_choices, data=None):
+        """An indicator form (with `level2_choices`): bound to `data` if given, else filled from `indicator`."""
+        if data is not None:
+            return cls(data, level2_choices=level2_choices)
+        initial = {
+            "level2": indicator.level2_id, **{name: getattr(indicator, name) for name in cls.indicator_fields},
+            **cls.initial_for(indicator),
+        }  # fmt: skip
+        return cls(initial=initial, level2_choices=level2_choices)
+
     @staticmethod
     def initial_for(obj) -> dict:
         value = obj.value
@@ -197,16 +210,7 @@ class IndicatorForm(ValueForm):
         self.fields["level2"].choices = level2_choices
         self.fields["level2"].error_messages["invalid_choice"] = "请选择本指标体系中的二级指标。"
 
-    @classmethod
-    def for_indicator(cls, indicator, level2_choices, data=None):
-        if data is not None:
-            return cls(data, level2_choices=level2_choices)
-        initial = {
-            "level2": indicator.level2_id, "name": indicator.name,
-            "description": indicator.description, "basis": indicator.basis,
-            **cls.initial_for(indicator),
-        }  # fmt: skip
-        return cls(initial=initial, level2_choices=level2_choices)
+    indicator_fields = ("name", "description", "basis")
 
     def apply(self, indicator) -> None:
         data = self.cleaned_data
@@ -309,17 +313,7 @@ class DepartmentIndicatorForm(ValueForm):
         super().__init__(*args, **kwargs)
         self.fields["level2"].choices = [("", "—"), *level2_choices]
 
-    @classmethod
-    def for_indicator(cls, indicator, level2_choices, data=None):
-        if data is not None:
-            return cls(data, level2_choices=level2_choices)
-        initial = {
-            "level2": indicator.level2_id, "name": indicator.name,
-            "description": indicator.description, "basis": indicator.basis,
-            "basis_category": indicator.basis_category, "prior_value_1": indicator.prior_value_1,
-            "prior_value_2": indicator.prior_value_2, **cls.initial_for(indicator),
-        }  # fmt: skip
-        return cls(initial=initial, level2_choices=level2_choices)
+    indicator_fields = ("name", "description", "basis", "basis_category", "prior_value_1", "prior_value_2")
 
     def apply(self, indicator, level1_of: dict) -> None:
         data = self.cleaned_data
