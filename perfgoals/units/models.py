@@ -5,20 +5,27 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 
-class Region(models.Model):
-    code = models.CharField("区划代码", max_length=12, unique=True)
-    name = models.CharField("名称", max_length=100)
+class CodedModel(models.Model):
+    """A region or a unit: known by its code, listed and shown by it."""
 
     class Meta:
-        verbose_name = "财政区划"
-        verbose_name_plural = "财政区划"
+        abstract = True
         ordering = ["code"]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
 
-class Unit(models.Model):
+class Region(CodedModel):
+    code = models.CharField("区划代码", max_length=12, unique=True)
+    name = models.CharField("名称", max_length=100)
+
+    class Meta(CodedModel.Meta):
+        verbose_name = "财政区划"
+        verbose_name_plural = "财政区划"
+
+
+class Unit(CodedModel):
     code = models.CharField(
         "单位编码",
         max_length=30,
@@ -38,13 +45,9 @@ class Unit(models.Model):
         Region, models.PROTECT, null=True, blank=True, related_name="units", verbose_name="财政区划"
     )
 
-    class Meta:
+    class Meta(CodedModel.Meta):
         verbose_name = "预算单位"
         verbose_name_plural = "预算单位"
-        ordering = ["code"]
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.name}"
 
     @property
     def printed_code(self) -> str:
