@@ -9,11 +9,17 @@ from perfgoals.goals.copying import copy_plan, copy_table
 from perfgoals.goals.models import DepartmentIndicator, DepartmentPlan, FundingLine, PlanItem, ProjectTable, Status
 
 
+def change_indicator(table, name: str, **fields) -> None:
+    """Set `fields` on the table's indicator called `name`, and save it."""
+    indicator = table.indicators.get(name=name)
+    for field, value in fields.items():
+        setattr(indicator, field, value)
+    indicator.save()
+
+
 def test_copying_last_year_moves_values_into_the_prior_year_columns(make_table, unit, clerk):
     last = make_table(year=2025)
-    indicator = last.indicators.get(name="培训人员人次")
-    indicator.prior_value_2 = "≥120人次"
-    indicator.save()
+    change_indicator(last, "培训人员人次", prior_value_2="≥120人次")
     copy = copy_table(last, unit=unit, year=2026, user=clerk)
     carried = copy.indicators.get(name="培训人员人次")
     assert carried.value_display == "≥150人次"  # the starting point for this year
@@ -50,9 +56,7 @@ def test_a_revision_keeps_values_and_points_back(make_table, unit, clerk):
 
 def test_flagged_values_are_copied_verbatim(make_table, unit, clerk):
     last = make_table(year=2025)
-    indicator = last.indicators.get(name="参训企业满意度")
-    indicator.value_raw = "≥90企业满意度"
-    indicator.save()
+    change_indicator(last, "参训企业满意度", value_raw="≥90企业满意度")
     copy = copy_table(last, unit=unit, year=2026, user=clerk)
     assert copy.indicators.get(name="参训企业满意度").value_raw == "≥90企业满意度"
 

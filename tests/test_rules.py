@@ -64,6 +64,19 @@ def fresh(table) -> ProjectTable:
     return ProjectTable.objects.get(pk=table.pk)
 
 
+def set_split(ind: Indicator, operator: str, number: str, unit: str) -> Indicator:
+    """The value as read from separate cells (比较符, 指标值, 计量单位)."""
+    ind.value = parse_split(operator, number, unit, name=ind.name)
+    ind.save()
+    return ind
+
+
+def only(table, code: str, indicator=None) -> Problem:
+    """The one problem `code` (on `indicator`, if given) the review of the saved table finds; fails on any other count."""
+    [problem] = on(review_table(fresh(table)), code, indicator)
+    return problem
+
+
 def test_the_clean_table_has_no_problem_at_all(make_table):
     assert review_table(make_table()) == []
 
@@ -177,7 +190,7 @@ def test_the_model_and_the_form_refuse_what_value_missing_finds(make_table):
 def test_a_unit_that_is_the_indicators_own_name_is_an_error(make_table):
     table = make_table()
     ind = set_value(indicator(table, "数量指标"), "≥80数量", name="数量")
-    [problem] = on(review_table(fresh(table)), "VALUE_UNIT_IS_NAME", ind)
+    problem = only(table, "VALUE_UNIT_IS_NAME", ind)
     assert problem.severity == ERROR and problem.field == "unit" and "计量单位" in problem.message
 
 
@@ -185,23 +198,19 @@ def test_a_unit_that_is_another_indicators_name_says_which(make_table):
     table = make_table()
     set_value(indicator(table, "经济效益指标"), "≥60带动社会资金投资比", name="带动社会资金投资比")
     ind = set_value(indicator(table, "社会效益指标"), "≥60带动社会资金投资比", name="社会影响力增长率")
-    [problem] = on(review_table(fresh(table)), "VALUE_UNIT_IS_NAME", ind)
+    problem = only(table, "VALUE_UNIT_IS_NAME", ind)
     assert "另一个指标“带动社会资金投资比”" in problem.message
 
 
 def test_a_phrase_after_the_number_is_not_a_unit(make_table):
     table = make_table()
-    ind = indicator(table, "质量指标")
-    ind.value = parse_split(">=", "90.00", "达到国家验收要求", name=ind.name)
-    ind.save()
+    ind = set_split(indicator(table, "质量指标"), ">=", "90.00", "达到国家验收要求")
     assert on(review_table(fresh(table)), "VALUE_UNIT_NOT_UNIT", ind)[0].severity == ERROR
 
 
 def test_a_number_without_unit_is_an_error_but_zero_needs_none(make_table):
     table = make_table()
-    ind = indicator(table, "服务对象满意度指标")
-    ind.value = parse_split(">=", "80.00", "", name=ind.name)
-    ind.save()
+    ind = set_split(indicator(table, "服务对象满意度指标"), ">=", "80.00", "")
     zero = set_value(indicator(table, "社会效益指标"), "0")
     problems = review_table(fresh(table))
     assert on(problems, "VALUE_NO_UNIT", ind) and not on(problems, "VALUE_NO_UNIT", zero)
@@ -229,7 +238,7 @@ def test_a_growth_rate_of_50_percent_or_more_is_marked_for_review(make_table):
 def test_a_count_or_rate_with_a_phrase_as_value_is_hinted(make_table):
     table = make_table()
     ind = set_value(indicator(table, "数量指标"), "明显增加", name="招商活动次数")
-    [problem] = on(review_table(fresh(table)), "VALUE_QUALITATIVE_COUNT", ind)
+    problem = only(table, "VALUE_QUALITATIVE_COUNT", ind)
     assert "数量" in problem.message
 
 
@@ -256,7 +265,7 @@ def test_the_same_indicator_twice_is_hinted_on_the_repeat_only(make_table):
     table = make_table()
     assert indicator(table, "数量指标").name == "培训人员人次"
     second = set_value(indicator(table, "社会效益指标"), "≥100人次", name="培训人员人次")
-    [problem] = on(review_table(fresh(table)), "TEXT_INDICATOR_REPEATED")
+    problem = only(table, "TEXT_INDICATOR_REPEATED")
     assert (problem.object_id, problem.severity) == (second.pk, HINT)
     assert "“培训人员人次”在表中出现了 2 次" in problem.message
 
@@ -274,7 +283,7 @@ def test_too_short_goals_and_descriptions_are_hinted(make_table):
 def test_a_likely_typo_suggests_the_known_word(make_table):
     table = make_table()
     ind = set_value(indicator(table, "经济效益指标"), "明显提升", name="经济效意")
-    [problem] = on(review_table(fresh(table)), "TEXT_TYPO", ind)
+    problem = only(table, "TEXT_TYPO", ind)
     assert "经济效益" in problem.message
     assert not on(review_table(make_table(project_code="2")), "TEXT_TYPO")
 
