@@ -38,6 +38,12 @@ class ImportResult:
     hints: int = 0
     created_tables: list[ProjectTable] = field(default_factory=list)
 
+    def count_review(self, document) -> None:
+        """Add the quality review's errors and hints of a created table or plan."""
+        review = review_document(document)
+        self.errors += review.errors
+        self.hints += review.hints
+
 
 class ImportFailed(Exception):
     def __init__(self, path: str, error: SeedFormatError | str):
@@ -142,6 +148,13 @@ def _value(parsed: ParsedIndicator) -> values.Value:
     return values.parse_value(parsed.value, name=parsed.name)
 
 
+def _save_indicator(indicator, parsed: ParsedIndicator, parent: str) -> None:
+    """Save a table's or a plan's indicator with its value, validated (`parent` is not saved yet to check)."""
+    indicator.value = _value(parsed)
+    _validate(indicator, parsed.line, exclude=[parent])
+    indicator.save()
+
+
 def _store_table(parsed: ParsedTable, unit: Unit, year: int, source: str, result: ImportResult) -> None:
     key = {"project_code": parsed.project_code} if parsed.project_code else {"project_name": parsed.project_name}
     existing = ProjectTable.objects.filter(unit=unit, year=year, revision=1, is_template=True, **key).first()
@@ -168,14 +181,10 @@ def _store_table(parsed: ParsedTable, unit: Unit, year: int, source: str, result
             basis_category=BasisCategory.from_label(item.basis_category),
             prior_value_1=item.prior_values[0], prior_value_2=item.prior_values[1], order=order,
         )
-        indicator.value = _value(item)
-        _validate(indicator, item.line, exclude=["table"])
-        indicator.save()
+        _save_indicator(indicator, item, "table")
     result.tables_created += 1
     result.created_tables.append(table)
-    review = review_document(table)
-    result.errors += review.errors
-    result.hints += review.hints
+    result.count_review(table)
 
 
 def _store_plan(parsed: ParsedPlan, unit: Unit, year: int, source: str, result: ImportResult) -> None:
@@ -211,13 +220,9 @@ def _store_plan(parsed: ParsedPlan, unit: Unit, year: int, source: str, result: 
             basis_category=BasisCategory.from_label(item.basis_category),
             prior_value_1=item.prior_values[0], prior_value_2=item.prior_values[1], order=order,
         )
-        indicator.value = _value(item)
-        _validate(indicator, item.line, exclude=["plan"])
-        indicator.save()
+        _save_indicator(indicator, item, "plan")
     result.plans_created += 1
-    review = review_document(plan)
-    result.errors += review.errors
-    result.hints += review.hints
+    result.count_review(plan)
 
 
 def _validate(obj, line: int, exclude: list[str] | None = None) -> None:
