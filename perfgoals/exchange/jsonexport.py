@@ -66,13 +66,20 @@ def _indicator(indicator, on_indicators: dict) -> dict:
     }
 
 
+def _owner(document) -> dict:
+    """What a table's and a plan's export begin with: the unit, the year, the framework (a plan may have none)."""
+    return {
+        "unit_code": document.unit.code,
+        "unit_name": document.unit.name,
+        "year": document.year,
+        "framework": document.framework.code if document.framework else None,
+    }
+
+
 def table_to_dict(table: ProjectTable) -> dict:
     on_indicators, flags = _flags(table)
     return {
-        "unit_code": table.unit.code,
-        "unit_name": table.unit.name,
-        "year": table.year,
-        "framework": table.framework.code,
+        **_owner(table),
         "project_code": table.project_code,
         "project_name": table.project_name,
         "budget_total": money(table.budget_total),
@@ -94,10 +101,7 @@ def table_to_dict(table: ProjectTable) -> dict:
 def plan_to_dict(plan: DepartmentPlan) -> dict:
     on_indicators, flags = _flags(plan)
     return {
-        "unit_code": plan.unit.code,
-        "unit_name": plan.unit.name,
-        "year": plan.year,
-        "framework": plan.framework.code if plan.framework else None,
+        **_owner(plan),
         "overall_goal": plan.overall_goal,
         "sub_goals": [i.text for i in plan.items.all() if i.kind == "sub_goal"],
         "safeguards": [i.text for i in plan.items.all() if i.kind == "safeguard"],
