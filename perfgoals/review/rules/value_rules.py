@@ -35,16 +35,20 @@ def _shown(value: values.Value) -> str:
     return values.format_value(value) or value.raw
 
 
+def _with_unit(obj) -> tuple[tuple[str, ...], list]:
+    """Every indicator's name (stripped), and each quantitative indicator that has a unit, with its value."""
+    items = indicators(obj)
+    names = tuple(i.name.strip() for i in items)
+    pairs = [(i, v) for i in items if (v := i.value).kind == values.QUANTITATIVE and v.unit]
+    return names, pairs
+
+
 @rule("VALUE_UNIT_IS_NAME", ERROR, APPROPRIATENESS, "计量单位处写成了指标名称（本指标或另一指标的）",
       applies_to="both", example_bad="数量：≥80数量；社会影响力增长率：≥60带动社会资金投资比",
       example_fix="签约项目数量：≥20个；社会影响力增长率：≥5%")
 def unit_is_name(obj):
-    items = indicators(obj)
-    names = [i.name.strip() for i in items]
-    for i in items:
-        v = i.value
-        if v.kind != values.QUANTITATIVE or not v.unit:
-            continue
+    names, with_unit = _with_unit(obj)
+    for i, v in with_unit:
         others = tuple(n for n in names if n != i.name.strip())
         if values.unit_problem(v.unit, "", others) == values.UNIT_IS_NAME and values.unit_problem(
             v.unit, i.name.strip()
@@ -65,12 +69,8 @@ def unit_is_name(obj):
       applies_to="both", example_bad="服务对象满意度：>= 90.00 服务对象满意度90%以上",
       example_fix="服务对象满意度：≥90%")
 def unit_not_unit(obj):
-    items = indicators(obj)
-    names = tuple(i.name.strip() for i in items)
-    for i in items:
-        v = i.value
-        if v.kind != values.QUANTITATIVE or not v.unit:
-            continue
+    names, with_unit = _with_unit(obj)
+    for i, v in with_unit:
         if values.unit_problem(v.unit, i.name.strip(), names) == values.UNIT_NOT_UNIT:
             yield Problem("VALUE_UNIT_NOT_UNIT", ERROR, APPROPRIATENESS,
                           f"“{i.name}”的指标值“{short(_shown(v))}”中，数值后的“{short(v.unit, 16)}”不是计量单位："
