@@ -151,27 +151,26 @@ def _save_child(plan, section: str, obj, form) -> None:
 @login_required
 @require_POST
 def plan_child_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    with editing(request, "plan", pk, plans()) as plan:
-        section = _section(kind)
-        form = _child_form(section, None, level2_choices(plan.framework), request.POST)
-        if form.is_valid():
-            _save_child(plan, section, None, form)
-    if not form.is_valid():
-        return _respond(request, plan, f"sec-{section}", {"bound": {(section, None): form}}, invalid=True)
-    return _respond(request, plan, f"sec-{section}", {"saved": section})
+    return _post_child(request, pk, kind, None)
 
 
 @login_required
 @require_POST
 def plan_child_update(request: HttpRequest, pk: int, kind: str, child_pk: int) -> HttpResponse:
+    return _post_child(request, pk, kind, child_pk)
+
+
+def _post_child(request, pk: int, kind: str, child_pk: int | None) -> HttpResponse:
+    """Save the posted row of a section: a new one (`child_pk` None) or the plan's row `child_pk`."""
     with editing(request, "plan", pk, plans()) as plan:
         section = _section(kind)
-        obj = one_of(plan_children(plan, section), child_pk)
+        obj = None if child_pk is None else one_of(plan_children(plan, section), child_pk)
         form = _child_form(section, obj, level2_choices(plan.framework), request.POST)
         if form.is_valid():
             _save_child(plan, section, obj, form)
     if not form.is_valid():
-        return _respond(request, plan, f"sec-{section}", {"bound": {(section, obj.pk): form}}, invalid=True)
+        bound = {(section, obj.pk if obj else None): form}
+        return _respond(request, plan, f"sec-{section}", {"bound": bound}, invalid=True)
     return _respond(request, plan, f"sec-{section}", {"saved": section})
 
 
