@@ -162,11 +162,11 @@ def test_the_report_filters_by_unit_and_year(client, admin_user):
     assert "安全生产培训经费" in response.text and "偿还企业垫付资金" not in response.text
 
 
-def test_another_units_table_is_not_found(client, clerk):
+def test_another_units_table_is_not_found(client, clerk, make_table, other_unit):
     login(client, clerk)
-    table = ProjectTable.objects.filter(unit__code="926001").first()
+    table = make_table(unit=other_unit)  # not a template: the template library is open to everyone signed in
     assert client.get(reverse("review_table", args=[table.pk])).status_code == 404
-    plan = DepartmentPlan.objects.get(unit__code="926001")
+    plan = DepartmentPlan.objects.create(unit=other_unit, year=2026)
     assert client.get(reverse("review_plan", args=[plan.pk])).status_code == 404
 
 

@@ -121,7 +121,7 @@ def test_a_supervisor_approves(client, submitted, supervisor):
 
 
 def test_a_clerk_cannot_approve(client, submitted, clerk, caplog):
-    with caplog.at_level(logging.WARNING, logger="perfgoals.workflow"):
+    with caplog.at_level(logging.WARNING, logger="perfgoals.access"):
         response = post(client, clerk, "table_approve", submitted)
 
     assert response.status_code == 403
@@ -135,7 +135,7 @@ def test_the_submitter_cannot_approve_their_own_submission(client, table, unit, 
     Membership.objects.create(user=both, unit=unit, role=Membership.SUPERVISOR)
     workflow.submit(table, both)
 
-    with caplog.at_level(logging.WARNING, logger="perfgoals.workflow"):
+    with caplog.at_level(logging.WARNING, logger="perfgoals.access"):
         response = post(client, both, "table_approve", table)
 
     assert response.status_code == 403

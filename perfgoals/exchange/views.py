@@ -4,13 +4,15 @@ from django.http import HttpRequest, JsonResponse
 from perfgoals.exchange.jsonexport import export
 from perfgoals.goals.models import DepartmentPlan, ProjectTable
 from perfgoals.units.access import restrict
+from perfgoals.units.models import Unit
 
 
 @login_required
 def export_json(request: HttpRequest) -> JsonResponse:
     """The exchange format for the units the user may see (?unit=CODE&year=Y to narrow)."""
-    tables = restrict(ProjectTable.objects.all(), request.user)
-    plans = restrict(DepartmentPlan.objects.all(), request.user)
+    units = restrict(Unit.objects.all(), request.user, unit_field="pk")  # not other units' templates
+    tables = ProjectTable.objects.restrict(request.user, "view").filter(unit__in=units)
+    plans = DepartmentPlan.objects.restrict(request.user, "view").filter(unit__in=units)
     if unit := request.GET.get("unit"):
         tables, plans = tables.filter(unit__code=unit), plans.filter(unit__code=unit)
     if (year := request.GET.get("year", "")).isdigit():

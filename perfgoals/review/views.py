@@ -3,34 +3,26 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
+from perfgoals.goals.access import can, get_document_for_user
 from perfgoals.goals.models import DepartmentPlan, ProjectTable
 from perfgoals.review.forms import KeepHintForm
 from perfgoals.review.models import KeptHint
 from perfgoals.review.outcome import Review, review_document
 from perfgoals.review.rules import RULES, SEVERITY_LABELS
 from perfgoals.review.rules.common import PLAN_PREFETCH, TABLE_PREFETCH
-from perfgoals.units.access import restrict, roles_for
-from perfgoals.units.models import Membership, Unit
-
-MODELS = {"table": ProjectTable, "plan": DepartmentPlan}
-
-
-def _document(request: HttpRequest, kind: str, pk: int):
-    """The table or plan, if the user may see its unit; otherwise 404."""
-    model = MODELS[kind]
-    return get_object_or_404(restrict(model.objects.select_related("unit"), request.user), pk=pk)
+from perfgoals.units.access import restrict
+from perfgoals.units.models import Unit
 
 
 def can_keep(user, doc) -> bool:
     """Keeping a hint is the clerk's decision, while the document can still be edited."""
-    return doc.is_editable and Membership.CLERK in roles_for(user, doc.unit)
+    return can(user, "edit", doc)
 
 
 def review_context(request: HttpRequest, doc, review: Review | None = None) -> dict:
@@ -49,7 +41,7 @@ def _editor_url(doc) -> str:
 
 @login_required
 def document_review(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    doc = _document(request, kind, pk)
+    doc = get_document_for_user(request, kind, pk)
     context = review_context(request, doc)
     if request.htmx:
         return render(request, "review/_problems.html", context)
@@ -60,30 +52,26 @@ def document_review(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def keep_hint(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    doc = _document(request, kind, pk)
-    if not can_keep(request.user, doc):
-        raise PermissionDenied("只有本单位的填报人可以在修改期间保留提示。")
-    review = review_document(doc)
-    form = KeepHintForm(request.POST, review=review)
-    if form.is_valid():
-        d = form.cleaned_data
-        KeptHint.objects.create(
-            table=doc if kind == "table" else None, plan=doc if kind == "plan" else None,
-            code=d["code"], target=d["target"], field=d.get("field") or "", object_id=d.get("object_id"),
-            reason=d["reason"], user=request.user,
-        )
+    with transaction.atomic():  # the document stays locked until the hint is kept: no keeping after a submit
+        doc = get_document_for_user(request, kind, pk, "edit")
         review = review_document(doc)
-        form = None
+        form = KeepHintForm(request.POST, review=review)
+        if form.is_valid():
+            d = form.cleaned_data
+            KeptHint.objects.create(
+                **{doc.kind: doc}, code=d["code"], target=d["target"], field=d.get("field") or "",
+                object_id=d.get("object_id"), reason=d["reason"], user=request.user,
+            )
+            review = review_document(doc)
+            form = None
     return _respond(request, doc, review, form)
 
 
 @login_required
 @require_POST
 def unkeep_hint(request: HttpRequest, kind: str, pk: int, kept_pk: int) -> HttpResponse:
-    doc = _document(request, kind, pk)
-    if not can_keep(request.user, doc):
-        raise PermissionDenied("只有本单位的填报人可以在修改期间取消保留。")
     with transaction.atomic():
+        doc = get_document_for_user(request, kind, pk, "edit")
         get_object_or_404(KeptHint.for_document(doc), pk=kept_pk).delete()
     return _respond(request, doc, review_document(doc), None)
 
@@ -104,8 +92,11 @@ def _respond(request: HttpRequest, doc, review: Review, form) -> HttpResponse:
 def report(request: HttpRequest) -> HttpResponse:
     """Every problem in every table and plan the user may see, by unit and year."""
     units = restrict(Unit.objects.all(), request.user, unit_field="pk").order_by("code")
-    tables = restrict(ProjectTable.objects.select_related("unit"), request.user).prefetch_related(*TABLE_PREFETCH)
-    plans = restrict(DepartmentPlan.objects.select_related("unit"), request.user).prefetch_related(*PLAN_PREFETCH)
+    # The user's own units only: the template library's examples of other units are not theirs to review.
+    tables = ProjectTable.objects.restrict(request.user, "view").filter(unit__in=units)
+    plans = DepartmentPlan.objects.restrict(request.user, "view").filter(unit__in=units)
+    tables = tables.select_related("unit").prefetch_related(*TABLE_PREFETCH)
+    plans = plans.select_related("unit").prefetch_related(*PLAN_PREFETCH)
     unit_code, year = request.GET.get("unit", ""), request.GET.get("year", "")
     if unit_code:
         tables, plans = tables.filter(unit__code=unit_code), plans.filter(unit__code=unit_code)

@@ -13,23 +13,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from perfgoals.goals import grid
+from perfgoals.goals.access import get_document_for_user
 from perfgoals.goals.models import DepartmentIndicator, DepartmentPlan, Goal, Indicator, ProjectTable, Status
 from perfgoals.review import rules
-from perfgoals.units.access import restrict, roles_for, visible_unit_ids
+from perfgoals.units.access import restrict, roles_for, unit_ids
 from perfgoals.units.models import Membership, Unit
 from perfgoals.workflow import changes, workflow
 from perfgoals.workflow.models import Comment
 
-MODELS = {"table": ProjectTable, "plan": DepartmentPlan}
 TRANSITIONS = {"submit": workflow.submit, "approve": workflow.approve, "reopen": workflow.reopen}
 DONE = {"submit": "已提交，等待审核。", "approve": "已审核通过。", "return": "已退回，并通知填报人修改。",
         "reopen": "已打开新的调整版本，请修改后重新提交。"}
-
-
-def _document(request: HttpRequest, kind: str, pk: int):
-    """The table or plan, if the user may see its unit; otherwise 404."""
-    model = MODELS[kind]
-    return get_object_or_404(restrict(model.objects.select_related("unit"), request.user), pk=pk)
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
@@ -40,8 +34,7 @@ def _next_url(request: HttpRequest, default: str) -> str:
 
 
 def _page_url(doc) -> str:
-    kind = "plan" if isinstance(doc, DepartmentPlan) else "table"
-    return reverse(f"workflow_{kind}", args=[doc.pk])
+    return reverse(f"workflow_{doc.kind}", args=[doc.pk])
 
 
 def _page_context(request: HttpRequest, doc, **extra) -> dict:
@@ -81,14 +74,14 @@ def _content_rows(doc, comments: dict) -> dict:
 @login_required
 @require_safe
 def document_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    doc = _document(request, kind, pk)
+    doc = get_document_for_user(request, kind, pk)
     return render(request, "workflow/document.html", _page_context(request, doc))
 
 
 @login_required
 @require_POST
 def transition(request: HttpRequest, kind: str, pk: int, action: str) -> HttpResponse:
-    doc = _document(request, kind, pk)
+    doc = get_document_for_user(request, kind, pk)
     try:
         if action == "return":
             result = workflow.return_(doc, request.user, request.POST.get("comment", ""))
@@ -100,7 +93,7 @@ def transition(request: HttpRequest, kind: str, pk: int, action: str) -> HttpRes
             return render(request, "workflow/document.html", context, status=200)
         messages.error(request, e.message)
         return redirect(_next_url(request, _page_url(doc)))
-    messages.success(request, f"{workflow.kind_label(result)}{DONE[action]}")
+    messages.success(request, f"{result.kind_label}{DONE[action]}")
     if action == "reopen":
         return redirect(_page_url(result))
     return redirect(_next_url(request, _page_url(result)))
@@ -123,15 +116,13 @@ def _comment_target(doc, target: str) -> dict:
 @login_required
 @require_POST
 def add_comment(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    doc = _document(request, kind, pk)
-    if Membership.SUPERVISOR not in roles_for(request.user, doc.unit):
-        workflow.refuse(request.user, "comment", doc, "只有审核人可以填写审核意见。")
+    doc = get_document_for_user(request, kind, pk, "review")
     target = _comment_target(doc, request.POST.get("target", ""))
     text = request.POST.get("text", "").strip()
     if not text:
         messages.error(request, "审核意见不能为空。")
     else:
-        Comment.objects.create(unit=doc.unit, author=request.user, text=text, **{kind: doc}, **target)
+        Comment.objects.create(unit=doc.unit, author=request.user, text=text, **{doc.kind: doc}, **target)
         messages.success(request, "审核意见已保存。")
     return redirect(_next_url(request, _page_url(doc)))
 
@@ -140,29 +131,28 @@ def add_comment(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @require_safe
 def comment_list(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """The open comments of a table or plan (an htmx partial)."""
-    doc = _document(request, kind, pk)
+    doc = get_document_for_user(request, kind, pk)
     return render(request, "workflow/_comments.html", {"comments": workflow.open_comments(doc)["comments"], "all_open": True})
 
 
 @login_required
 @require_POST
 def resolve_comment(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_object_or_404(restrict(Comment.objects.select_related("unit"), request.user), pk=pk)
-    roles = roles_for(request.user, comment.unit)
-    if not roles & {Membership.CLERK, Membership.SUPERVISOR}:
-        workflow.refuse(request.user, "resolve", comment.document, "无权处理该审核意见。")
+    comment = get_object_or_404(Comment.objects.select_related("table", "plan"), pk=pk)
+    # Whoever works on the document (its clerk, its supervisors) may mark a comment handled.
+    doc = get_document_for_user(request, comment.document.kind, comment.document.pk)
     if comment.is_open:
         comment.resolve(request.user)
     if request.htmx:
         return render(request, "workflow/_comment.html", {"comment": comment})
     messages.success(request, "审核意见已标记为已处理。")
-    return redirect(_next_url(request, _page_url(comment.document)))
+    return redirect(_next_url(request, _page_url(doc)))
 
 
 @login_required
 @require_safe
 def history_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    doc = _document(request, kind, pk)
+    doc = get_document_for_user(request, kind, pk)
     context = {"doc": doc, "kind": kind, "entries": changes.history(doc), "revisions": workflow.revisions(doc)}
     return render(request, "workflow/history.html", context)
 
@@ -170,7 +160,7 @@ def history_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def diff_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    doc = _document(request, kind, pk)
+    doc = get_document_for_user(request, kind, pk)
     chain = workflow.revisions(doc)
     by_pk = {d.pk: d for d in chain}
 
@@ -193,47 +183,42 @@ def diff_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @require_safe
 def desk(request: HttpRequest) -> HttpResponse:
     """待我审核: what waits for this supervisor, oldest first, with counts per unit and state."""
-    unit_ids = workflow.supervised_unit_ids(request.user)
-    if unit_ids is not None and not unit_ids:
+    if unit_ids(request.user, Membership.SUPERVISOR) == set():
         raise PermissionDenied("只有审核人可以查看待审核列表。")
     waiting = []
     for model in (DepartmentPlan, ProjectTable):
-        queryset = model.objects.filter(status=Status.SUBMITTED, is_template=False).select_related(
+        queryset = model.objects.restrict(request.user, "review").filter(status=Status.SUBMITTED).select_related(
             "unit", "submitted_by"
         )
-        if unit_ids is not None:
-            queryset = queryset.filter(unit__in=unit_ids)
         for doc in queryset:
             doc.summary = rules.summarize(workflow.problems_of(doc))
             doc.actions = workflow.allowed_actions(doc, request.user)
             waiting.append(doc)
     waiting.sort(key=lambda d: (d.submitted_at is None, d.submitted_at))
-    year = _year(request, unit_ids)
-    context = {"waiting": waiting, "year": year, "counts": _counts(unit_ids, year), "states": Status.choices}
+    year = _year(request)
+    context = {"waiting": waiting, "year": year, "counts": _counts(request.user, year), "states": Status.choices}
     return render(request, "workflow/desk.html", context)
 
 
-def _year(request: HttpRequest, unit_ids: set[int] | None) -> int:
+def _year(request: HttpRequest) -> int:
     value = request.GET.get("year", "")
     if value.isdigit() and 2000 <= int(value) <= 2100:
         return int(value)
-    tables = ProjectTable.objects.filter(is_template=False)
-    if unit_ids is not None:
-        tables = tables.filter(unit__in=unit_ids)
+    tables = ProjectTable.objects.restrict(request.user, "review")
     latest = tables.order_by("-year").values_list("year", flat=True).first()
     from django.utils import timezone
 
     return latest or timezone.localdate().year
 
 
-def _counts(unit_ids: set[int] | None, year: int) -> list[dict]:
-    """For each unit: how many project tables in each state, and the plan's state."""
-    units = Unit.objects.all() if unit_ids is None else Unit.objects.filter(pk__in=unit_ids)
-    tables = ProjectTable.objects.filter(year=year, is_template=False, unit__in=units)
+def _counts(user, year: int) -> list[dict]:
+    """For each unit the user reviews: how many project tables in each state, and the plan's state."""
+    units = restrict(Unit.objects.all(), user, unit_field="pk", role=Membership.SUPERVISOR)
+    tables = ProjectTable.objects.restrict(user, "review").filter(year=year)
     counts: dict[int, dict[str, int]] = {}
     for row in tables.values("unit", "status").annotate(n=Count("id")):
         counts.setdefault(row["unit"], {})[row["status"]] = row["n"]
-    plans = DepartmentPlan.objects.filter(year=year, is_template=False, unit__in=units)
+    plans = DepartmentPlan.objects.restrict(user, "review").filter(year=year)
     plan_units = set(plans.values_list("unit", flat=True))
     rows = []
     for unit in units.filter(pk__in=set(counts) | plan_units):

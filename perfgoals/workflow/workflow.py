@@ -17,14 +17,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from perfgoals.goals import access
+from perfgoals.goals.access import refuse
 from perfgoals.goals.models import DepartmentPlan, ProjectTable, Status
 from perfgoals.review.outcome import review_document
-from perfgoals.units.access import is_admin, roles_for
+from perfgoals.units.access import roles_for
 from perfgoals.units.models import Membership, Unit
 
 logger = logging.getLogger("perfgoals.workflow")
@@ -42,23 +43,16 @@ class WorkflowError(Exception):
         self.problems = problems or []
 
 
-def kind_label(doc: Document) -> str:
-    return "部门整体绩效目标" if isinstance(doc, DepartmentPlan) else "绩效目标表"
+def _require_clerk(user, doc: Document, action: str) -> None:
+    """Submitting and reopening are the clerk's (填报人) of the document's unit."""
+    if Membership.CLERK not in roles_for(user, doc.unit):
+        refuse(user, action, doc, "只有本单位的填报人可以执行此操作。")
 
 
-def refuse(user, action: str, doc: Document, reason: str):
-    """Log a refused request (a forged POST, an action beyond the role) and answer 403."""
-    logger.warning(
-        "refused %s on %s %s (unit %s) by %s: %s",
-        action, doc._meta.model_name, doc.pk, doc.unit_id, getattr(user, "username", user), reason,
-    )
-    raise PermissionDenied(reason)
-
-
-def _require_role(user, doc: Document, role: str, action: str) -> None:
-    if role not in roles_for(user, doc.unit):
-        label = dict(Membership.ROLE_CHOICES)[role]
-        refuse(user, action, doc, f"只有本单位的{label}可以执行此操作。")
+def _require_reviewer(user, doc: Document, action: str) -> None:
+    """Approving and returning are a supervisor's who may review the document (access.can)."""
+    if not access.can(user, "review", doc):
+        refuse(user, action, doc, "只有本单位的审核人可以执行此操作。")
 
 
 def _locked(doc: Document) -> Document:
@@ -72,7 +66,7 @@ def _who_when(user, when) -> str:
 
 def state_message(doc: Document, attempted: str) -> str:
     """Why `attempted` cannot happen in the document's current state, in words."""
-    kind = kind_label(doc)
+    kind = doc.kind_label
     if doc.status == Status.SUBMITTED:
         return f"{attempted}未执行：该{kind}已由{_who_when(doc.submitted_by, doc.submitted_at)}提交，正在等待审核。"
     if doc.status == Status.APPROVED:
@@ -99,7 +93,7 @@ def problems_of(doc: Document) -> list:
 def submit(doc: Document, user) -> Document:
     with transaction.atomic():
         doc = _locked(doc)
-        _require_role(user, doc, Membership.CLERK, "submit")
+        _require_clerk(user, doc, "submit")
         if doc.is_template:
             raise WorkflowError("模板库中的范例不参与审核，请复制后填报。")
         if doc.status not in (Status.DRAFT, Status.RETURNED):
@@ -111,14 +105,14 @@ def submit(doc: Document, user) -> Document:
         doc.submitted_at, doc.submitted_by = timezone.now(), user
         doc.approved_at, doc.approved_by = None, None
         _save(doc, user, "提交")
-    logger.info("%s %s submitted by %s", doc._meta.model_name, doc.pk, user.username)
+    logger.info("%s %s submitted by %s", doc.kind, doc.pk, user.username)
     return doc
 
 
 def approve(doc: Document, user) -> Document:
     with transaction.atomic():
         doc = _locked(doc)
-        _require_role(user, doc, Membership.SUPERVISOR, "approve")
+        _require_reviewer(user, doc, "approve")
         if doc.status != Status.SUBMITTED:
             raise WorkflowError(state_message(doc, "审核通过"))
         if doc.submitted_by_id == user.pk:
@@ -126,7 +120,7 @@ def approve(doc: Document, user) -> Document:
         doc.status = Status.APPROVED
         doc.approved_at, doc.approved_by = timezone.now(), user
         _save(doc, user, "通过")
-    logger.info("%s %s approved by %s", doc._meta.model_name, doc.pk, user.username)
+    logger.info("%s %s approved by %s", doc.kind, doc.pk, user.username)
     return doc
 
 
@@ -136,18 +130,17 @@ def return_(doc: Document, user, comment: str) -> Document:
     comment = (comment or "").strip()
     with transaction.atomic():
         doc = _locked(doc)
-        _require_role(user, doc, Membership.SUPERVISOR, "return")
+        _require_reviewer(user, doc, "return")
         if not comment:
             raise WorkflowError("退回时请填写退回意见，说明需要修改的内容。")
         if doc.status != Status.SUBMITTED:
             raise WorkflowError(state_message(doc, "退回"))
         doc.status = Status.RETURNED
         _save(doc, user, f"退回：{comment}")
-        target = {"plan": doc} if isinstance(doc, DepartmentPlan) else {"table": doc}
-        note = Comment(unit=doc.unit, text=comment, author=user, **target)
+        note = Comment(unit=doc.unit, text=comment, author=user, **{doc.kind: doc})
         note._history_user = user
         note.save()
-    logger.info("%s %s returned by %s", doc._meta.model_name, doc.pk, user.username)
+    logger.info("%s %s returned by %s", doc.kind, doc.pk, user.username)
     return doc
 
 
@@ -160,27 +153,26 @@ def reopen(doc: Document, user) -> Document:
     """Open an approved document as a new revision (调整); the approved one stays as it is."""
     with transaction.atomic():
         doc = _locked(doc)
-        _require_role(user, doc, Membership.CLERK, "reopen")
+        _require_clerk(user, doc, "reopen")
         if doc.status != Status.APPROVED:
-            raise WorkflowError(f"只有已通过的{kind_label(doc)}可以调整。")
+            raise WorkflowError(f"只有已通过的{doc.kind_label}可以调整。")
         if later := next_revision(doc):
-            raise WorkflowError(f"该{kind_label(doc)}已有调整中的版本 {later.revision}，请在该版本上修改。")
+            raise WorkflowError(f"该{doc.kind_label}已有调整中的版本 {later.revision}，请在该版本上修改。")
         new = _copy(doc, user)
         new.previous = doc
         new.status = Status.DRAFT
         new.revision = doc.revision + 1
         new.submitted_at = new.submitted_by = new.approved_at = new.approved_by = None
         _save(new, user, f"调整：由版本 {doc.revision} 复制为版本 {new.revision}")
-    logger.info("%s %s reopened as %s by %s", doc._meta.model_name, doc.pk, new.pk, user.username)
+    logger.info("%s %s reopened as %s by %s", doc.kind, doc.pk, new.pk, user.username)
     return new
 
 
 def _copy(doc: Document, user) -> Document:
     from perfgoals.goals import copying
 
-    if isinstance(doc, DepartmentPlan):
-        return copying.copy_plan(doc, unit=doc.unit, year=doc.year, user=user, revision=doc.revision + 1)
-    return copying.copy_table(doc, unit=doc.unit, year=doc.year, user=user, revision=doc.revision + 1)
+    copy = {"table": copying.copy_table, "plan": copying.copy_plan}[doc.kind]
+    return copy(doc, unit=doc.unit, year=doc.year, user=user, revision=doc.revision + 1)
 
 
 # What a user may do with a document now: drives the buttons; the functions above decide.
@@ -189,17 +181,18 @@ def _copy(doc: Document, user) -> Document:
 def allowed_actions(doc: Document, user) -> set[str]:
     if doc.is_template or not user.is_authenticated:
         return set()
-    roles = roles_for(user, doc.unit)
+    clerk = Membership.CLERK in roles_for(user, doc.unit)
+    reviewer = access.can(user, "review", doc)
     actions = set()
-    if Membership.CLERK in roles and doc.status in (Status.DRAFT, Status.RETURNED):
+    if clerk and doc.status in (Status.DRAFT, Status.RETURNED):
         actions.add("submit")
-    if Membership.SUPERVISOR in roles and doc.status == Status.SUBMITTED:
+    if reviewer and doc.status == Status.SUBMITTED:
         actions.add("return")
         if doc.submitted_by_id != user.pk:
             actions.add("approve")
-    if Membership.CLERK in roles and doc.status == Status.APPROVED and not next_revision(doc):
+    if clerk and doc.status == Status.APPROVED and not next_revision(doc):
         actions.add("reopen")
-    if Membership.SUPERVISOR in roles:
+    if reviewer:
         actions.add("comment")
     return actions
 
@@ -217,18 +210,6 @@ def revisions(doc: Document) -> list[Document]:
     }:
         chain.append(nxt)
     return chain
-
-
-def supervised_unit_ids(user) -> set[int] | None:
-    """Units whose tables wait for this user's review; None means every unit."""
-    if not user.is_authenticated:
-        return set()
-    if is_admin(user):
-        return None
-    ids: set[int] = set()
-    for m in Membership.objects.filter(user=user, role=Membership.SUPERVISOR).select_related("unit"):
-        ids |= m.unit.descendant_ids()
-    return ids
 
 
 # The department book (部门预算绩效目标文本): complete when everything is approved.
