@@ -175,8 +175,9 @@ def test_a_return_writes_the_comment_into_the_audit_trail(client, submitted, sup
     assert comment.text == "满意度指标的依据不明确。" and comment.author == supervisor and comment.is_open
 
 
-def test_two_supervisors_at_once_one_wins_and_the_other_is_told(client, submitted, supervisor, second_supervisor):
-    # Both opened the page while the table was submitted; the first approves.
+def test_a_supervisor_whose_page_is_stale_is_told_another_approved_it(client, submitted, supervisor, second_supervisor):
+    # Both opened the page while the table was submitted; the first approves, then the second
+    # returns. (Both at the same moment, in threads: tests/test_concurrency.py.)
     post(client, supervisor, "table_approve", submitted)
     response = post(client, second_supervisor, "table_return", submitted, comment="请补充成本测算依据。")
 
@@ -190,7 +191,7 @@ def test_two_supervisors_at_once_one_wins_and_the_other_is_told(client, submitte
     assert not Comment.objects.filter(table=submitted).exists()
 
 
-def test_two_approvals_at_once_leave_one_audit_entry(client, submitted, supervisor, second_supervisor):
+def test_a_second_approval_after_the_first_leaves_one_audit_entry(client, submitted, supervisor, second_supervisor):
     post(client, supervisor, "table_approve", submitted)
     post(client, second_supervisor, "table_approve", submitted)
 
@@ -208,6 +209,87 @@ def test_a_returned_table_is_resubmitted_and_approved(client, submitted, clerk, 
     submitted.refresh_from_db()
     assert submitted.status == Status.APPROVED
     assert reasons(submitted) == ["提交", "退回：请修改。", "提交", "通过"]
+
+
+# Every transition from every state, for tables and plans
+
+ACTIONS = ["submit", "approve", "return", "reopen"]
+STATES = [Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.APPROVED]
+ALLOWED = {"submit": {Status.DRAFT, Status.RETURNED}, "approve": {Status.SUBMITTED}, "return": {Status.SUBMITTED},
+           "reopen": {Status.APPROVED}}  # fmt: skip
+AFTER = {"submit": Status.SUBMITTED, "approve": Status.APPROVED, "return": Status.RETURNED}
+VERB = {"submit": "提交", "approve": "审核通过", "return": "退回"}
+WHY = {  # what the refused user reads, by the state the document is in
+    Status.DRAFT: "{verb}未执行：该{kind}尚未提交。",
+    Status.SUBMITTED: "{verb}未执行：该{kind}已由clerk于",
+    Status.RETURNED: "{verb}未执行：该{kind}已被退回，正在等待填报人修改后重新提交。",
+    Status.APPROVED: "{verb}未执行：该{kind}已由supervisor于",
+}
+
+
+def put_in_state(doc, state, clerk, supervisor):
+    """Bring a draft to `state` the way users do."""
+    if state != Status.DRAFT:
+        workflow.submit(doc, clerk)
+    if state == Status.RETURNED:
+        workflow.return_(doc, supervisor, "请修改。")
+    if state == Status.APPROVED:
+        workflow.approve(doc, supervisor)
+    doc.refresh_from_db()
+    return doc
+
+
+def snapshot(doc) -> tuple:
+    """Everything a transition may change."""
+    model = type(doc)
+    fresh = model.objects.get(pk=doc.pk)
+    return (fresh.status, fresh.submitted_at, fresh.submitted_by_id, fresh.approved_at, fresh.approved_by_id,
+            model.history.filter(id=doc.pk).count(), model.objects.filter(unit=doc.unit).count(),
+            Comment.objects.count())  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", ["table", "plan"])
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("action", ACTIONS)
+def test_every_transition_from_every_state(request, client, kind, state, action, clerk, supervisor, second_supervisor):
+    doc = put_in_state(request.getfixturevalue(kind), state, clerk, supervisor)
+    before = snapshot(doc)
+    actor = clerk if action in ("submit", "reopen") else second_supervisor
+    client.force_login(actor)
+
+    response = client.post(reverse(f"{kind}_{action}", args=[doc.pk]), {"comment": "请补充依据。"}, follow=True)
+
+    assert response.status_code == 200
+    doc.refresh_from_db()
+    if state in ALLOWED[action]:
+        if action == "reopen":
+            new = type(doc).objects.get(previous=doc)
+            assert (new.status, new.revision, doc.status) == (Status.DRAFT, 2, Status.APPROVED)
+        else:
+            assert doc.status == AFTER[action]
+            assert type(doc).history.filter(id=doc.pk).latest("history_id").history_user == actor
+    else:
+        if action == "reopen":
+            why = f"只有已通过的{doc.kind_label}可以调整。"
+        else:
+            why = WHY[state].format(verb=VERB[action], kind=doc.kind_label)
+        assert why in response.content.decode()
+        assert snapshot(doc) == before
+
+
+@pytest.mark.parametrize("kind", ["table", "plan"])
+def test_the_submitter_cannot_approve_what_they_submitted(request, client, kind, unit):
+    doc = request.getfixturevalue(kind)
+    both = make_user("both", unit, Membership.CLERK)
+    Membership.objects.create(user=both, unit=unit, role=Membership.SUPERVISOR)
+    workflow.submit(doc, both)
+    before = snapshot(doc)
+    client.force_login(both)
+
+    response = client.post(reverse(f"{kind}_approve", args=[doc.pk]))
+
+    assert response.status_code == 403
+    assert snapshot(doc) == before
 
 
 # Access
