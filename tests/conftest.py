@@ -10,8 +10,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import User
+from django.core import serializers
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection, transaction
 
 from perfgoals.frameworks.models import Framework
 from perfgoals.units.models import Membership, Unit
@@ -25,6 +29,57 @@ PASSWORD = "pw-for-tests-1"
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_seed_documents", *map(str, SEED_FILES), verbosity=0, skip_checks=True)
+
+
+_seeded: dict = {}  # the serialized start state and the pytest-django db blocker
+
+
+@pytest.fixture(scope="session")
+def seeded_state(django_db_setup, django_db_blocker) -> None:
+    """For transactional tests (the live server's, threads with their own connections):
+    the database as every test starts from it (migrated, seeds loaded), serialized before
+    the first of them empties it, and loaded back after each of them."""
+    if "state" not in _seeded:
+        with django_db_blocker.unblock():
+            _seeded["state"] = connection.creation.serialize_db_to_string()
+        _seeded["blocker"] = django_db_blocker
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield  # a transactional test has now emptied every table
+    if nextitem is not None and _seeded and "seeded_state" in item.fixturenames:
+        with _seeded["blocker"].unblock():
+            _restore(_seeded["state"])
+
+
+def _restore(state: str) -> None:
+    """Load the serialized start state back, and move the id sequences past it.
+
+    The test's flush re-created content types and permissions (post_migrate) with new
+    ids, so whatever is in the tables is deleted first. One bulk insert per model: row
+    by row, as Django's serialized rollback does it, takes seconds per test."""
+    models = [m for m in apps.get_models(include_auto_created=True) if m._meta.managed and not m._meta.proxy]
+    rows = list(serializers.deserialize("json", state, using=connection.alias))
+    by_model: dict = {}
+    for row in rows:
+        by_model.setdefault(type(row.object), []).append(row.object)
+    with transaction.atomic(), connection.constraint_checks_disabled():
+        for model in models:
+            if model._base_manager.exists():
+                model._base_manager.all()._raw_delete(connection.alias)
+        for model, objects in by_model.items():
+            model._base_manager.bulk_create(objects)
+        for row in rows:
+            for field, values in (row.m2m_data or {}).items():
+                if values:
+                    getattr(row.object, field).set(values)
+    connection.check_constraints(table_names=[model._meta.db_table for model in by_model])
+    statements = connection.ops.sequence_reset_sql(no_style(), models)
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
 
 
 def make_user(username: str, unit: Unit | None, role: str, **extra) -> User:

@@ -6,7 +6,8 @@ live server, so `page.goto("/accounts/login/")` works) and log in with `login(pa
 
 The live server needs transactional tests, which empty the database afterwards; after
 each browser test the state every test starts from (migrations plus the seed documents)
-is restored, so later tests find the frameworks and templates where they expect them.
+is restored (`seeded_state` in tests/conftest.py), so later tests find the frameworks and
+templates where they expect them.
 When a browser test fails, a screenshot is saved to tests/output/<test name>.png.
 """
 
@@ -15,10 +16,7 @@ import re
 from pathlib import Path
 
 import pytest
-from django.apps import apps
-from django.core import serializers
-from django.core.management.color import no_style
-from django.db import connection, connections, transaction
+from django.db import connections
 
 from tests.conftest import PASSWORD
 
@@ -38,51 +36,11 @@ CHROMIUM_ARGS = [
 OUTPUT_DIR = Path(__file__).resolve().parent.parent / "output"
 
 
-_seeded: dict = {}  # the serialized start state and the pytest-django db blocker
-
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"report_{report.when}", report)
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    yield  # the live server's transactional test has now emptied every table
-    if nextitem is not None and _seeded and "live_server" in item.fixturenames:
-        with _seeded["blocker"].unblock():
-            _restore(_seeded["state"])
-
-
-def _restore(state: str) -> None:
-    """Load the serialized start state back, and move the id sequences past it.
-
-    The test's flush re-created content types and permissions (post_migrate) with new
-    ids, so whatever is in the tables is deleted first. One bulk insert per model: row
-    by row, as Django's serialized rollback does it, takes seconds per test."""
-    models = [m for m in apps.get_models(include_auto_created=True) if m._meta.managed and not m._meta.proxy]
-    rows = list(serializers.deserialize("json", state, using=connection.alias))
-    by_model: dict = {}
-    for row in rows:
-        by_model.setdefault(type(row.object), []).append(row.object)
-    with transaction.atomic(), connection.constraint_checks_disabled():
-        for model in models:
-            if model._base_manager.exists():
-                model._base_manager.all()._raw_delete(connection.alias)
-        for model, objects in by_model.items():
-            model._base_manager.bulk_create(objects)
-        for row in rows:
-            for field, values in (row.m2m_data or {}).items():
-                if values:
-                    getattr(row.object, field).set(values)
-    connection.check_constraints(table_names=[model._meta.db_table for model in by_model])
-    statements = connection.ops.sequence_reset_sql(no_style(), models)
-    if statements:
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
 
 
 @pytest.fixture(scope="session")
@@ -101,17 +59,8 @@ def browser():
         connections.close_all()
 
 
-@pytest.fixture(scope="session")
-def _seeded_state(django_db_setup, django_db_blocker) -> None:
-    """The database as every test starts from it (migrated, seeds loaded), serialized
-    before the first browser test empties it."""
-    with django_db_blocker.unblock():
-        _seeded["state"] = connection.creation.serialize_db_to_string()
-    _seeded["blocker"] = django_db_blocker
-
-
 @pytest.fixture
-def page(request, _seeded_state, live_server, browser):
+def page(request, seeded_state, live_server, browser):
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(10_000)
     page = context.new_page()
