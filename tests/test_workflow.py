@@ -1,5 +1,6 @@
 """The review workflow: submit, return, approve, resubmit, reopen; comments; the desk; the book."""
 
+import io
 import logging
 import re
 from decimal import Decimal
@@ -612,6 +613,52 @@ def test_a_returned_table_offers_the_clerk_to_resubmit_in_the_editor(client, sub
     page = client.get(reverse("table_edit", args=[submitted.pk])).content.decode()
 
     assert "已退回" in page and "提交审核" in page
+
+
+# Paper state follows the workflow: whatever is not approved prints as such
+
+
+def pdf_pages(response) -> list[str]:
+    """The text of each page of a PDF response, without whitespace."""
+    from pypdf import PdfReader
+
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    return [re.sub(r"\s+", "", page.extract_text()) for page in PdfReader(io.BytesIO(response.content)).pages]
+
+
+def test_a_returned_table_prints_with_the_draft_watermark(client, submitted, clerk, supervisor):
+    workflow.return_(submitted, supervisor, "请修改。")
+    client.force_login(clerk)
+
+    pages = pdf_pages(client.get(reverse("print_table", args=[submitted.pk])))
+
+    assert pages and all("草稿·未审核" in page for page in pages)
+    assert not any("审核通过" in page for page in pages)
+
+
+def test_a_book_not_yet_approved_is_watermarked_from_its_cover_on(client, make_table, plan, clerk, unit, settings,
+                                                                   tmp_path):
+    settings.PRINT_CACHE_DIR = tmp_path
+    make_table()
+    client.force_login(clerk)
+
+    pages = pdf_pages(client.get(reverse("print_book", args=[unit.code, 2026])))
+
+    cover = next(p for p in pages if "2026年部门预算绩效目标文本" in p)
+    contents = next(p for p in pages if "目录" in p)
+    assert "草稿·未审核" in cover and "草稿·未审核" in contents
+
+
+def test_an_approved_book_prints_without_a_watermark(client, make_table, plan, clerk, supervisor, unit, settings,
+                                                     tmp_path):
+    settings.PRINT_CACHE_DIR = tmp_path
+    for doc in (make_table(), plan):
+        workflow.approve(workflow.submit(doc, clerk), supervisor)
+    client.force_login(clerk)
+
+    pages = pdf_pages(client.get(reverse("print_book", args=[unit.code, 2026])))
+
+    assert len(pages) > 2 and not any("未审核" in page for page in pages)
 
 
 # Forged requests to the editor while a table is submitted or approved
