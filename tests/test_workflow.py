@@ -121,14 +121,17 @@ def test_a_supervisor_approves(client, submitted, supervisor):
     assert reasons(submitted) == ["提交", "通过"]
 
 
-def test_a_clerk_cannot_approve(client, submitted, clerk, caplog):
+@pytest.mark.parametrize("action", ["approve", "return"])
+def test_a_clerk_cannot_approve_or_return(client, submitted, unit, action, caplog):
+    colleague = make_user("colleague", unit, Membership.CLERK)  # not the submitter: only the role refuses
     with caplog.at_level(logging.WARNING, logger="perfgoals.access"):
-        response = post(client, clerk, "table_approve", submitted)
+        response = post(client, colleague, f"table_{action}", submitted, comment="请修改。")
 
     assert response.status_code == 403
     submitted.refresh_from_db()
     assert submitted.status == Status.SUBMITTED
-    assert "refused approve" in caplog.text
+    assert f"refused {action}" in caplog.text
+    assert not Comment.objects.exists()
 
 
 def test_the_submitter_cannot_approve_their_own_submission(client, table, unit, caplog):
