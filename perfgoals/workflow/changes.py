@@ -174,7 +174,7 @@ def _compare_indicators(old: list, new: list) -> list[RowChange]:
 def compare(old, new) -> Comparison:
     """Every difference between two revisions: fields, goals (or plan items), indicators."""
     result = Comparison(old, new)
-    if isinstance(old, ProjectTable):
+    if old.kind == "table":
         result.fields = _field_changes(old, new, TABLE_FIELDS)
         result.goals = _compare_texts(
             [g.text for g in old.goals.all()], [g.text for g in new.goals.all()], "绩效目标"
@@ -260,13 +260,9 @@ def history(doc) -> list[Entry]:
     """Every audit entry of a table or plan and of the rows inside it, newest first."""
     from perfgoals.workflow.models import Comment
 
-    if isinstance(doc, ProjectTable):
-        sources = [doc.history.all(), Goal.history.filter(table_id=doc.pk),
-                   Indicator.history.filter(table_id=doc.pk), Comment.history.filter(table_id=doc.pk)]
-    else:
-        sources = [doc.history.all(), PlanItem.history.filter(plan_id=doc.pk),
-                   DepartmentIndicator.history.filter(plan_id=doc.pk),
-                   FundingLine.history.filter(plan_id=doc.pk), Comment.history.filter(plan_id=doc.pk)]
+    rows = {"table": [Goal, Indicator], "plan": [PlanItem, DepartmentIndicator, FundingLine]}[doc.kind]
+    sources = [doc.history.all(), *(model.history.filter(**{f"{doc.kind}_id": doc.pk}) for model in rows),
+               Comment.history.filter(**{f"{doc.kind}_id": doc.pk})]  # fmt: skip
     entries: list[Entry] = []
     for queryset in sources:
         records = queryset.select_related("history_user").order_by("id", "history_date", "history_id")
