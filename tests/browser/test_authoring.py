@@ -151,7 +151,7 @@ def test_a_clerk_fills_all_nine_rows_of_a_blank_hebei_table(page, clerk):
     }  # fmt: skip
 
 
-def test_the_editor_works_without_javascript(_seeded_state, browser, live_server, clerk, make_table):
+def test_the_editor_works_without_javascript(seeded_state, browser, live_server, clerk, make_table):
     """Plain form posts: every change reloads the page, and nothing is lost."""
     table = make_table()
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False, locale="zh-CN")
