@@ -206,13 +206,7 @@ def test_an_edit_racing_a_submit_lands_before_it_or_is_refused(make_table, clerk
         assert saved_at() is not None and saved_at() < table.submitted_at
 
 
-# Until the editor's views keep the lock from their check to their save (their rewire in
-# perfgoals/goals/views.py), the editor's URL fails this; strict, so it is noticed when it passes.
-EDITOR_UNTIL_REWIRED = pytest.mark.xfail(
-    strict=True, reason="perfgoals/goals/views.py checks the state and saves in two transactions")
-
-
-@pytest.mark.parametrize("edit", [pytest.param("indicator_update", marks=EDITOR_UNTIL_REWIRED), "review_table_keep"])
+@pytest.mark.parametrize("edit", list(EDITS))
 def test_an_edit_holds_the_documents_lock_until_it_is_saved(make_table, clerk, edit):
     """Deterministic: at the moment the edit saves, nobody else can lock the document, so no
     submit can come between the edit's check of the state and its save."""
