@@ -142,13 +142,13 @@ MUTATIONS = [
     ),
     Mutation(
         "a 已退回 table prints without its watermark", "perfgoals/printing/render.py",
-        '    return "草稿 · 未审核"\n',
-        '    return "" if document.status == Status.RETURNED else "草稿 · 未审核"\n',
+        "        return UNREVIEWED_MARK\n    return DRAFT_MARK\n",
+        '        return UNREVIEWED_MARK\n    return "" if document.status == Status.RETURNED else DRAFT_MARK\n',
         WORKFLOW,
     ),
     Mutation(
         "the book's cover and contents are never watermarked", "perfgoals/printing/book.py",
-        '"watermark": "" if book.is_approved else "草稿 · 未审核",',
+        '"watermark": book.watermark,',
         '"watermark": "",',
         WORKFLOW,
     ),
