@@ -29,6 +29,7 @@ import signal
 import subprocess
 import sys
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -202,6 +203,15 @@ def apply_and_test(m: Mutation) -> bool:
         os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
 
 
+def columns(text: str) -> int:
+    """How wide `text` prints in a terminal: a Chinese character takes two columns."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def padded(text: str, width: int) -> str:
+    return text + " " * (width - columns(text))
+
+
 def stop(signum, frame):
     raise KeyboardInterrupt(f"signal {signum}")  # unwinds through apply_and_test's finally
 
@@ -222,17 +232,17 @@ def main(argv: list[str]) -> int:
             raise SystemExit(f"the tests fail before any mutation: {' '.join(tests)}; fix them first")
 
     survived = not_run = 0
-    width = max(len(m.name) for m in chosen)
+    width = max(columns(m.name) for m in chosen)
     for m in chosen:
         if m not in runnable:
-            print(f"{m.name:<{width}}  not run (needs PostgreSQL on 127.0.0.1:5432)", flush=True)
+            print(f"{padded(m.name, width)}  not run (needs PostgreSQL on 127.0.0.1:5432)", flush=True)
             not_run += 1
             continue
         started = time.monotonic()
         killed = apply_and_test(m)
         survived += not killed
         where = " on PostgreSQL" if m.postgres else ""
-        print(f"{m.name:<{width}}  {'killed' if killed else 'SURVIVED'}  "
+        print(f"{padded(m.name, width)}  {'killed' if killed else 'SURVIVED'}  "
               f"({' '.join(m.tests)}{where}, {time.monotonic() - started:.0f} s)", flush=True)  # fmt: skip
     print(f"{len(chosen) - survived - not_run} killed, {survived} survived, {not_run} not run")
     return 1 if survived else 2 if not_run else 0
