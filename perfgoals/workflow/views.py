@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 from perfgoals.goals import grid
 from perfgoals.goals.access import get_document_for_user
 from perfgoals.goals.models import DepartmentIndicator, DepartmentPlan, Goal, Indicator, ProjectTable, Status
-from perfgoals.review import rules
+from perfgoals.review.outcome import review_document
 from perfgoals.units.access import restrict, roles_for, unit_ids
 from perfgoals.units.models import Membership, Unit
 from perfgoals.workflow import changes, workflow
@@ -38,13 +38,12 @@ def _page_url(doc) -> str:
 
 
 def _page_context(request: HttpRequest, doc, **extra) -> dict:
-    problems = workflow.problems_of(doc)
     panel = workflow.document_panel(doc, request.user)
     context = {
         "doc": doc,
         "kind": doc.kind,
         "panel": panel,
-        "summary": rules.summarize(problems),
+        "summary": review_document(doc),
         "actions": panel["actions"],
         "comments": doc.comments.select_related("author", "resolved_by", "goal", "indicator", "plan_indicator"),
         "revisions": workflow.revisions(doc),
@@ -191,7 +190,7 @@ def desk(request: HttpRequest) -> HttpResponse:
             "unit", "submitted_by"
         )
         for doc in queryset:
-            doc.summary = rules.summarize(workflow.problems_of(doc))
+            doc.summary = review_document(doc)
             doc.actions = workflow.allowed_actions(doc, request.user)
             waiting.append(doc)
     waiting.sort(key=lambda d: (d.submitted_at is None, d.submitted_at))

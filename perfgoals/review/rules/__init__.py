@@ -18,7 +18,7 @@ registry.py; the rules themselves are grouped by what they look at:
 
 from perfgoals.review.rules.registry import (  # noqa: F401
     APPROPRIATENESS, COMPLETENESS, ERROR, FEASIBILITY, FIELD, GOAL, HINT, INDICATOR, PLAN_ITEM, RELEVANCE,
-    RULES, SEVERITY_LABELS, TABLE, Problem, Rule, Summary, review_plan, review_table, rule, summarize,
+    RULES, SEVERITY_LABELS, TABLE, Problem, Rule, review_plan, review_table, rule,
 )
 
 # Importing the modules registers their rules, in this order on the explain page.

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 logger = logging.getLogger("perfgoals.review")
 
@@ -108,20 +108,3 @@ def review_plan(plan) -> list[Problem]:
     from perfgoals.review.rules.common import prepare
 
     return sorted(_run(prepare(plan), "plan"), key=lambda p: p.severity != ERROR)
-
-
-# summarize: the goals views and the workflow views still count raw problems with it;
-# once they read review_document(doc) (its errors and hints), it can go.
-@dataclass
-class Summary:
-    errors: int = 0
-    hints: int = 0
-    problems: list[Problem] = field(default_factory=list)
-
-
-def summarize(problems: list[Problem]) -> Summary:
-    return Summary(
-        errors=sum(p.is_error for p in problems),
-        hints=sum(not p.is_error for p in problems),
-        problems=problems,
-    )
