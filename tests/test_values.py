@@ -230,3 +230,38 @@ def test_every_unit_found_in_the_clean_seed_values_is_a_unit():
         and not parse_value(i.value, name=i.name).problem
     }
     assert units >= {"项", "亿元", "%", "个", "元", "人次", "次", "家", "人", "年", "万", "万元"}
+
+
+@pytest.mark.parametrize("text, operator, number, unit, printed", [
+    ("1000人次以上", "≥", "1000", "人次", "≥1000人次"),
+    ("2次以上", "≥", "2", "次", "≥2次"),
+    ("90%及以上", "≥", "90", "%", "≥90%"),
+    ("≥90%以上", "≥", "90", "%", "≥90%"),
+    ("5%以下", "≤", "5", "%", "≤5%"),
+    ("3%以内", "≤", "3", "%", "≤3%"),
+    ("≧90%", "≥", "90", "%", "≥90%"),
+    ("＞90%", ">", "90", "%", ">90%"),
+    ("＜5%", "<", "5", "%", "<5%"),
+    ("＝100%", "=", "100", "%", "100%"),
+    ("＜＝6962人", "≤", "6962", "人", "≤6962人"),
+    (">=101人/次", "≥", "101", "人/次", "≥101人/次"),
+    ("=100百分比", "=", "100", "%", "100%"),
+    ("不少于30小时", "≥", "30", "小时", "≥30小时"),
+    ("不超过5万元", "≤", "5", "万元", "≤5万元"),
+])  # fmt: skip
+def test_comparisons_pasted_from_other_provinces_parse_as_their_symbol(text, operator, number, unit, printed):
+    value = parse_value(text)
+    assert (value.kind, value.operator, value.number, value.unit) == (QUANTITATIVE, operator, Decimal(number), unit)
+    assert not value.problem
+    assert format_value(value) == printed
+
+
+def test_a_tolerance_reads_as_at_most_and_prints_as_written():
+    value = parse_value("±3%以内")
+    assert (value.kind, value.operator, value.number, value.unit, value.problem) == (QUANTITATIVE, "≤", 3, "%", "")
+    assert format_value(value) == "±3%以内"
+
+
+def test_a_contradictory_suffix_is_kept_verbatim_and_flagged():
+    value = parse_value("≤5%以上")
+    assert value.problem == UNIT_NOT_UNIT and format_value(value) == "≤5%以上"

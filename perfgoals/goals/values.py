@@ -49,6 +49,10 @@ KNOWN_UNITS = set(
 )  # fmt: skip
 
 _NUMBER = re.compile(r"^(?P<op>[≥≤=><])?\s*(?P<num>[+-]?\d+(?:\.\d+)?)\s*(?P<unit>.*)$", re.S)
+# A comparison written after the value: 1000人次以上, 5%以下, 3%以内 (以上/以下 include the number).
+_SUFFIX_OPERATORS = [("及以上", "≥"), ("以上", "≥"), ("及以下", "≤"), ("以下", "≤"), ("以内", "≤")]
+# A tolerance: ±3%以内 keeps its wording in print and reads as ≤3% for the checks.
+_TOLERANCE = re.compile(r"^[±＋－+-]{1,2}\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>[^\d\s]*?)\s*(?:以内|之内)?$")
 _OP_ONLY = re.compile(r"^(?P<op>[≥≤=><])\s*(?P<text>\S.*)$", re.S)
 
 
@@ -188,9 +192,17 @@ def parse_value(text: str, name: str = "") -> Value:
     if not original:
         return Value()
     normalized = normalize_operators(original.replace("％", "%"))
+    if original.startswith(("±", "+-", "＋－")) and (m := _TOLERANCE.match(normalized)):
+        value = quantitative("≤", Decimal(m["num"]), m["unit"], name=name, raw=original)
+        return value if value.problem else replace(value, raw=original)
     if m := _NUMBER.match(normalized):
         number = Decimal(m["num"])
-        return quantitative(m["op"] or "", number, m["unit"], name=name, raw=original)
+        operator, unit = m["op"] or "", m["unit"].strip()
+        for suffix, implied in _SUFFIX_OPERATORS:
+            if unit.endswith(suffix) and operator in ("", implied):
+                operator, unit = implied, unit.removesuffix(suffix).strip()
+                break
+        return quantitative(operator, number, unit, name=name, raw=original)
     if m := _OP_ONLY.match(normalized):
         return Value(QUALITATIVE, m["op"], None, "", m["text"].strip())
     return Value(QUALITATIVE, "", None, "", original)
