@@ -1,0 +1,287 @@
+"""Import a clerk's document — a pasted table, .tsv/.txt, .xlsx, .docx — preview first, then store.
+
+One path for `manage.py import_document` and the import page:
+
+    doc = files.read_upload(name, data)            # or paste.parse_paste(text, html)
+    preview = make_preview(doc, source=name, unit=…, year=…, framework=…)
+    preview.as_text() / preview.as_dict()          # what will be created, with the review
+    store(preview)                                 # one transaction; drafts of the unit
+
+The preview holds everything that will be written: the unit, the year, the framework
+chosen, money (万元), goals, every indicator with its category in the framework, its parsed
+value, and the quality review's problems. The review runs on the tables as they would be
+stored, inside a transaction that is rolled back, so the preview writes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from perfgoals.exchange import categories
+from perfgoals.exchange.importer import _validate, generated_unit_code
+from perfgoals.exchange.seedtext import ParsedDocument, ParsedIndicator, ParsedTable, SeedFormatError
+from perfgoals.frameworks.models import Framework, Level2
+from perfgoals.goals import values
+from perfgoals.goals.models import BasisCategory, Goal, Indicator, ProjectTable
+from perfgoals.review.outcome import review_document
+from perfgoals.review.rules import INDICATOR
+from perfgoals.units.models import Unit
+
+CENT = Decimal("0.01")
+
+
+class ImportRefused(Exception):
+    """Nothing was written; the message (Chinese) names the file and, where it applies, the row."""
+
+
+@dataclass
+class IndicatorPreview:
+    parsed: ParsedIndicator
+    value: values.Value
+    level2: Level2 | None = None
+    category_problem: str = ""
+    suggestions: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # the review's, as 错误/提示：message
+
+
+@dataclass
+class TablePreview:
+    parsed: ParsedTable
+    framework: Framework
+    indicators: list[IndicatorPreview]
+    budget: tuple[Decimal | None, Decimal | None, Decimal | None]
+    notes: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # the review's, about the table as a whole
+    existing: ProjectTable | None = None  # already there: not imported again
+
+
+@dataclass
+class Preview:
+    source: str
+    unit: Unit | None
+    unit_code: str
+    unit_name: str
+    year: int | None
+    tables: list[TablePreview] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # what prevents the import
+
+    @property
+    def unit_is_new(self) -> bool:
+        return self.unit is None
+
+    @property
+    def indicator_count(self) -> int:
+        return sum(len(t.indicators) for t in self.tables)
+
+    def as_dict(self) -> dict:
+        return {
+            "source": self.source,
+            "unit": {"code": self.unit.code if self.unit else self.unit_code,
+                     "name": self.unit.name if self.unit else self.unit_name, "new": self.unit_is_new},
+            "year": self.year,
+            "errors": self.errors,
+            "tables": [
+                {
+                    "project_name": t.parsed.project_name,
+                    "framework": t.framework.code,
+                    "already_imported": t.existing is not None,
+                    "budget_total": _money(t.budget[0]), "budget_fiscal": _money(t.budget[1]),
+                    "budget_other": _money(t.budget[2]),
+                    "goals": t.parsed.goals,
+                    "notes": t.notes,
+                    "problems": t.problems,
+                    "indicators": [
+                        {
+                            "line": i.parsed.line,
+                            "level1": i.level2.level1.name if i.level2 else i.parsed.level1,
+                            "level2": i.level2.name if i.level2 else i.parsed.level2,
+                            "written_as": [i.parsed.level1, i.parsed.level2],
+                            "name": i.parsed.name,
+                            "value": values.format_value(i.value),
+                            "kind": i.value.kind or None,
+                            "operator": i.value.operator,
+                            "number": values.format_number(i.value.number) if i.value.number is not None else None,
+                            "unit": i.value.unit,
+                            "text": i.value.text,
+                            "basis": i.parsed.basis,
+                            "basis_category": i.parsed.basis_category,
+                            "category_problem": i.category_problem,
+                            "suggestions": i.suggestions,
+                            "problems": i.problems,
+                        }
+                        for i in t.indicators
+                    ],
+                }
+                for t in self.tables
+            ],
+        }
+
+    def as_text(self) -> str:
+        unit = f"{self.unit.code} {self.unit.name}" if self.unit else f"{self.unit_code or '（自动编码）'} {self.unit_name}（新单位）"
+        lines = [f"文件：{self.source}", f"预算单位：{unit}", f"年度：{self.year or '（未确定）'}"]
+        for n, t in enumerate(self.tables, start=1):
+            state = "（已导入过，跳过）" if t.existing else ""
+            lines += [
+                "",
+                f"项目表 {n}：{t.parsed.project_name}{state}",
+                f"  指标体系：{t.framework.code} {t.framework.name}",
+                f"  预算数 {values.format_wan(t.budget[0])}，其中财政资金 {values.format_wan(t.budget[1])}，"
+                f"其他资金 {values.format_wan(t.budget[2])}",
+            ]
+            lines += [f"  绩效目标 {g}. {text}" for g, text in enumerate(t.parsed.goals, start=1)]
+            lines += [f"  说明：{note}" for note in t.notes]
+            lines += [f"  审核：{p}" for p in t.problems]
+            for i in t.indicators:
+                where = f"{i.level2.level1.name} / {i.level2.name}" if i.level2 else f"{i.parsed.level1} / {i.parsed.level2}"
+                lines.append(f"  第 {i.parsed.line} 行  {where} / {i.parsed.name}：{values.format_value(i.value) or '（空）'}")
+                if i.category_problem:
+                    lines.append(f"      无法归类：{i.category_problem}；最接近的是：{'、'.join(i.suggestions)}")
+                lines += [f"      审核：{p}" for p in i.problems]
+        if self.errors:
+            lines += ["", "不能导入："] + [f"  {e}" for e in self.errors]
+        return "\n".join(lines)
+
+
+def _money(amount: Decimal | None) -> str | None:
+    return None if amount is None else values.format_money(amount)
+
+
+def _rounded(amount: Decimal | None) -> Decimal | None:
+    return None if amount is None else amount.quantize(CENT)
+
+
+def project_frameworks() -> list[Framework]:
+    return list(Framework.objects.filter(kind=Framework.PROJECT).prefetch_related("levels1__levels2"))
+
+
+def find_unit(code: str, name: str) -> Unit | None:
+    if code and (unit := Unit.objects.filter(code=code).first()):
+        return unit
+    return Unit.objects.filter(name=name).first() if name else None
+
+
+def make_preview(doc: ParsedDocument, *, source: str, unit: Unit | None = None, year: int | None = None,
+                 framework: Framework | None = None, review: bool = True) -> Preview:
+    """What importing `doc` would create; `errors` says what prevents it."""
+    unit = unit or find_unit(doc.unit_code, doc.unit_name)
+    preview = Preview(source, unit, doc.unit_code, doc.unit_name, year or doc.year)
+    if not preview.year:
+        preview.errors.append(f"{source}：无法从表中确定年度，请指定年度。")
+    if unit is None and not doc.unit_name and not doc.unit_code:
+        preview.errors.append(f"{source}：无法从表中确定预算单位，请指定单位。")
+    candidates = [framework] if framework else project_frameworks()
+    for parsed in doc.tables:
+        rows = [(i.level1, i.level2, getattr(i, "level1_written", True)) for i in parsed.indicators]
+        chosen = categories.choose_framework(candidates, rows)
+        table = TablePreview(parsed, chosen, [], tuple(_rounded(a) for a in
+                             (parsed.budget_total, parsed.budget_fiscal, parsed.budget_other)))
+        table.notes = list(getattr(parsed, "notes", []))
+        for amount, kept in zip((parsed.budget_total, parsed.budget_fiscal, parsed.budget_other), table.budget):
+            if amount is not None and amount != kept:
+                table.notes.append(f"金额 {values.format_number(amount)}万元 按两位小数记为 {values.format_money(kept)}万元。")
+        if weights := [w for w in getattr(parsed, "weights", []) if w]:
+            total = sum((values.parse_number(w) or 0 for w in weights), Decimal(0))
+            table.notes.append(f"权重未导入（本系统不记录权重）；表中权重合计 {values.format_number(total)}。")
+        if not parsed.project_name:
+            preview.errors.append(f"{source} 第 {parsed.line} 行：没有找到项目名称。")
+        for item in parsed.indicators:
+            m = categories.match(chosen, item.level1, item.level2, getattr(item, "level1_written", True))
+            value = (values.parse_split(*item.split, name=item.name) if item.split is not None
+                     else values.parse_value(item.value, name=item.name))
+            table.indicators.append(IndicatorPreview(item, value, m.level2, m.problem, m.suggestions))
+            if m.problem:
+                preview.errors.append(
+                    f"{source} 第 {item.line} 行：{m.problem}；最接近的是：{'、'.join(m.suggestions)}。"
+                    f"请改正表中的名称，或选择另一个指标体系。"
+                )
+        if unit is not None and preview.year:
+            table.existing = ProjectTable.objects.filter(
+                unit=unit, year=preview.year, project_name=parsed.project_name, is_template=False
+            ).first()
+        preview.tables.append(table)
+    if review and not preview.errors:
+        _review(preview)
+    return preview
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _review(preview: Preview) -> None:
+    """The review's problems of each table as it would be stored; nothing stays written."""
+    try:
+        with transaction.atomic():
+            created = _store(preview)
+            for table, stored in zip([t for t in preview.tables if not t.existing], created):
+                by_pk = {}
+                for item, indicator in zip(table.indicators, stored.indicators.order_by("order")):
+                    by_pk[indicator.pk] = item
+                for problem in review_document(stored).problems:
+                    text = f"{problem.severity_label}：{problem.message}"
+                    if problem.target == INDICATOR and problem.object_id in by_pk:
+                        by_pk[problem.object_id].problems.append(text)
+                    else:
+                        table.problems.append(text)
+            raise _Rollback
+    except _Rollback:
+        pass
+    except ImportRefused as e:
+        preview.errors.append(str(e))
+
+
+def store(preview: Preview, user=None) -> list[ProjectTable]:
+    """Create the previewed tables as drafts of the unit, in one transaction; ImportRefused if it cannot."""
+    if preview.errors:
+        raise ImportRefused("；".join(preview.errors) + "（未导入任何内容）")
+    with transaction.atomic():
+        return _store(preview, user)
+
+
+def _store(preview: Preview, user=None) -> list[ProjectTable]:
+    unit = preview.unit
+    if unit is None:
+        code = preview.unit_code or generated_unit_code(preview.unit_name)
+        unit, _ = Unit.objects.get_or_create(code=code, defaults={"name": preview.unit_name})
+    position = ProjectTable.objects.filter(unit=unit, year=preview.year, is_template=False).count()
+    created = []
+    for table in preview.tables:
+        if table.existing:
+            continue
+        position += 1
+        try:
+            created.append(_store_table(table, unit, preview.year, preview.source, position, user))
+        except SeedFormatError as e:
+            raise ImportRefused(f"{preview.source} 第 {e.line} 行：{e.message}（未导入任何内容）") from None
+    return created
+
+
+def _store_table(table: TablePreview, unit: Unit, year: int, source: str, position: int, user) -> ProjectTable:
+    parsed = table.parsed
+    stored = ProjectTable(
+        unit=unit, year=year, framework=table.framework, source=source[:200], position=position,
+        project_code=parsed.project_code, project_name=parsed.project_name[:200],
+        budget_total=table.budget[0], budget_fiscal=table.budget[1], budget_other=table.budget[2],
+        fund_use=parsed.fund_use,
+    )
+    stored.spend_mar, stored.spend_jun, stored.spend_oct, stored.spend_dec = parsed.spending_plan
+    _validate(stored, parsed.line)
+    stored._history_user = user
+    stored.save()
+    goals = [Goal(table=stored, text=text, order=n) for n, text in enumerate(parsed.goals, start=1)]
+    bulk_create_with_history(goals, Goal, default_user=user)
+    indicators = []
+    for order, item in enumerate(table.indicators, start=1):
+        indicator = Indicator(
+            table=stored, level2=item.level2, name=item.parsed.name[:200], description=item.parsed.description,
+            basis=item.parsed.basis, basis_category=BasisCategory.from_label(item.parsed.basis_category), order=order,
+        )
+        indicator.value = item.value
+        _validate(indicator, item.parsed.line, exclude=["table"])
+        indicators.append(indicator)
+    bulk_create_with_history(indicators, Indicator, default_user=user)
+    return stored
