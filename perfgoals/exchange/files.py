@@ -1,0 +1,183 @@
+"""A clerk's file → rows of cells: .tsv/.txt (as pasted), .html, .xlsx (openpyxl), .docx (python-docx).
+
+A file must be what its name says before it is opened: an .xlsx or .docx is a zip
+whose directory is read first (the sum of the uncompressed sizes, and the members a
+workbook or a document must have), so a renamed PDF, a corrupt zip or a zip bomb is
+refused with a message instead of being unpacked. A sheet is read row by row
+(openpyxl read-only) and reading stops at the first long run of empty rows, so a
+sheet whose used range is a million rows costs nothing. Formula cells give the value
+Excel saved with the file (data_only); formulas are never evaluated here.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import PurePath
+
+from perfgoals.exchange.paste import PasteError, column_letter, parse_rows, rows_from_html, rows_from_text
+from perfgoals.exchange.seedtext import ParsedDocument, Row
+from perfgoals.goals.values import format_number
+
+MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a zip that unpacks to more than this is refused
+MAX_RATIO = 200  # nor one that unpacks to more than 200 times its size (a zip bomb)
+EMPTY_ROWS_END = 200  # this many empty rows in a row end a sheet
+MAX_COLUMNS = 100
+SUFFIXES = (".tsv", ".txt", ".html", ".htm", ".xlsx", ".docx")
+
+
+class FileRefused(Exception):
+    """The file cannot be read; the message (Chinese) names it and, where it applies, the row and column."""
+
+
+def read_file(name: str, data: bytes) -> ParsedDocument:
+    """The project tables in a file, by its suffix; FileRefused when it is not what it claims."""
+    suffix = PurePath(name).suffix.lower()
+    label = f"文件“{PurePath(name).name}”"
+    try:
+        if suffix in (".tsv", ".txt"):
+            return parse_rows(rows_from_text(_text(data, label)), what=label)
+        if suffix in (".html", ".htm"):
+            return parse_rows(rows_from_html(_text(data, label)), what=label)
+        if suffix == ".xlsx":
+            _check_zip(data, label, "xl/workbook.xml", "Excel 工作簿（.xlsx）")
+            return _read_xlsx(data, label)
+        if suffix == ".docx":
+            _check_zip(data, label, "word/document.xml", "Word 文档（.docx）")
+            return _read_docx(data, label)
+    except PasteError as e:
+        raise FileRefused(f"{label}{e}" if e.line is None else f"{label} {e}") from None
+    raise FileRefused(f"{label}的类型不能导入：请上传 {'、'.join(SUFFIXES)} 文件，或直接粘贴表格。")
+
+
+def _text(data: bytes, label: str) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise FileRefused(f"{label}不是文本文件（既不是 UTF-8 也不是 GBK 编码）。")
+
+
+def _check_zip(data: bytes, label: str, member: str, kind: str) -> None:
+    """Refuse, from the zip directory alone, what is not a workbook/document or unpacks too large."""
+    if data[:4] == b"%PDF":
+        raise FileRefused(f"{label}实际上是 PDF 文件，不是{kind}：请上传原始的 Word 或 Excel 文件，或从 PDF 中复制表格粘贴。")
+    if data[:4] != b"PK\x03\x04":
+        raise FileRefused(f"{label}不是{kind}：文件内容不是 Office 文档的格式（可能是改了扩展名的其他文件）。")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise FileRefused(f"{label}已损坏，无法打开：请在 Office 或 WPS 中重新保存后再导入。") from None
+    unpacked = sum(i.file_size for i in infos)
+    if unpacked > MAX_UNCOMPRESSED or unpacked > MAX_RATIO * max(len(data), 1):
+        raise FileRefused(f"{label}解压后有 {unpacked // (1024 * 1024)} MB，超出允许的大小，未打开。")
+    if member not in {i.filename for i in infos}:
+        raise FileRefused(f"{label}不是{kind}：缺少 {member}。")
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (int, float, Decimal)):
+        return format_number(Decimal(str(value)))
+    if isinstance(value, (datetime, date)):
+        return value.strftime("%Y-%m-%d")
+    return str(value).strip()
+
+
+def _read_xlsx(data: bytes, label: str) -> ParsedDocument:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a damaged workbook
+        raise FileRefused(f"{label}已损坏，无法作为 Excel 工作簿打开。") from None
+    try:
+        errors = []
+        for sheet in book.worksheets:
+            rows = _sheet_rows(sheet, label)
+            if not rows:
+                continue
+            try:
+                return parse_rows(rows, what=f"{label}工作表“{sheet.title}”")
+            except PasteError as e:
+                errors.append(str(e))
+        if not errors:
+            raise FileRefused(f"{label}中没有内容。")
+        raise FileRefused(f"{label}中没有可以导入的绩效指标表：" + "；".join(errors))
+    finally:
+        book.close()
+
+
+def _sheet_rows(sheet, label: str) -> list[Row]:
+    rows: list[Row] = []
+    empty = 0
+    for number, values in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1):
+        cells = [_cell_text(v) for v in values]
+        for c, text in enumerate(cells):
+            if text.startswith("#") and text.upper() in ("#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#N/A", "#NUM!"):
+                raise FileRefused(f"{label}工作表“{sheet.title}”第 {number} 行第 {column_letter(c)} 列的公式结果是错误值 {text}。")
+        while cells and not cells[-1]:
+            cells.pop()
+        if not cells:
+            empty += 1
+            if empty >= EMPTY_ROWS_END and rows:
+                break
+            if empty >= EMPTY_ROWS_END * 5:
+                break
+            continue
+        empty = 0
+        rows.append(Row(cells, number))
+    return rows
+
+
+def _read_docx(data: bytes, label: str) -> ParsedDocument:
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception:  # python-docx raises many kinds for a damaged document
+        raise FileRefused(f"{label}已损坏，无法作为 Word 文档打开。") from None
+    rows: list[Row] = []
+    number = 0
+    # Paragraphs before a table (its title, 单位：万元) read as one-cell rows, in document order.
+    body = document.element.body
+    tables = iter(document.tables)
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            text = "".join(t.text or "" for t in child.iter() if t.tag.endswith("}t")).strip()
+            if text:
+                number += 1
+                rows.append(Row([text], number))
+        elif tag == "tbl":
+            table = next(tables)
+            for cells in _docx_rows(table):
+                number += 1
+                if any(cells):
+                    rows.append(Row(cells, number))
+    return parse_rows(rows, what=label)
+
+
+def _docx_rows(table) -> list[list[str]]:
+    """A Word table's rows; a cell merged down or across is written once, empty in the other places."""
+    result = []
+    above: list[object] = []
+    for row in table.rows:
+        cells, seen = [], []
+        for c, cell in enumerate(row.cells):
+            tc = cell._tc
+            merged_from_above = c < len(above) and above[c] is tc
+            repeated = tc in seen  # a horizontal merge repeats the same cell
+            seen.append(tc)
+            cells.append("" if merged_from_above or repeated else "\n".join(
+                p.text.strip() for p in cell.paragraphs if p.text.strip()))
+        above = seen
+        result.append(cells)
+    return result
