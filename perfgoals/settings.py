@@ -152,3 +152,7 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "WARNING"},
     },
 }
+
+# Importing documents (perfgoals/exchange): an upload above this many bytes is refused
+# before it is read.
+IMPORT_MAX_UPLOAD_BYTES = envint("IMPORT_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))

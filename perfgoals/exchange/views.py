@@ -1,10 +1,21 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, JsonResponse
+import secrets
+from pathlib import Path
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from perfgoals.exchange.documents import ImportRefused, make_preview, store
+from perfgoals.exchange.files import FileRefused, read_file
+from perfgoals.exchange.forms import ImportForm
 from perfgoals.exchange.jsonexport import export
+from perfgoals.exchange.paste import PasteError, parse_paste
 from perfgoals.goals.models import DepartmentPlan, ProjectTable
-from perfgoals.units.access import restrict
-from perfgoals.units.models import Unit
+from perfgoals.units.access import restrict, units_for
+from perfgoals.units.models import Membership, Unit
 
 
 @login_required
@@ -24,3 +35,109 @@ def export_json(request: HttpRequest) -> JsonResponse:
     if request.GET.get("download") == "1":
         response["Content-Disposition"] = 'attachment; filename="perfgoals-export.json"'
     return response
+
+
+SESSION_KEY = "exchange_import"
+
+
+def _pending_path(token: str) -> Path:
+    """Where an upload waits between its preview and the confirmation (the token is the session's)."""
+    return Path(settings.DATA_DIR) / "imports" / "".join(c for c in token if c.isalnum() or c in "-_")
+
+
+def _too_large(request: HttpRequest) -> bool:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) > settings.IMPORT_MAX_UPLOAD_BYTES
+    except ValueError:
+        return True
+
+
+def _limit_text() -> str:
+    return f"{settings.IMPORT_MAX_UPLOAD_BYTES / (1024 * 1024):g} MB"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_document(request: HttpRequest) -> HttpResponse:
+    """导入绩效目标表: upload or paste → preview (what will be created, with the review) → confirm."""
+    units = units_for(request.user, Membership.CLERK)
+    context = {"units": units, "limit": _limit_text()}
+    if request.method != "POST":
+        return render(request, "exchange/import.html", {**context, "form": ImportForm(units=units)})
+    if _too_large(request):  # refused before the body is read
+        form = ImportForm(units=units)
+        form.add_error(None, f"上传的内容超过 {_limit_text()}，未读取。请拆分文件后分别导入。")
+        return render(request, "exchange/import.html", {**context, "form": form}, status=413)
+    if request.POST.get("action") == "confirm":
+        return _confirm(request, units)
+    form = ImportForm(request.POST, request.FILES, units=units)
+    if request.POST.get("unit", "").isdigit() and int(request.POST["unit"]) not in {u.pk for u in units}:
+        raise Http404("没有这个单位。")  # another unit's: as if it did not exist
+    if not form.is_valid():
+        return render(request, "exchange/import.html", {**context, "form": form})
+    data = form.cleaned_data
+    if upload := data.get("file"):
+        name, content = upload.name, upload.read()
+    elif (data.get("html") or "").strip():
+        name, content = "粘贴的表格.html", data["html"].encode("utf-8")
+    else:
+        name, content = "粘贴的表格.tsv", data["text"].encode("utf-8")
+    preview, error = _preview(name, content, data["unit"], data.get("year"), data.get("framework"), request)
+    if error:
+        form.add_error(None, error)
+        return render(request, "exchange/import.html", {**context, "form": form})
+    token = secrets.token_urlsafe(16)
+    _pending_path(token).parent.mkdir(parents=True, exist_ok=True)
+    _pending_path(token).write_bytes(content)  # kept until confirmed (or replaced by the next preview)
+    if old := request.session.get(SESSION_KEY):
+        _pending_path(old["token"]).unlink(missing_ok=True)
+    request.session[SESSION_KEY] = {
+        "token": token, "name": name, "unit": data["unit"],
+        "year": data.get("year"), "framework": data["framework"].pk if data.get("framework") else None,
+    }
+    return render(request, "exchange/import.html", {**context, "form": form, "preview": preview, "token": token})
+
+
+def _preview(name, content, unit_pk, year, framework, request):
+    """The preview of a file or paste for the user's unit, or the message saying why there is none."""
+    unit = next((u for u in units_for(request.user, Membership.CLERK) if u.pk == unit_pk), None)
+    if unit is None:
+        raise Http404("没有这个单位。")
+    try:
+        if name.startswith("粘贴的表格"):
+            text = content.decode("utf-8")
+            doc = parse_paste(html=text) if name.endswith(".html") else parse_paste(text)
+        else:
+            doc = read_file(name, content)
+    except (FileRefused, PasteError) as e:
+        return None, f"{e}（未导入任何内容）"
+    return make_preview(doc, source=name, unit=unit, year=year, framework=framework), ""
+
+
+def _confirm(request: HttpRequest, units) -> HttpResponse:
+    pending = request.session.get(SESSION_KEY)
+    if not pending or pending.get("token") != request.POST.get("token"):
+        messages.error(request, "导入的预览已过期，请重新上传或粘贴。")
+        return redirect("import_document")
+    from perfgoals.frameworks.models import Framework
+
+    framework = Framework.objects.filter(pk=pending["framework"]).first() if pending["framework"] else None
+    try:
+        content = _pending_path(pending["token"]).read_bytes()
+    except OSError:
+        messages.error(request, "导入的预览已过期，请重新上传或粘贴。")
+        return redirect("import_document")
+    preview, error = _preview(pending["name"], content, pending["unit"], pending["year"], framework, request)
+    if error or preview.errors:
+        messages.error(request, error or "；".join(preview.errors))
+        return redirect("import_document")
+    try:
+        created = store(preview, user=request.user)
+    except ImportRefused as e:
+        messages.error(request, str(e))
+        return redirect("import_document")
+    del request.session[SESSION_KEY]
+    _pending_path(pending["token"]).unlink(missing_ok=True)
+    skipped = sum(t.existing is not None for t in preview.tables)
+    messages.success(request, f"已导入 {len(created)} 张项目绩效目标表（草稿）" + (f"，{skipped} 张此前已导入，未重复导入" if skipped else "") + "。")
+    return redirect(created[0] if len(created) == 1 else "home")
