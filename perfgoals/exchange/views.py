@@ -45,13 +45,6 @@ def _pending_path(token: str) -> Path:
     return Path(settings.DATA_DIR) / "imports" / "".join(c for c in token if c.isalnum() or c in "-_")
 
 
-def _too_large(request: HttpRequest) -> bool:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0) > settings.IMPORT_MAX_UPLOAD_BYTES
-    except ValueError:
-        return True
-
-
 def _limit_text() -> str:
     return f"{settings.IMPORT_MAX_UPLOAD_BYTES / (1024 * 1024):g} MB"
 
@@ -64,10 +57,6 @@ def import_document(request: HttpRequest) -> HttpResponse:
     context = {"units": units, "limit": _limit_text()}
     if request.method != "POST":
         return render(request, "exchange/import.html", {**context, "form": ImportForm(units=units)})
-    if _too_large(request):  # refused before the body is read
-        form = ImportForm(units=units)
-        form.add_error(None, f"上传的内容超过 {_limit_text()}，未读取。请拆分文件后分别导入。")
-        return render(request, "exchange/import.html", {**context, "form": form}, status=413)
     if request.POST.get("action") == "confirm":
         return _confirm(request, units)
     form = ImportForm(request.POST, request.FILES, units=units)

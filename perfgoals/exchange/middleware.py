@@ -1,0 +1,24 @@
+"""Refuse an import upload above the size limit before anything reads its body.
+
+It sits before the CSRF middleware, which reads a POST's body to find the token.
+"""
+
+from django.conf import settings
+from django.shortcuts import render
+from django.urls import reverse
+
+
+def upload_limit(get_response):
+    def middleware(request):
+        if request.method == "POST" and request.path == reverse("import_document"):
+            try:
+                too_large = int(request.META.get("CONTENT_LENGTH") or 0) > settings.IMPORT_MAX_UPLOAD_BYTES
+            except ValueError:
+                too_large = True
+            if too_large:
+                limit = f"{settings.IMPORT_MAX_UPLOAD_BYTES / (1024 * 1024):g} MB"
+                message = f"上传的内容超过 {limit}，未读取，未导入任何内容。请拆分文件后分别导入。"
+                return render(request, "exchange/too_large.html", {"message": message}, status=413)
+        return get_response(request)
+
+    return middleware

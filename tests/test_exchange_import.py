@@ -1,0 +1,377 @@
+"""Importing tables as clerks hold them: pasted, .tsv, .xlsx, .docx; preview, then confirm; bad input refused."""
+
+import io
+import re
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from perfgoals.exchange.documents import make_preview, store
+from perfgoals.exchange.files import FileRefused, read_file
+from perfgoals.exchange.paste import PasteError, parse_paste, rows_from_html
+from perfgoals.goals.models import Goal, Indicator, ProjectTable
+from perfgoals.units.models import Unit
+from tests.conftest import PASSWORD
+
+REALWORLD = Path("/work/shared/reference/realworld")
+NOTE = re.compile(r"[ ]*\[[^\]]*[A-Za-z][^\]]*\]")  # an editor's note: [sic …], [cut off]; never [015001]
+
+
+def clipboard(name: str) -> str:
+    """A realworld file as the clipboard holds the table: without its # header and editor's notes."""
+    path = next(REALWORLD.glob(f"{name}_*.txt"))
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    return "\n".join(NOTE.sub("", line) for line in lines)
+
+
+def counts():
+    return ProjectTable.objects.count(), Indicator.objects.count(), Goal.objects.count(), Unit.objects.count()
+
+
+def imported(name, unit, **kwargs):
+    preview = make_preview(parse_paste(clipboard(name)), source=name, unit=unit, **kwargs)
+    assert preview.errors == []
+    (table,) = store(preview)
+    return table, {i.name: i for i in table.indicators.select_related("level2__level1")}
+
+
+needs_realworld = pytest.mark.skipif(not REALWORLD.exists(), reason="the realworld examples are not on this machine")
+
+
+# ---------------------------------------------------------------- the complete realworld examples
+
+
+@needs_realworld
+def test_wuhan_2020_midterm_and_annual_side_by_side_imports_the_annual_grid(unit):
+    table, indicators = imported("01", unit)
+    assert (table.year, table.project_name, table.budget_total, table.budget_fiscal) == (
+        2020, "教育系统基础设施建设和设备购置", Decimal("10000.00"), Decimal("10000.00"))
+    assert table.framework.code == "hebei-project" and table.status == "draft" and not table.is_template
+    assert [g.text for g in table.goals.all()] == ["按工作计划完成教育局重点项目建设经费预算安排"]
+    assert len(indicators) == 7
+    assert indicators["重点建设工程安排数量"].value_display == "2"
+    assert indicators["学生、家长、社会满意度"].value_display == "≥90%"
+    assert indicators["基础教育学校办学条件"].value.text == "持续改善"
+    assert indicators["建设项目成本"].level2.name == "成本指标"
+
+
+@needs_realworld
+def test_wuhan_transfer_fund_reads_zhibiao_neirong_and_a_level1_cell_left_out(unit):
+    table, indicators = imported("02", unit)
+    assert (table.year, table.budget_total, table.budget_fiscal) == (2020, Decimal("16.00"), Decimal("16.00"))
+    assert len(indicators) == 9
+    assert indicators["购置设施设备质量合格率"].level2.name == "质量指标"  # merged from the row above
+    # the source leaves the level-1 cell out; 社会公众或服务对象满意度指标 is the framework's 服务对象满意度指标
+    assert indicators["学生家长满意度"].level2.level1.name == "满意度指标"
+    assert indicators["学校满意度"].value_display == "≥90%"
+
+
+@needs_realworld
+def test_zhaohua_2021_maps_xiangmu_wancheng_to_chanchu_and_sums_the_money_by_source(unit):
+    table, indicators = imported("04", unit)
+    assert (table.year, table.project_name) == (2021, "麻风病防治")
+    assert (table.budget_total, table.budget_fiscal, table.budget_other) == (Decimal("4.00"), Decimal("4.00"), Decimal("0.00"))
+    assert len(indicators) == 12
+    assert indicators["宣传教育"].level2.level1.name == "产出指标"  # 项目完成指标
+    assert indicators["项目实施情况"].level2.level1.name == "效益指标"  # 项目效益指标
+    assert indicators["群众幸福感"].level2.name == "服务对象满意度指标"  # 满意度指标 / 满意度指标
+    assert indicators["每年春节慰问麻风村休养员、村外康复者和现症病人"].value_display == "32人"
+
+
+@needs_realworld
+def test_xiangtan_2023_skips_empty_level2_rows_and_reads_the_standard_column(unit):
+    table, indicators = imported("05", unit)
+    assert (table.year, table.project_name, table.budget_total) == (2023, "雾炮车降尘抑尘服务", Decimal("250.00"))
+    assert len(indicators) == 7  # 经济效益 / 生态效益 / 可持续影响 printed empty: not indicators
+    assert indicators["雾炮车降尘抑尘服务配备车辆数"].value_display == "10辆"
+    assert indicators["市民满意度"].basis_category == "plan"  # 绩效标准: 计划标准
+    assert indicators["市民满意度"].level2.level1.name == "满意度指标"
+    assert table.goals.get().text.startswith("通过采购雾炮车降尘抑尘服务")
+
+
+@needs_realworld
+def test_mata_2023_flat_export_gives_one_table_per_project_with_money_in_yuan(unit):
+    preview = make_preview(parse_paste(clipboard("07")), source="07", unit=unit)
+    first, second = preview.tables
+    assert first.parsed.project_name == "村组干部报酬" and len(first.indicators) == 8  # complete
+    assert second.parsed.project_name == "基层组织活动经费" and len(second.indicators) == 5  # cut off in the source
+    assert first.budget[0] == Decimal("330.98")  # 3,309,840.00 元
+    assert any("权重合计 90" in note for note in first.notes)
+    values = {i.parsed.name: i.value.display() for i in first.indicators}
+    assert values["维护社会稳定"] == "≥95%" and values["村组干部230人"] == "≥230个"
+    assert values["按时发放"] == "≥1人/年"
+
+
+# ---------------------------------------------------------------- html, xlsx, docx
+
+
+def test_an_html_table_with_rowspan_reads_as_the_same_rows_as_text():
+    html = """<table><tr><td rowspan=2>产出指标</td><td>数量指标</td><td>x</td></tr>
+              <tr><td colspan=2>y</td></tr></table>"""
+    assert [r.cells for r in rows_from_html(html)] == [["产出指标", "数量指标", "x"], ["", "y", ""]]
+
+
+HTML_TABLE = """<html><body><p>项目支出绩效目标表</p><table>
+<tr><td>项目名称</td><td colspan="3">社区服务</td></tr>
+<tr><td>年度</td><td colspan="3">2024年度</td></tr>
+<tr><td>一级指标</td><td>二级指标</td><td>三级指标</td><td>指标值</td></tr>
+<tr><td rowspan="2">产出指标</td><td rowspan="2">数量指标</td><td>服务人次</td><td>≧500人次</td></tr>
+<tr><td>活动场次</td><td>12场以上</td></tr>
+<tr><td>满意度指标</td><td>服务对象满意度指标（必填）</td><td>居民满意度</td><td>＞＝90%</td></tr>
+</table></body></html>"""
+
+
+def test_a_table_copied_from_a_web_page_imports_with_its_merged_cells(unit):
+    preview = make_preview(parse_paste(html=HTML_TABLE), source="paste", unit=unit)
+    assert preview.errors == [] and preview.year == 2024
+    (table,) = preview.tables
+    assert [(i.level2.name, i.parsed.name, i.value.display()) for i in table.indicators] == [
+        ("数量指标", "服务人次", "≥500人次"), ("数量指标", "活动场次", "≥12场"), ("服务对象满意度指标", "居民满意度", "≥90%")]
+
+
+def _xlsx(rows, *, sheet_rows=None) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    if sheet_rows:
+        sheet.cell(row=sheet_rows, column=1, value=None)
+        sheet.cell(row=sheet_rows, column=1).value = " "
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+FLAT_HEAD = ["单位名称", "项目名称", "预算数", "年度目标", "一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "权重", "指标方向"]
+
+
+def test_a_flat_xlsx_export_imports_one_row_per_indicator(unit):
+    data = _xlsx([
+        ["2024年项目绩效目标表"], ["金额单位：元"], FLAT_HEAD,
+        ["990001-测试局", "办公设备购置", 500000, "1.购置电脑20台", "产出指标", "数量指标", "电脑台数", "≥", 20, "台", 50, "正向"],
+        [None, None, None, None, "满意度指标", "服务对象满意度指标", "使用人员满意度", "≥", 90, "%", 50, "正向"],
+    ])
+    doc = read_file("清单.xlsx", data)
+    preview = make_preview(doc, source="清单.xlsx", unit=unit)
+    assert preview.errors == [] and preview.year == 2024
+    (table,) = preview.tables
+    assert table.budget[0] == Decimal("50.00") and table.parsed.goals == ["购置电脑20台"]
+    assert [i.value.display() for i in table.indicators] == ["≥20台", "≥90%"]
+
+
+def test_a_formula_cell_gives_its_saved_value_and_is_never_evaluated(unit):
+    data = _xlsx([FLAT_HEAD, ["", "项目甲", "=1+1", "", "产出指标", "数量指标", "数量", "≥", "=2*10", "项", "", ""]])
+    doc = read_file("公式.xlsx", data)  # written by openpyxl: no saved values, so the cells read empty
+    (table,) = doc.tables
+    assert table.budget_total is None and table.indicators[0].split == ("≥", "", "项")
+
+
+def _docx_bytes() -> bytes:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("2024年项目支出绩效目标表")
+    grid = document.add_table(rows=5, cols=4)
+    cells = [["项目名称", "图书购置", "", ""], ["一级指标", "二级指标", "三级指标", "指标值"],
+             ["产出指标", "数量指标", "购书册数", "≥2000册"], ["", "", "上架及时率", "100%"],
+             ["满意度指标", "服务对象满意度指标", "读者满意度", "≥90%"]]
+    for r, row in enumerate(cells):
+        for c, text in enumerate(row):
+            if text:
+                grid.cell(r, c).text = text
+    grid.cell(0, 1).merge(grid.cell(0, 3))  # horizontal merge
+    grid.cell(2, 0).merge(grid.cell(3, 0))  # vertical merges
+    grid.cell(2, 1).merge(grid.cell(3, 1))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_word_table_with_merged_cells_imports(unit):
+    preview = make_preview(read_file("表.docx", _docx_bytes()), source="表.docx", unit=unit)
+    assert preview.errors == [] and preview.year == 2024
+    (table,) = preview.tables
+    assert table.parsed.project_name == "图书购置"
+    assert [(i.level2.name, i.parsed.name, i.value.display()) for i in table.indicators] == [
+        ("数量指标", "购书册数", "≥2000册"), ("数量指标", "上架及时率", "100%"), ("服务对象满意度指标", "读者满意度", "≥90%")]
+
+
+# ---------------------------------------------------------------- bad input: a message, nothing written
+
+
+def _zip(members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("目标.docx", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "文件“目标.docx”实际上是 PDF 文件"),
+    ("目标.xlsx", b"PK\x03\x04" + b"\0" * 200, "文件“目标.xlsx”已损坏"),
+    ("目标.docx", b"just some text", "文件“目标.docx”不是Word 文档"),
+    ("目标.xlsx", _zip({"word/document.xml": b"<x/>"}), "缺少 xl/workbook.xml"),
+    ("炸弹.xlsx", _zip({"xl/workbook.xml": b"\0" * (50 * 1024 * 1024)}), "解压后有 50 MB，超出允许的大小"),
+    ("表头.xlsx", _xlsx([["名称", "数值"], ["甲", 1]]), "没有找到绩效指标表"),
+    ("目标.pdf", b"%PDF-1.7", "的类型不能导入"),
+])  # fmt: skip
+def test_a_file_that_is_not_what_it_claims_is_refused_with_its_name_and_nothing_written(name, data, message, unit, tmp_path):
+    path = tmp_path / name
+    path.write_bytes(data)
+    before = counts()
+    with pytest.raises(FileRefused, match=re.escape(message)):
+        read_file(name, data)
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command("import_document", str(path), "--unit", unit.code)
+    assert counts() == before
+
+
+def test_a_sheet_with_a_million_empty_rows_stops_reading_after_the_first_long_empty_run(unit):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in [FLAT_HEAD, ["", "项目甲", 100, "", "产出指标", "数量指标", "数量", "≥", 5, "项", "", ""]]:
+        sheet.append(row)
+    sheet.cell(row=1_000_000, column=1, value="远处的单元格")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    (table,) = read_file("大表.xlsx", buffer.getvalue()).tables
+    assert [i.name for i in table.indicators] == ["数量"]
+
+
+def test_a_formula_error_value_names_its_sheet_row_and_column():
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(FLAT_HEAD)
+    book.active.append(["", "项目甲", "#DIV/0!"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(FileRefused, match="第 2 行第 C 列的公式结果是错误值 #DIV/0!"):
+        read_file("错误.xlsx", buffer.getvalue())
+
+
+@pytest.mark.parametrize("text, message", [
+    ("这是一段话，不是表格。\n第二行。", "不是表格"),
+    ("名称\t数值\n甲\t1", "没有找到绩效指标表"),
+    ("", "是空的"),
+])
+def test_a_paste_that_is_not_a_goal_table_says_so(text, message):
+    with pytest.raises(PasteError, match=message):
+        parse_paste(text)
+
+
+def test_a_category_no_framework_has_is_named_with_the_closest_names_and_nothing_written(unit, hebei):
+    text = "项目名称\t甲\n2024年度\n一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量质量指标\t数量\t5项"
+    before = counts()
+    preview = make_preview(parse_paste(text), source="paste", unit=unit, framework=hebei)
+    assert len(preview.errors) == 1
+    assert "第 4 行：二级指标“数量质量指标”在“产出指标”下没有对应项；最接近的是：" in preview.errors[0]
+    assert "数量指标" in preview.errors[0] and "质量指标" in preview.errors[0]
+    with pytest.raises(Exception, match="未导入任何内容"):
+        store(preview)
+    assert counts() == before
+
+
+# ---------------------------------------------------------------- the command
+
+
+PASTE = "项目名称\t社区服务\n(2024年度)\n一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t服务人次\t1000人次以上\n\t时效指标\t完成时间\t12月底前\n满意度指标\t服务对象满意度指标\t满意度\t≥90%\n"
+
+
+def test_the_dry_run_prints_the_preview_and_writes_nothing(unit, tmp_path, capsys):
+    path = tmp_path / "paste.tsv"
+    path.write_text(PASTE, encoding="utf-8")
+    before = counts()
+    call_command("import_document", str(path), "--unit", unit.code, "--dry-run")
+    out = capsys.readouterr().out
+    assert "项目表 1：社区服务" in out and "产出指标 / 数量指标 / 服务人次：≥1000人次" in out
+    assert "审核：错误：项目编码未填写" in out
+    assert counts() == before
+
+
+def test_the_command_imports_drafts_once_in_one_transaction(unit, tmp_path):
+    path = tmp_path / "paste.tsv"
+    path.write_text(PASTE, encoding="utf-8")
+    call_command("import_document", str(path), "--unit", unit.code)
+    table = ProjectTable.objects.get(unit=unit, project_name="社区服务")
+    assert (table.year, table.status, table.indicators.count()) == (2024, "draft", 3)
+    call_command("import_document", str(path), "--unit", unit.code)  # again: nothing new
+    assert ProjectTable.objects.filter(unit=unit, project_name="社区服务").count() == 1
+
+
+def test_the_json_dry_run_gives_every_indicator_with_its_parsed_value(unit, tmp_path, capsys):
+    import json
+
+    path = tmp_path / "paste.txt"
+    path.write_text(PASTE, encoding="utf-8")
+    call_command("import_document", str(path), "--unit", unit.code, "--dry-run", "--format", "json")
+    data = json.loads(capsys.readouterr().out)
+    first = data["tables"][0]["indicators"][0]
+    assert (first["operator"], first["number"], first["unit"], first["value"]) == ("≥", "1000", "人次", "≥1000人次")
+    assert data["dry_run"] is True and data["unit"]["code"] == unit.code
+
+
+# ---------------------------------------------------------------- the page
+
+
+def test_a_clerk_previews_a_paste_and_confirms_it(client, clerk, unit):
+    client.login(username="clerk", password=PASSWORD)
+    url = reverse("import_document")
+    assert "导入绩效目标表" in client.get(reverse("home")).content.decode()
+    response = client.post(url, {"unit": unit.pk, "text": PASTE, "action": "preview"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "预览：将要导入的内容" in page and "≥1000人次" in page
+    assert "项目编码未填写" in page  # the review's problems are shown before anything is written
+    assert not ProjectTable.objects.filter(project_name="社区服务").exists()
+    token = response.context["token"]
+    response = client.post(url, {"action": "confirm", "token": token})
+    table = ProjectTable.objects.get(project_name="社区服务")
+    assert response.status_code == 302 and response.url == table.get_absolute_url()
+    assert table.unit == unit and table.indicators.count() == 3
+
+
+def test_a_clerk_cannot_import_into_another_unit(client, clerk, other_unit):
+    client.login(username="clerk", password=PASSWORD)
+    before = counts()
+    response = client.post(reverse("import_document"), {"unit": other_unit.pk, "text": PASTE, "action": "preview"})
+    assert response.status_code == 404
+    assert counts() == before
+
+
+def test_an_upload_above_the_limit_is_refused_before_it_is_read(client, clerk, unit, settings):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 1000
+    client.login(username="clerk", password=PASSWORD)
+    upload = io.BytesIO(b"x" * 5000)
+    upload.name = "大.xlsx"
+    before = counts()
+    response = client.post(reverse("import_document"), {"unit": unit.pk, "file": upload, "action": "preview"})
+    assert response.status_code == 413
+    assert "上传的内容超过" in response.content.decode()
+    assert counts() == before
+
+
+def test_a_bad_upload_shows_the_message_on_the_page(client, clerk, unit):
+    client.login(username="clerk", password=PASSWORD)
+    upload = io.BytesIO(b"%PDF-1.4 not a document")
+    upload.name = "目标.docx"
+    response = client.post(reverse("import_document"), {"unit": unit.pk, "file": upload, "action": "preview"})
+    assert "文件“目标.docx”实际上是 PDF 文件" in response.content.decode()
+    assert "token" not in response.context or not response.context.get("token")
+
+
+def test_the_import_form_needs_the_csrf_token(clerk, unit):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.login(username="clerk", password=PASSWORD)
+    response = client.post(reverse("import_document"), {"unit": unit.pk, "text": PASTE, "action": "preview"})
+    assert response.status_code == 403
