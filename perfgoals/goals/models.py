@@ -131,6 +131,9 @@ class Document(models.Model):
     class Meta:
         abstract = True
 
+    def get_absolute_url(self) -> str:
+        return reverse(f"{self.kind}_edit", args=[self.pk])
+
     @property
     def is_editable(self) -> bool:
         return self.status in (Status.DRAFT, Status.RETURNED)
@@ -170,9 +173,6 @@ class ProjectTable(Document):
 
     def __str__(self) -> str:
         return f"{self.year} {self.project_name}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("table_edit", args=[self.pk])
 
     @property
     def spending_plan(self) -> list[Decimal | None]:
@@ -308,9 +308,6 @@ class DepartmentPlan(Document):
 
     def __str__(self) -> str:
         return f"{self.year} {self.unit.name} 部门整体绩效目标"
-
-    def get_absolute_url(self) -> str:
-        return reverse("plan_edit", args=[self.pk])
 
     @property
     def sub_goals(self):
