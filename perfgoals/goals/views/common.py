@@ -18,8 +18,8 @@ from perfgoals.frameworks.models import Level1
 from perfgoals.goals import forms as f
 from perfgoals.goals.access import get_document_for_user
 from perfgoals.goals.models import DepartmentIndicator, DepartmentPlan, Indicator, ProjectTable
-from perfgoals.units.access import roles_for
-from perfgoals.units.models import Membership, Unit
+from perfgoals.units.access import roles_for, units_for
+from perfgoals.units.models import Membership
 
 
 
@@ -56,6 +56,18 @@ def editing(request: HttpRequest, kind: str, pk: int, queryset):
     """
     with transaction.atomic():
         yield get_document_for_user(request, kind, pk, "edit", queryset)
+
+
+def save_form(request: HttpRequest, kind: str, pk: int, queryset, form_class, respond, part: str, form_key: str):
+    """Save the posted ModelForm of a document's own fields inside the edit, then answer through
+    `respond` with the form's errors (under `form_key`) or that `part` was saved."""
+    with editing(request, kind, pk, queryset) as doc:
+        form = form_class(request.POST, instance=doc)
+        if form.is_valid():
+            form.save()
+    if not form.is_valid():
+        return respond(request, doc, part, {form_key: form})
+    return respond(request, doc, part, {"saved": part})
 
 
 def this_year() -> int:
@@ -112,8 +124,12 @@ def _level2_choices(framework_pk: int, levels: tuple) -> list:
     return [(name, list(l2s)) for _, name, l2s in levels]
 
 
-def copy_into(request: HttpRequest, source, copier, units: list[Unit], code_check):
-    """Validate the destination (unit, year), copy, and return the copy (None when refused)."""
+def copy_into(request: HttpRequest, source, copier, code_check):
+    """Validate the destination (unit, year), copy, and return the copy (None when refused).
+
+    A template goes into any unit the user fills in; a unit's own document stays in its unit.
+    """
+    units = units_for(request.user, Membership.CLERK) if source.is_template else [source.unit]
     form = f.CopyForm(request.POST, units=units)
     if not form.is_valid():
         for errors in form.errors.values():

@@ -15,7 +15,7 @@ from perfgoals.goals.access import can, get_document_for_user
 from perfgoals.goals.copying import copy_plan
 from perfgoals.goals.models import DepartmentIndicator, DepartmentPlan, FundingLine, PlanItem
 from perfgoals.goals.views.common import (
-    copy_into, editing, level2_choices, move, one_of, plans, this_year,
+    copy_into, editing, level2_choices, move, one_of, plans, save_form, this_year,
     with_summary,
 )  # fmt: skip
 from perfgoals.review.outcome import review_document
@@ -99,8 +99,13 @@ def _page(request, plan, *, editable: bool, **ctx_kwargs):
     return render(request, "goals/plan_edit.html", ctx)
 
 
-def _respond(request, plan, partial: str, ctx_kwargs: dict, *, invalid: bool = False):
-    """After a change (the edit's lookup allowed it, so the plan is editable): the changed section or the page."""
+def _respond(request, plan, partial: str, ctx_kwargs: dict):
+    """After a change (the edit's lookup allowed it, so the plan is editable): the changed section or the page.
+
+    As in the table editor, a saved change without JavaScript redirects; an invalid one (a bound
+    form in `ctx_kwargs`) renders the whole page with the errors in place.
+    """
+    invalid = any(ctx_kwargs.get(k) for k in ("main_form", "bound"))
     if not request.htmx and not invalid:
         return redirect(f"{plan.get_absolute_url()}#{partial}")
     plan = plans().get(pk=plan.pk)
@@ -119,13 +124,7 @@ def _respond(request, plan, partial: str, ctx_kwargs: dict, *, invalid: bool = F
 @login_required
 @require_POST
 def plan_main(request: HttpRequest, pk: int) -> HttpResponse:
-    with editing(request, "plan", pk, plans()) as plan:
-        form = f.PlanForm(request.POST, instance=plan)
-        if form.is_valid():
-            form.save()
-    if not form.is_valid():
-        return _respond(request, plan, "main", {"main_form": form}, invalid=True)
-    return _respond(request, plan, "main", {"saved": "main"})
+    return save_form(request, "plan", pk, plans(), f.PlanForm, _respond, "main", "main_form")
 
 
 def _section(kind: str) -> str:
@@ -170,27 +169,30 @@ def _post_child(request, pk: int, kind: str, child_pk: int | None) -> HttpRespon
             _save_child(plan, section, obj, form)
     if not form.is_valid():
         bound = {(section, obj.pk if obj else None): form}
-        return _respond(request, plan, f"sec-{section}", {"bound": bound}, invalid=True)
+        return _respond(request, plan, f"sec-{section}", {"bound": bound})
+    return _respond(request, plan, f"sec-{section}", {"saved": section})
+
+
+def _change_child(request, pk: int, kind: str, child_pk: int, change) -> HttpResponse:
+    """Apply `change(children, child)` to the plan's row `child_pk` of a section, inside the edit."""
+    with editing(request, "plan", pk, plans()) as plan:
+        section = _section(kind)
+        children = plan_children(plan, section)
+        change(children, one_of(children, child_pk))
     return _respond(request, plan, f"sec-{section}", {"saved": section})
 
 
 @login_required
 @require_POST
 def plan_child_delete(request: HttpRequest, pk: int, kind: str, child_pk: int) -> HttpResponse:
-    with editing(request, "plan", pk, plans()) as plan:
-        section = _section(kind)
-        one_of(plan_children(plan, section), child_pk).delete()
-    return _respond(request, plan, f"sec-{section}", {"saved": section})
+    return _change_child(request, pk, kind, child_pk, lambda children, child: child.delete())
 
 
 @login_required
 @require_POST
 def plan_child_move(request: HttpRequest, pk: int, kind: str, child_pk: int) -> HttpResponse:
-    with editing(request, "plan", pk, plans()) as plan:
-        section = _section(kind)
-        children = plan_children(plan, section)
-        move(children, one_of(children, child_pk), request.POST.get("direction", "up"))
-    return _respond(request, plan, f"sec-{section}", {"saved": section})
+    direction = request.POST.get("direction", "up")
+    return _change_child(request, pk, kind, child_pk, lambda children, child: move(children, child, direction))
 
 
 # ---------------------------------------------------------------- new plans
@@ -223,13 +225,12 @@ def plan_new(request: HttpRequest) -> HttpResponse:
 @require_POST
 def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_document_for_user(request, "plan", pk, "view", queryset=DepartmentPlan.objects.select_related("unit"))
-    units = units_for(request.user, Membership.CLERK) if source.is_template else [source.unit]
 
     def code_check(unit, year):
         if DepartmentPlan.objects.filter(unit=unit, year=year, is_template=False).exists():
             raise ValidationError("本单位该年度已有部门整体绩效目标。")
 
-    plan = copy_into(request, source, copy_plan, units, code_check)
+    plan = copy_into(request, source, copy_plan, code_check)
     if plan is None:
         return redirect("plan_new")
     messages.success(request, f"已由“{source}”复制，请核对并修改。")

@@ -15,7 +15,7 @@ from perfgoals.goals import forms as f
 from perfgoals.goals.access import get_document_for_user
 from perfgoals.goals.copying import copy_table
 from perfgoals.goals.models import Goal, ProjectTable
-from perfgoals.goals.views.common import copy_into, editing, move, one_of, tables, this_year, to_int
+from perfgoals.goals.views.common import copy_into, editing, move, one_of, save_form, tables, this_year, to_int
 from perfgoals.goals.views.editor import page, respond
 from perfgoals.units.access import units_for
 from perfgoals.units.models import Membership
@@ -70,7 +70,6 @@ def framework_skeleton(request: HttpRequest) -> HttpResponse:
 def table_copy(request: HttpRequest, pk: int) -> HttpResponse:
     """从模板新建 (a template, into one of the user's units) or 复制上年 (the unit's own table)."""
     source = get_document_for_user(request, "table", pk, "view", queryset=ProjectTable.objects.select_related("unit"))
-    units = units_for(request.user, Membership.CLERK) if source.is_template else [source.unit]
 
     def code_check(unit, year):
         if not source.is_template:
@@ -78,7 +77,7 @@ def table_copy(request: HttpRequest, pk: int) -> HttpResponse:
             if errors := f.constraint_errors(copy):
                 raise ValidationError(errors[0])
 
-    table = copy_into(request, source, copy_table, units, code_check)
+    table = copy_into(request, source, copy_table, code_check)
     if table is None:
         return redirect("template_library" if source.is_template else "table_new")
     messages.success(request, f"已由“{source.project_name}”复制，请核对并修改。")
@@ -98,13 +97,7 @@ def table_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def table_header(request: HttpRequest, pk: int) -> HttpResponse:
-    with editing(request, "table", pk, tables()) as table:
-        form = f.HeaderForm(request.POST, instance=table)
-        if form.is_valid():
-            form.save()
-    if not form.is_valid():
-        return respond(request, table, "header", {"header_form": form})
-    return respond(request, table, "header", {"saved": "header"})
+    return save_form(request, "table", pk, tables(), f.HeaderForm, respond, "header", "header_form")
 
 
 @login_required
