@@ -4,17 +4,12 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from perfgoals.goals.models import DepartmentPlan, ProjectTable
+from perfgoals.goals.attached import OnDocument, document_links
+from perfgoals.goals.models import DepartmentPlan
 
 
-class KeptHint(models.Model):
-    table = models.ForeignKey(
-        ProjectTable, models.CASCADE, null=True, blank=True, related_name="kept_hints", verbose_name="绩效目标表"
-    )
-    plan = models.ForeignKey(
-        DepartmentPlan, models.CASCADE, null=True, blank=True, related_name="kept_hints",
-        verbose_name="部门整体绩效目标",
-    )
+class KeptHint(OnDocument):
+    table, plan = document_links("kept_hints")
     code = models.CharField("审核规则", max_length=60)
     target = models.CharField("对象类别", max_length=20, blank=True)  # table / field / goal / indicator / plan_item
     field = models.CharField("字段", max_length=60, blank=True)
@@ -23,16 +18,9 @@ class KeptHint(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name="保留人")
     created = models.DateTimeField("保留时间", default=timezone.now)
 
-    class Meta:
+    class Meta(OnDocument.Meta):
         verbose_name = "保留的提示"
         verbose_name_plural = "保留的提示"
-        ordering = ["created", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(table__isnull=False) | models.Q(plan__isnull=False),
-                name="kepthint_on_table_or_plan",
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.code}：{self.reason}"

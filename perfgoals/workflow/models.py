@@ -5,19 +5,14 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from perfgoals.goals.attached import OnDocument, document_links
 from perfgoals.goals.models import DepartmentIndicator, DepartmentPlan, Goal, Indicator, ProjectTable
 from perfgoals.units.models import Unit
 
 
-class Comment(models.Model):
+class Comment(OnDocument):
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="+", verbose_name="预算单位")
-    table = models.ForeignKey(
-        ProjectTable, models.CASCADE, null=True, blank=True, related_name="comments", verbose_name="绩效目标表"
-    )
-    plan = models.ForeignKey(
-        DepartmentPlan, models.CASCADE, null=True, blank=True, related_name="comments",
-        verbose_name="部门整体绩效目标",
-    )
+    table, plan = document_links("comments")
     goal = models.ForeignKey(
         Goal, models.CASCADE, null=True, blank=True, related_name="comments", verbose_name="绩效目标"
     )
@@ -39,16 +34,9 @@ class Comment(models.Model):
     )
     history = HistoricalRecords(verbose_name="审核意见修改记录")
 
-    class Meta:
+    class Meta(OnDocument.Meta):
         verbose_name = "审核意见"
         verbose_name_plural = "审核意见"
-        ordering = ["created", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(table__isnull=False) | models.Q(plan__isnull=False),
-                name="comment_on_table_or_plan",
-            )
-        ]
 
     def __str__(self) -> str:
         return self.text[:40]
