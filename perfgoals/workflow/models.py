@@ -11,6 +11,8 @@ from perfgoals.units.models import Unit
 
 
 class Comment(OnDocument):
+    ROWS = ("indicator", "plan_indicator", "goal")  # the rows of a document a comment can be about
+
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="+", verbose_name="预算单位")
     table, plan = document_links("comments")
     goal = models.ForeignKey(
@@ -50,24 +52,27 @@ class Comment(OnDocument):
         return self.table or self.plan
 
     @property
+    def row(self) -> tuple[str, int] | None:
+        """The row of the document the comment is about, as (one of ROWS, its pk); None: the whole document."""
+        return next(((name, pk) for name in self.ROWS if (pk := getattr(self, f"{name}_id"))), None)
+
+    @property
     def target_label(self) -> str:
         """What the comment is about, as the clerk reads it."""
-        if self.indicator_id:
-            return f"三级指标「{self.indicator.name}」"
-        if self.plan_indicator_id:
-            return f"绩效指标「{self.plan_indicator.name}」"
-        if self.goal_id:
-            return f"绩效目标「{self.goal.text[:20]}」"
+        match self.row:
+            case ("indicator", _):
+                return f"三级指标「{self.indicator.name}」"
+            case ("plan_indicator", _):
+                return f"绩效指标「{self.plan_indicator.name}」"
+            case ("goal", _):
+                return f"绩效目标「{self.goal.text[:20]}」"
         return "整表"
 
     @property
     def anchor(self) -> str:
-        """The id of the row the comment concerns in the editor page."""
-        if self.indicator_id:
-            return f"ind-{self.indicator_id}"
-        if self.goal_id:
-            return f"goal-{self.goal_id}"
-        return ""
+        """The id of the row the comment concerns in the table editor's page ("" for other rows)."""
+        name, pk = self.row or ("", None)
+        return {"indicator": f"ind-{pk}", "goal": f"goal-{pk}"}.get(name, "")
 
     def resolve(self, user) -> None:
         self.resolved_at = timezone.now()

@@ -269,8 +269,6 @@ def book_status(unit: Unit, year: int) -> BookStatus:
 
 # What the pages show about a document's workflow, prepared by the views (templates only read it).
 
-COMMENT_ROWS = ("goal", "indicator", "plan_indicator")  # the rows of a document a comment can be about
-
 
 def open_comments(doc: Document) -> dict:
     """The open comments of a table or plan and of its rows, read with one query.
@@ -286,7 +284,7 @@ def open_comments(doc: Document) -> dict:
     )
     whole, rows = [], {}
     for comment in comments:
-        row = next(((name, getattr(comment, f"{name}_id")) for name in COMMENT_ROWS if getattr(comment, f"{name}_id")), None)
+        row = comment.row
         if row is None:
             whole.append(comment)
         else:
