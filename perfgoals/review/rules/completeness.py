@@ -3,7 +3,7 @@
 from perfgoals.goals import checks, values
 from perfgoals.review.rules.common import goals, indicators
 from perfgoals.review.rules.registry import (
-    COMPLETENESS, ERROR, FEASIBILITY, FIELD, HINT, INDICATOR, TABLE, Problem, rule,
+    COMPLETENESS, ERROR, FEASIBILITY, FIELD, HINT, INDICATOR, TABLE, flag, rule,
 )
 
 REQUIRED_HEADER = {
@@ -22,7 +22,7 @@ def header_missing(table):
         if value is None or (isinstance(value, str) and not value.strip()):
             if field == "budget_total" and (stated := _stated_total(table)):
                 how = f"{how}；说明中写的是“{stated}”"
-            yield Problem("HEADER_MISSING", ERROR, COMPLETENESS, f"{label}未填写：请{how}。", FIELD, field)
+            yield flag(f"{label}未填写：请{how}。", FIELD, field)
 
 
 def _stated_total(table) -> str:
@@ -36,8 +36,7 @@ def _stated_total(table) -> str:
       example_bad="绩效目标栏为空", example_fix="1.组织全县安全生产专题培训，提高企业安全管理水平。")
 def no_goal(table):
     if not [g for g in goals(table) if g.text.strip()]:
-        yield Problem("NO_GOAL", ERROR, COMPLETENESS,
-                      "没有填写绩效目标：请写明项目资金预期达到的产出和效果，至少一条。", TABLE, "goals")
+        yield flag("没有填写绩效目标：请写明项目资金预期达到的产出和效果，至少一条。", TABLE, "goals")
 
 
 @rule("LEVEL1_MISSING", ERROR, COMPLETENESS, "指标体系的每个一级指标下至少有一个三级指标",
@@ -48,10 +47,8 @@ def level1_missing(table):
     used = {i.level2.level1_id for i in indicators(table)}
     for level1 in table.framework.levels1.all():
         if level1.pk not in used:
-            yield Problem(
-                "LEVEL1_MISSING", ERROR, COMPLETENESS,
-                f"一级指标“{level1.name}”下没有任何三级指标：请至少设置一个{level1.name}。", TABLE, "indicators",
-            )
+            yield flag(f"一级指标“{level1.name}”下没有任何三级指标：请至少设置一个{level1.name}。", TABLE, "indicators",
+                  )
 
 
 @rule("LEVEL2_MISSING", ERROR, COMPLETENESS, "河北等版式打印全部二级指标行，每个二级指标都要填写",
@@ -62,11 +59,9 @@ def level2_missing(table):
     used = {i.level2_id for i in indicators(table)}
     for level2 in table.framework.level2_list():
         if level2.pk not in used:
-            yield Problem(
-                "LEVEL2_MISSING", ERROR, COMPLETENESS,
-                f"二级指标“{level2.name}”没有填写三级指标：本版式每个二级指标都要打印，请补充一项{level2.name}。",
-                TABLE, "indicators",
-            )
+            yield flag(f"二级指标“{level2.name}”没有填写三级指标：本版式每个二级指标都要打印，请补充一项{level2.name}。",
+                       TABLE, "indicators",
+                  )
 
 
 @rule("NO_QUANTITATIVE", HINT, FEASIBILITY, "至少有一个定量指标（数值 + 单位），便于考核",
@@ -75,9 +70,8 @@ def level2_missing(table):
 def no_quantitative(table):
     items = indicators(table)
     if items and not any(i.value.kind == values.QUANTITATIVE for i in items):
-        yield Problem("NO_QUANTITATIVE", HINT, FEASIBILITY,
-                      "全部指标都是定性描述：请至少把一项改为定量指标（比较符 + 数值 + 单位），便于年终考核。",
-                      TABLE, "indicators")
+        yield flag("全部指标都是定性描述：请至少把一项改为定量指标（比较符 + 数值 + 单位），便于年终考核。",
+                   TABLE, "indicators")
 
 
 @rule("VALUE_EMPTY", ERROR, COMPLETENESS, "每个三级指标都要填写指标值（定量值要有数值，定性值要有描述）",
@@ -85,9 +79,8 @@ def no_quantitative(table):
 def value_empty(obj):
     for i in indicators(obj):
         if i.value.is_empty:
-            yield Problem("VALUE_EMPTY", ERROR, COMPLETENESS,
-                          f"“{i.name}”没有填写指标值：请填写定量值（如 ≥5个）或定性描述（如 明显提升）。",
-                          INDICATOR, "value", i.pk)
+            yield flag(f"“{i.name}”没有填写指标值：请填写定量值（如 ≥5个）或定性描述（如 明显提升）。",
+                       INDICATOR, "value", i.pk)
         elif missing := checks.value_missing(i.value):
             field, message = missing
-            yield Problem("VALUE_EMPTY", ERROR, COMPLETENESS, f"“{i.name}”的{message}", INDICATOR, field, i.pk)
+            yield flag(f"“{i.name}”的{message}", INDICATOR, field, i.pk)

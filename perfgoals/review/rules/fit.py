@@ -1,7 +1,7 @@
 """相关性: an indicator sits under the level-2 category its words belong to."""
 
 from perfgoals.review.rules.common import indicators, level2_of
-from perfgoals.review.rules.registry import HINT, INDICATOR, RELEVANCE, Problem, rule
+from perfgoals.review.rules.registry import HINT, INDICATOR, RELEVANCE, flag, rule
 from perfgoals.review.rules.vocabulary import misfit, vocabulary
 
 
@@ -17,7 +17,6 @@ def level2_mismatch(obj):
         if found := misfit(i.name, level2.name, vocab):
             category, hits = found
             words = "、".join(f"“{w}”" for w in hits[:3])
-            yield Problem("FIT_LEVEL2_MISMATCH", HINT, RELEVANCE,
-                          f"“{i.name}”放在“{level2.name}”下，但{words}是{category}指标的用词：请把它移到"
-                          f"{category}指标，或在{level2.name}下改设真正衡量{level2.name.removesuffix('指标')}的指标。",
-                          INDICATOR, "level2", i.pk)
+            yield flag(f"“{i.name}”放在“{level2.name}”下，但{words}是{category}指标的用词：请把它移到"
+                       f"{category}指标，或在{level2.name}下改设真正衡量{level2.name.removesuffix('指标')}的指标。",
+                       INDICATOR, "level2", i.pk)

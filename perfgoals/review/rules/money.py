@@ -10,7 +10,7 @@ from decimal import Decimal
 from perfgoals.goals import checks, values
 from perfgoals.review.rules.common import indicators
 from perfgoals.review.rules.registry import (
-    APPROPRIATENESS, ERROR, FEASIBILITY, FIELD, HINT, INDICATOR, Problem, rule,
+    APPROPRIATENESS, ERROR, FEASIBILITY, FIELD, HINT, INDICATOR, flag, rule,
 )
 
 CENT = checks.CENT
@@ -24,7 +24,7 @@ PROSE_TOTAL = re.compile(
       example_bad="预算数 50.00，财政资金 40.00，其他资金 0", example_fix="预算数 50.00，财政资金 50.00，其他资金 0")
 def sum_mismatch(table):
     if message := checks.budget_sum_error(table.budget_total, table.budget_fiscal, table.budget_other):
-        yield Problem("MONEY_SUM_MISMATCH", ERROR, APPROPRIATENESS, message, FIELD, "budget_total")
+        yield flag(message, FIELD, "budget_total")
 
 
 @rule("MONEY_SPENDING_PLAN", ERROR, FEASIBILITY, "资金支出计划是累计进度：不能下降，12月底应为 100%",
@@ -32,7 +32,7 @@ def sum_mismatch(table):
       example_fix="3月底 25%，6月底 50%，10月底 80%，12月底 100%（80、80、80、100 也可以）")
 def spending_plan(table):
     for field, message in checks.spending_plan_errors(table.spending_plan):
-        yield Problem("MONEY_SPENDING_PLAN", ERROR, FEASIBILITY, message, FIELD, field)
+        yield flag(message, FIELD, field)
 
 
 @rule("MONEY_COST_OVER_BUDGET", ERROR, APPROPRIATENESS, "成本指标的金额超过了项目预算",
@@ -47,9 +47,8 @@ def cost_over_budget(table):
             continue
         amount = values.to_wan(v.number, v.unit)
         if amount is not None and amount > budget + CENT / 2:
-            yield Problem("MONEY_COST_OVER_BUDGET", ERROR, APPROPRIATENESS,
-                          f"成本指标“{i.name}”为 {values.format_value(v)}，超过项目预算数 {values.format_wan(budget)}："
-                          f"请核对金额和单位（表中金额以万元计）。", INDICATOR, "number", i.pk)
+            yield flag(f"成本指标“{i.name}”为 {values.format_value(v)}，超过项目预算数 {values.format_wan(budget)}："
+                       f"请核对金额和单位（表中金额以万元计）。", INDICATOR, "number", i.pk)
 
 
 def prose_totals(text: str) -> list[tuple[str, Decimal]]:
@@ -69,7 +68,6 @@ def prose_mismatch(table):
     for field, label in (("fund_use", "资金用途"), ("explanation", "说明")):
         for words, amount in prose_totals(getattr(table, field)):
             if abs(amount - budget) >= CENT:
-                yield Problem("MONEY_PROSE_MISMATCH", HINT, APPROPRIATENESS,
-                              f"{label}中写“{words}”，与表中预算数 {values.format_wan(budget)} 不一致："
-                              f"请统一为同一金额。", FIELD, field)
+                yield flag(f"{label}中写“{words}”，与表中预算数 {values.format_wan(budget)} 不一致："
+                           f"请统一为同一金额。", FIELD, field)
                 break

@@ -6,7 +6,7 @@ is read as the table form; the value rules apply to its indicators as to a proje
 """
 
 from perfgoals.review.rules.common import clean_text, indicators
-from perfgoals.review.rules.registry import COMPLETENESS, ERROR, FIELD, HINT, PLAN_ITEM, RELEVANCE, TABLE, Problem, rule
+from perfgoals.review.rules.registry import COMPLETENESS, ERROR, FIELD, HINT, PLAN_ITEM, RELEVANCE, TABLE, flag, rule
 
 
 def _items(plan, kind: str) -> list:
@@ -17,8 +17,7 @@ def _items(plan, kind: str) -> list:
       applies_to="plan", example_bad="总体绩效目标为空", example_fix="总体绩效目标：全年签约亿元以上项目不少于330个……")
 def overall_missing(plan):
     if not plan.overall_goal.strip() and not plan.annual_goal.strip():
-        yield Problem("PLAN_OVERALL_MISSING", ERROR, COMPLETENESS,
-                      "没有填写总体绩效目标：请概括本年度部门要完成的主要任务和预期效果。", FIELD, "overall_goal")
+        yield flag("没有填写总体绩效目标：请概括本年度部门要完成的主要任务和预期效果。", FIELD, "overall_goal")
 
 
 @rule("PLAN_NO_SUB_GOALS", ERROR, COMPLETENESS, "至少有一条分项绩效目标（指标表式的部门目标除外）",
@@ -27,9 +26,8 @@ def no_sub_goals(plan):
     from perfgoals.goals.models import PlanItem
 
     if not indicators(plan) and not _items(plan, PlanItem.SUB_GOAL):
-        yield Problem("PLAN_NO_SUB_GOALS", ERROR, COMPLETENESS,
-                      "没有分项绩效目标：请把总体目标分解为若干条具体目标（每条写明做什么、做到什么程度）。",
-                      TABLE, "sub_goals")
+        yield flag("没有分项绩效目标：请把总体目标分解为若干条具体目标（每条写明做什么、做到什么程度）。",
+                   TABLE, "sub_goals")
 
 
 @rule("PLAN_NO_SAFEGUARDS", ERROR, COMPLETENESS, "至少有一条工作保障措施（指标表式的部门目标除外）",
@@ -38,8 +36,7 @@ def no_safeguards(plan):
     from perfgoals.goals.models import PlanItem
 
     if not indicators(plan) and not _items(plan, PlanItem.SAFEGUARD):
-        yield Problem("PLAN_NO_SAFEGUARDS", ERROR, COMPLETENESS,
-                      "没有工作保障措施：请写明为实现目标在制度、资金、监督等方面采取的措施。", TABLE, "safeguards")
+        yield flag("没有工作保障措施：请写明为实现目标在制度、资金、监督等方面采取的措施。", TABLE, "safeguards")
 
 
 @rule("PLAN_ITEM_REPEATED", HINT, RELEVANCE, "分项绩效目标或保障措施重复", applies_to="plan",
@@ -51,7 +48,6 @@ def item_repeated(plan):
         if not key[1]:
             continue
         if key in seen:
-            yield Problem("PLAN_ITEM_REPEATED", HINT, RELEVANCE,
-                          f"“{item.text.strip()[:20]}”重复出现：请删除重复项，或写成不同的具体内容。",
-                          PLAN_ITEM, "text", item.pk)
+            yield flag(f"“{item.text.strip()[:20]}”重复出现：请删除重复项，或写成不同的具体内容。",
+                       PLAN_ITEM, "text", item.pk)
         seen.add(key)

@@ -62,9 +62,25 @@ class Rule:
 RULES: list[Rule] = []
 
 
+@dataclass(frozen=True)
+class Finding:
+    """What a rule yields: the message and where; the runner adds the rule's code,
+    severity and criterion, so a rule states them once, in its @rule line."""
+
+    message: str
+    target: str = TABLE
+    field: str = ""
+    object_id: int | None = None
+
+
+def flag(message: str, target: str = TABLE, field: str = "", object_id: int | None = None) -> Finding:
+    return Finding(message, target, field, object_id)
+
+
 def rule(code: str, severity: str, criterion: str, title: str, *, applies_to: str = "table",
          example_bad: str = "", example_fix: str = "") -> Callable:
-    """Register a check. The decorated function takes the table (or plan) and yields Problems.
+    """Register a check. The decorated function takes the table (or plan) and yields a
+    `flag(message, target, field, object_id)` for each problem it finds.
 
     applies_to is "table", "plan" or "both" (a check that only reads indicators).
     """
@@ -84,7 +100,10 @@ def _run(obj, applies_to: str) -> list[Problem]:
         if r.applies_to not in (applies_to, "both"):
             continue
         try:
-            problems.extend(r.check(obj))
+            problems.extend(
+                Problem(r.code, r.severity, r.criterion, f.message, f.target, f.field, f.object_id)
+                for f in r.check(obj)
+            )
         except Exception:  # a broken rule must not take the editor down
             logger.exception("review rule %s crashed on %s %s", r.code, applies_to, getattr(obj, "pk", None))
             problems.append(

@@ -4,7 +4,7 @@ from collections import Counter
 
 from perfgoals.review.rules.common import clean_text, goals, indicators, is_plan, short, words
 from perfgoals.review.rules.registry import (
-    APPROPRIATENESS, COMPLETENESS, ERROR, GOAL, HINT, INDICATOR, RELEVANCE, Problem, rule,
+    APPROPRIATENESS, COMPLETENESS, ERROR, GOAL, HINT, INDICATOR, RELEVANCE, flag, rule,
 )
 from perfgoals.review.rules.vocabulary import likely_typo, vocabulary
 
@@ -19,9 +19,8 @@ def description_is_name(obj):
     for i in indicators(obj):
         name, description = clean_text(i.name), clean_text(getattr(i, "description", ""))
         if name and description == name:
-            yield Problem("TEXT_DESCRIPTION_IS_NAME", HINT, RELEVANCE,
-                          f"“{i.name}”的绩效指标描述与名称完全相同：请说明这个指标衡量什么、怎样计算"
-                          f"（如“按时完成的任务数占计划任务数的比例”）。", INDICATOR, "description", i.pk)
+            yield flag(f"“{i.name}”的绩效指标描述与名称完全相同：请说明这个指标衡量什么、怎样计算"
+                       f"（如“按时完成的任务数占计划任务数的比例”）。", INDICATOR, "description", i.pk)
 
 
 @rule("TEXT_GOAL_REPEATED", ERROR, RELEVANCE, "同一条绩效目标写了多遍",
@@ -34,9 +33,8 @@ def goal_repeated(table):
         if not key:
             continue
         if key in seen:
-            yield Problem("TEXT_GOAL_REPEATED", ERROR, RELEVANCE,
-                          f"绩效目标“{short(g.text, 20)}”与第 {seen[key]} 条重复：请删除重复的目标，"
-                          f"或把每条目标写成不同的具体产出或效果。", GOAL, "text", g.pk)
+            yield flag(f"绩效目标“{short(g.text, 20)}”与第 {seen[key]} 条重复：请删除重复的目标，"
+                       f"或把每条目标写成不同的具体产出或效果。", GOAL, "text", g.pk)
         else:
             seen[key] = len(seen) + 1
 
@@ -53,9 +51,8 @@ def indicator_repeated(obj):
         key = (getattr(i, "horizon", ""), clean_text(i.name))
         if key[1] and counts[key] > 1:
             if key in seen:
-                yield Problem("TEXT_INDICATOR_REPEATED", HINT, RELEVANCE,
-                              f"三级指标“{i.name}”在表中出现了 {counts[key]} 次：请合并，或改为衡量不同内容的指标。",
-                              INDICATOR, "name", i.pk)
+                yield flag(f"三级指标“{i.name}”在表中出现了 {counts[key]} 次：请合并，或改为衡量不同内容的指标。",
+                           INDICATOR, "name", i.pk)
             seen.add(key)
 
 
@@ -67,19 +64,16 @@ def too_short(obj):
         return  # the department form has no description column; its goals are checked by the plan rules
     for g in goals(obj):
         if 0 < len(words(clean_text(g.text))) < GOAL_MIN_CHARS:
-            yield Problem("TEXT_TOO_SHORT", HINT, COMPLETENESS,
-                          f"绩效目标“{g.text.strip()}”过于简单：请写明做什么、做到什么程度"
-                          f"（至少 {GOAL_MIN_CHARS} 个字，如“全年签约项目不少于5个”）。", GOAL, "text", g.pk)
+            yield flag(f"绩效目标“{g.text.strip()}”过于简单：请写明做什么、做到什么程度"
+                       f"（至少 {GOAL_MIN_CHARS} 个字，如“全年签约项目不少于5个”）。", GOAL, "text", g.pk)
     for i in indicators(obj):
         description = words(clean_text(i.description))
         if not description:
-            yield Problem("TEXT_TOO_SHORT", HINT, COMPLETENESS,
-                          f"“{i.name}”没有填写绩效指标描述：请说明这个指标衡量什么、怎样计算。",
-                          INDICATOR, "description", i.pk)
+            yield flag(f"“{i.name}”没有填写绩效指标描述：请说明这个指标衡量什么、怎样计算。",
+                       INDICATOR, "description", i.pk)
         elif len(description) < DESCRIPTION_MIN_CHARS or description.isdigit() or i.description.strip().endswith("%"):
-            yield Problem("TEXT_TOO_SHORT", HINT, COMPLETENESS,
-                          f"“{i.name}”的绩效指标描述“{i.description.strip()}”过于简单：请说明衡量的内容和计算方法。",
-                          INDICATOR, "description", i.pk)
+            yield flag(f"“{i.name}”的绩效指标描述“{i.description.strip()}”过于简单：请说明衡量的内容和计算方法。",
+                       INDICATOR, "description", i.pk)
 
 
 @rule("TEXT_TYPO", HINT, APPROPRIATENESS, "三级指标名称疑似错别字（对照指标体系和模板库的用词）",
@@ -88,6 +82,5 @@ def typo(obj):
     vocab = vocabulary()
     for i in indicators(obj):
         if suggestion := likely_typo(i.name, vocab):
-            yield Problem("TEXT_TYPO", HINT, APPROPRIATENESS,
-                          f"三级指标“{i.name}”疑似错别字，是否应为“{suggestion}”？请核对后修改。",
-                          INDICATOR, "name", i.pk)
+            yield flag(f"三级指标“{i.name}”疑似错别字，是否应为“{suggestion}”？请核对后修改。",
+                       INDICATOR, "name", i.pk)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from perfgoals.goals import values
 from perfgoals.review.rules.common import indicators, short
 from perfgoals.review.rules.registry import (
-    APPROPRIATENESS, ERROR, FEASIBILITY, HINT, INDICATOR, Problem, rule,
+    APPROPRIATENESS, ERROR, FEASIBILITY, HINT, INDICATOR, flag, rule,
 )
 
 GROWTH_WORDS = ("增长率", "增速", "同比", "增幅", "增长幅度")
@@ -54,15 +54,13 @@ def unit_is_name(obj):
             v.unit, i.name.strip()
         ) != values.UNIT_IS_NAME:
             other = next(n for n in others if values.unit_problem(v.unit, n) == values.UNIT_IS_NAME)
-            yield Problem("VALUE_UNIT_IS_NAME", ERROR, APPROPRIATENESS,
-                          f"“{i.name}”的指标值“{_shown(v)}”里写的是另一个指标“{other}”的名称，"
-                          f"像是抄错了行：请改为本指标自己的值，数值后写计量单位（如 %、个、万元）。",
-                          INDICATOR, "unit", i.pk)
+            yield flag(f"“{i.name}”的指标值“{_shown(v)}”里写的是另一个指标“{other}”的名称，"
+                       f"像是抄错了行：请改为本指标自己的值，数值后写计量单位（如 %、个、万元）。",
+                       INDICATOR, "unit", i.pk)
         elif values.unit_problem(v.unit, i.name.strip()) == values.UNIT_IS_NAME:
-            yield Problem("VALUE_UNIT_IS_NAME", ERROR, APPROPRIATENESS,
-                          f"“{i.name}”的指标值“{_shown(v)}”把指标名称写在了单位处：请在数值后写计量单位"
-                          f"（如 %、个、项、万元），例如“≥{values.format_number(v.number)}%”。",
-                          INDICATOR, "unit", i.pk)
+            yield flag(f"“{i.name}”的指标值“{_shown(v)}”把指标名称写在了单位处：请在数值后写计量单位"
+                       f"（如 %、个、项、万元），例如“≥{values.format_number(v.number)}%”。",
+                       INDICATOR, "unit", i.pk)
 
 
 @rule("VALUE_UNIT_NOT_UNIT", ERROR, APPROPRIATENESS, "数值后面不是计量单位，而是一句话",
@@ -72,10 +70,9 @@ def unit_not_unit(obj):
     names, with_unit = _with_unit(obj)
     for i, v in with_unit:
         if values.unit_problem(v.unit, i.name.strip(), names) == values.UNIT_NOT_UNIT:
-            yield Problem("VALUE_UNIT_NOT_UNIT", ERROR, APPROPRIATENESS,
-                          f"“{i.name}”的指标值“{short(_shown(v))}”中，数值后的“{short(v.unit, 16)}”不是计量单位："
-                          f"定量指标请写成 比较符 + 数值 + 单位（如 ≥90%）；说明文字请移到绩效指标描述。",
-                          INDICATOR, "unit", i.pk)
+            yield flag(f"“{i.name}”的指标值“{short(_shown(v))}”中，数值后的“{short(v.unit, 16)}”不是计量单位："
+                       f"定量指标请写成 比较符 + 数值 + 单位（如 ≥90%）；说明文字请移到绩效指标描述。",
+                       INDICATOR, "unit", i.pk)
 
 
 @rule("VALUE_NO_UNIT", ERROR, APPROPRIATENESS, "定量指标的数值后缺少计量单位",
@@ -85,9 +82,8 @@ def no_unit(obj):
     for i in indicators(obj):
         v = i.value  # a 定量 value without its number is VALUE_EMPTY
         if v.kind == values.QUANTITATIVE and v.number is not None and not v.unit and v.number != 0:
-            yield Problem("VALUE_NO_UNIT", ERROR, APPROPRIATENESS,
-                          f"“{i.name}”的指标值“{_shown(v)}”没有计量单位：请在数值后写单位"
-                          f"（如 %、个、项、人次、万元）。", INDICATOR, "unit", i.pk)
+            yield flag(f"“{i.name}”的指标值“{_shown(v)}”没有计量单位：请在数值后写单位"
+                       f"（如 %、个、项、人次、万元）。", INDICATOR, "unit", i.pk)
 
 
 @rule("VALUE_RATE_OVER_100", ERROR, APPROPRIATENESS, "比率或满意度要求超过 100%",
@@ -98,9 +94,8 @@ def rate_over_100(obj):
         if not (v.is_rate and v.number is not None and v.number > 100):
             continue
         if is_rate_name(name) and not is_growth_name(name) and v.operator in ("≥", "=", ">", ""):
-            yield Problem("VALUE_RATE_OVER_100", ERROR, APPROPRIATENESS,
-                          f"“{i.name}”是比率，指标值“{_shown(v)}”超过 100%，无法达到：请改为不超过 100% 的值。",
-                          INDICATOR, "number", i.pk)
+            yield flag(f"“{i.name}”是比率，指标值“{_shown(v)}”超过 100%，无法达到：请改为不超过 100% 的值。",
+                       INDICATOR, "number", i.pk)
 
 
 @rule("VALUE_GROWTH_HIGH", HINT, FEASIBILITY, "增长率达到 50% 及以上，请核实是否可行",
@@ -110,9 +105,8 @@ def growth_high(obj):
     for i in indicators(obj):
         v = i.value
         if v.is_rate and v.number is not None and v.number >= GROWTH_LIMIT and is_growth_name(i.name):
-            yield Problem("VALUE_GROWTH_HIGH", HINT, FEASIBILITY,
-                          f"“{i.name}”要求增长 {_shown(v)}，远高于一般水平：请对照近几年实际增长核实，"
-                          f"确属可行请在指标值确定依据中写明理由。", INDICATOR, "number", i.pk)
+            yield flag(f"“{i.name}”要求增长 {_shown(v)}，远高于一般水平：请对照近几年实际增长核实，"
+                       f"确属可行请在指标值确定依据中写明理由。", INDICATOR, "number", i.pk)
 
 
 @rule("VALUE_QUALITATIVE_COUNT", HINT, FEASIBILITY, "名称是“…数”“…率”的指标却填了文字描述",
@@ -124,6 +118,5 @@ def qualitative_count(obj):
         if v.kind == values.QUALITATIVE and _COUNT_OR_RATE.search(name):
             kind = "比率" if re.search(r"(率|比例|占比)$", name) else "数量"
             example = "≥95%" if kind == "比率" else "≥10个"
-            yield Problem("VALUE_QUALITATIVE_COUNT", HINT, FEASIBILITY,
-                          f"“{i.name}”从名称看是{kind}，指标值却是文字“{short(_shown(v), 20)}”："
-                          f"请填写定量值（如 {example}），或把名称改成定性指标。", INDICATOR, "value", i.pk)
+            yield flag(f"“{i.name}”从名称看是{kind}，指标值却是文字“{short(_shown(v), 20)}”："
+                       f"请填写定量值（如 {example}），或把名称改成定性指标。", INDICATOR, "value", i.pk)
