@@ -6,8 +6,10 @@ perfgoals.goals.values.find_level1 / find_level2 (the one label parser).
 
 from django.db import models
 
+from perfgoals.lib.models import Ordered
 
-class Framework(models.Model):
+
+class Framework(Ordered):
     PROJECT = "project"
     DEPARTMENT = "department"
     KIND_CHOICES = [(PROJECT, "项目支出"), (DEPARTMENT, "部门整体")]
@@ -27,12 +29,10 @@ class Framework(models.Model):
         "打印全部二级指标行", default=False, help_text="河北版式：每个二级指标都占一行，且都应填写。"
     )
     source = models.CharField("依据", max_length=200, blank=True)
-    order = models.PositiveIntegerField("排序", default=0)
 
-    class Meta:
+    class Meta(Ordered.Meta):
         verbose_name = "指标体系"
         verbose_name_plural = "指标体系"
-        ordering = ["order", "id"]
 
     def __str__(self) -> str:
         return self.name
@@ -42,17 +42,15 @@ class Framework(models.Model):
         return [l2 for l1 in self.levels1.all() for l2 in l1.levels2.all()]
 
 
-class Level1(models.Model):
+class Level1(Ordered):
     framework = models.ForeignKey(
         Framework, models.CASCADE, related_name="levels1", verbose_name="指标体系"
     )
     name = models.CharField("一级指标", max_length=50)
-    order = models.PositiveIntegerField("排序", default=0)
 
-    class Meta:
+    class Meta(Ordered.Meta):
         verbose_name = "一级指标"
         verbose_name_plural = "一级指标"
-        ordering = ["order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["framework", "name"], name="level1_unique_name")
         ]

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from perfgoals.frameworks.models import Framework, Level1, Level2
 from perfgoals.goals import checks, values
+from perfgoals.lib.models import Ordered
 from perfgoals.units.access import is_admin, unit_ids
 from perfgoals.units.models import Membership, Unit
 
@@ -179,16 +180,14 @@ class ProjectTable(Document):
         return [self.spend_mar, self.spend_jun, self.spend_oct, self.spend_dec]
 
 
-class Goal(models.Model):
+class Goal(Ordered):
     table = models.ForeignKey(ProjectTable, models.CASCADE, related_name="goals", verbose_name="绩效目标表")
     text = models.TextField("绩效目标")
-    order = models.PositiveIntegerField("排序", default=0)
     history = HistoricalRecords(verbose_name="绩效目标修改记录")
 
-    class Meta:
+    class Meta(Ordered.Meta):
         verbose_name = "绩效目标"
         verbose_name_plural = "绩效目标"
-        ordering = ["order", "id"]
 
     def __str__(self) -> str:
         return self.text
@@ -363,7 +362,7 @@ class DepartmentIndicator(IndicatorFields):
         ordering = ["horizon", "order", "id"]
 
 
-class FundingLine(models.Model):
+class FundingLine(Ordered):
     INCOME = "income"
     EXPENSE = "expense"
     KIND_CHOICES = [(INCOME, "收入构成"), (EXPENSE, "支出构成")]
@@ -374,13 +373,11 @@ class FundingLine(models.Model):
     amount = money_field("当年金额")
     prior_amount_1 = money_field("前年金额")
     prior_amount_2 = money_field("上年金额")
-    order = models.PositiveIntegerField("排序", default=0)
     history = HistoricalRecords(verbose_name="部门资金情况修改记录")
 
-    class Meta:
+    class Meta(Ordered.Meta):
         verbose_name = "部门资金情况"
         verbose_name_plural = "部门资金情况"
-        ordering = ["order", "id"]
 
     def __str__(self) -> str:
         return self.name
