@@ -96,6 +96,8 @@ URLS = {name: (route, params) for name, route, params in _walk(get_resolver().ur
 STATE = {
     "table_approve": Status.SUBMITTED, "table_return": Status.SUBMITTED, "table_reopen": Status.APPROVED,
     "plan_approve": Status.SUBMITTED, "plan_return": Status.SUBMITTED, "plan_reopen": Status.APPROVED,
+    "table_withdraw": Status.SUBMITTED, "plan_withdraw": Status.SUBMITTED,
+    "table_approve_confirm": Status.SUBMITTED, "plan_approve_confirm": Status.SUBMITTED,
 }
 # Form data sent with a POST (enough for the action to succeed for a permitted role).
 DATA = {
@@ -112,6 +114,7 @@ SUPERVISOR_ACTION = (302, 403, 302, 404, 404, 404, 302, 404, 302, 302)
 EVERYONE =          (302, 200, 200, 200, 200, 200, 200, 200, 200, 200)  # own units' or shared data
 COPY =              (302, 302, 302, 404, 404, 404, 302, 404, 302, 302)  # copying a readable table, resolving
 DESK =              (302, 403, 200, 403, 200, 403, 200, 403, 200, 200)  # only supervisors review
+REVIEW_PAGE =       (302, 403, 200, 404, 404, 404, 200, 404, 200, 200)  # a page only reviewers open (confirm approval)
 # Without a level-2 category the fill has nothing to fill: 404 for everyone allowed to write.
 FILL =              (302, 404, 403, 404, 404, 404, 403, 404, 404, 404)  # fmt: skip
 
@@ -122,6 +125,9 @@ EXPECTED = {
     "workflow_table": PAGE, "table_history": PAGE, "table_diff": PAGE, "table_comments": PAGE,
     "workflow_plan": PAGE, "plan_history": PAGE, "plan_diff": PAGE, "plan_comments": PAGE,
     "table_submit": CLERK_ACTION, "plan_submit": CLERK_ACTION,
+    "table_withdraw": CLERK_ACTION, "plan_withdraw": CLERK_ACTION,
+    "table_delete": CLERK_WRITE, "plan_delete": CLERK_WRITE,  # GET: the confirmation page
+    "table_approve_confirm": REVIEW_PAGE, "plan_approve_confirm": REVIEW_PAGE,
     "table_reopen": CLERK_ACTION, "plan_reopen": CLERK_ACTION,
     "table_approve": SUPERVISOR_ACTION, "plan_approve": SUPERVISOR_ACTION,
     "table_return": SUPERVISOR_ACTION, "plan_return": SUPERVISOR_ACTION,

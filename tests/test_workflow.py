@@ -3,14 +3,16 @@
 import io
 import logging
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from perfgoals.goals.models import DepartmentPlan, PlanItem, ProjectTable, Status
+from perfgoals.goals.models import DepartmentPlan, Goal, Indicator, PlanItem, ProjectTable, Status
 from perfgoals.units.models import Membership, Unit
-from perfgoals.workflow import workflow
+from perfgoals.workflow import desk, workflow
 from perfgoals.workflow.models import Comment
 from tests.conftest import make_user
 
@@ -83,16 +85,33 @@ def test_a_stale_copy_of_the_table_cannot_submit_twice(table, clerk):
     assert reasons(table) == ["提交"]
 
 
-def test_submission_is_refused_while_the_review_finds_an_error(client, make_table, clerk):
+def test_a_submit_blocked_by_an_error_stays_in_the_editor_with_each_error_linked_to_its_place(client, make_table, clerk):
     table = make_table(budget_fiscal=Decimal("3.00"))  # 3 + 0 ≠ 5
+    indicator = table.indicators.first()
+    indicator.text, indicator.value_kind, indicator.number, indicator.unit, indicator.value_raw = "", "", None, "", ""
+    indicator.save()  # no value: an error about this row
 
-    response = post(client, clerk, "table_submit", table)
+    response = post(client, clerk, "table_submit", table, next=reverse("workflow_table", args=[table.pk]))
 
-    assert response.status_code == 200
-    assert "质量审核发现" in response.content.decode()
+    assert response.status_code == 302
+    assert response.url == reverse("table_edit", args=[table.pk]) + "?blocked=submit#submit-blocked"
+    page = client.get(response.url).content.decode()
+    assert "质量审核发现 2 个错误" in page
+    blocked = re.search(r'<section id="submit-blocked".*?</section>', page, re.S)[0]
+    assert 'href="#id_budget_total">预算数</a>' in blocked and 'id="id_budget_total"' in page
+    assert f'href="#ind-{indicator.pk}">三级指标「{indicator.name}」' in blocked and f'id="ind-{indicator.pk}"' in page
+    assert "待我审核" not in page  # a clerk's page: no supervisor's navigation
     table.refresh_from_db()
     assert table.status == Status.DRAFT
     assert reasons(table) == []
+
+
+def test_the_editor_lists_no_blocked_submit_when_nothing_blocks(client, table, clerk):
+    client.force_login(clerk)
+
+    page = client.get(reverse("table_edit", args=[table.pk]) + "?blocked=submit").content.decode()
+
+    assert 'id="submit-blocked"' not in page
 
 
 def test_a_supervisor_cannot_submit(client, table, supervisor):
@@ -106,6 +125,99 @@ def test_a_template_is_not_submitted(make_table, clerk):
 
     with pytest.raises(workflow.WorkflowError, match="模板"):
         workflow.submit(template, clerk)
+
+
+# Withdrawing a submission (撤回) and deleting a draft made by mistake
+
+
+def test_a_clerk_withdraws_a_submission_before_it_is_reviewed(client, submitted, clerk):
+    client.force_login(clerk)
+    editor = reverse("table_edit", args=[submitted.pk])
+    assert 'value="withdraw"' in client.get(editor).content.decode()
+
+    response = client.post(reverse("table_withdraw", args=[submitted.pk]), {"next": editor})
+
+    assert response.url == editor
+    submitted.refresh_from_db()
+    assert (submitted.status, submitted.submitted_by, submitted.submitted_at) == (Status.DRAFT, None, None)
+    assert reasons(submitted) == ["提交", "撤回"]
+    assert ProjectTable.history.filter(id=submitted.pk).latest("history_id").history_user == clerk
+
+
+def test_a_supervisor_cannot_withdraw_a_clerks_submission(client, submitted, supervisor):
+    assert post(client, supervisor, "table_withdraw", submitted).status_code == 403
+    submitted.refresh_from_db()
+    assert submitted.status == Status.SUBMITTED
+
+
+def test_a_clerk_deletes_a_draft_after_confirming(client, table, clerk, unit):
+    client.force_login(clerk)
+    goal_ids, indicator_ids = list(table.goals.values_list("pk", flat=True)), list(table.indicators.values_list("pk", flat=True))
+    assert f'href="{reverse("table_delete", args=[table.pk])}"' in client.get(table.get_absolute_url()).content.decode()
+
+    confirm = client.get(reverse("table_delete", args=[table.pk])).content.decode()
+    assert "确定删除《安全生产培训经费》吗？" in confirm and "2026 年度" in confirm and "三级指标 9 个" in confirm
+    assert ProjectTable.objects.filter(pk=table.pk).exists()  # asking deletes nothing
+
+    response = client.post(reverse("table_delete", args=[table.pk]), follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("home") + "?year=2026"
+    assert "已删除《安全生产培训经费》（2026 年度）" in response.content.decode()
+    assert not ProjectTable.objects.filter(pk=table.pk).exists()
+    assert "安全生产培训经费" not in str(workflow.book_status(unit, 2026).missing)
+    # The audit trail keeps the table and its rows, each with a deletion record by the clerk.
+    for model, ids in ((ProjectTable, [table.pk]), (Goal, goal_ids), (Indicator, indicator_ids)):
+        for pk in ids:
+            record = model.history.filter(id=pk).latest("history_id")
+            assert (record.history_type, record.history_user) == ("-", clerk), model
+    assert ProjectTable.history.filter(id=table.pk).latest("history_id").history_change_reason == "删除"
+
+
+def test_a_withdrawn_table_was_submitted_and_is_not_deleted(client, submitted, clerk):
+    workflow.withdraw(submitted, clerk)
+    client.force_login(clerk)
+
+    assert f'href="{reverse("table_delete", args=[submitted.pk])}"' not in client.get(
+        submitted.get_absolute_url()).content.decode()
+    response = client.get(reverse("table_delete", args=[submitted.pk]), follow=True)
+    assert "只有从未提交过的草稿可以删除" in response.content.decode()
+    with pytest.raises(workflow.WorkflowError, match="已提交过"):
+        workflow.delete(submitted, clerk)
+    assert ProjectTable.objects.filter(pk=submitted.pk).exists()
+
+
+def test_a_revision_being_adjusted_is_not_deleted(submitted, clerk, supervisor):
+    workflow.approve(submitted, supervisor)
+    revision = workflow.reopen(submitted, clerk)
+
+    with pytest.raises(workflow.WorkflowError, match="调整中的版本不能删除"):
+        workflow.delete(revision, clerk)
+    assert ProjectTable.objects.filter(pk=revision.pk).exists()
+
+
+def test_a_template_is_not_deleted_even_by_an_administrator(make_table, admin_user):
+    template = make_table(is_template=True)
+
+    with pytest.raises(workflow.WorkflowError, match="模板库中的范例不能在这里删除"):
+        workflow.delete(template, admin_user)
+    assert ProjectTable.objects.filter(pk=template.pk).exists()
+
+
+def test_a_supervisor_may_not_even_ask_to_delete(client, table, supervisor):
+    client.force_login(supervisor)
+    assert client.get(reverse("table_delete", args=[table.pk])).status_code == 403
+    assert client.post(reverse("table_delete", args=[table.pk])).status_code == 403
+    assert ProjectTable.objects.filter(pk=table.pk).exists()
+
+
+def test_a_plan_draft_is_deleted_with_its_items(client, plan, clerk):
+    client.force_login(clerk)
+    item_ids = list(plan.items.values_list("pk", flat=True))
+
+    client.post(reverse("plan_delete", args=[plan.pk]))
+
+    assert not DepartmentPlan.objects.filter(pk=plan.pk).exists()
+    assert all(PlanItem.history.filter(id=pk).latest("history_id").history_type == "-" for pk in item_ids)
 
 
 # Approving and returning
@@ -217,12 +329,13 @@ def test_a_returned_table_is_resubmitted_and_approved(client, submitted, clerk, 
 
 # Every transition from every state, for tables and plans
 
-ACTIONS = ["submit", "approve", "return", "reopen"]
+ACTIONS = ["submit", "withdraw", "approve", "return", "reopen", "delete"]
 STATES = [Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.APPROVED]
-ALLOWED = {"submit": {Status.DRAFT, Status.RETURNED}, "approve": {Status.SUBMITTED}, "return": {Status.SUBMITTED},
-           "reopen": {Status.APPROVED}}  # fmt: skip
-AFTER = {"submit": Status.SUBMITTED, "approve": Status.APPROVED, "return": Status.RETURNED}
-VERB = {"submit": "提交", "approve": "审核通过", "return": "退回"}
+ALLOWED = {"submit": {Status.DRAFT, Status.RETURNED}, "withdraw": {Status.SUBMITTED}, "approve": {Status.SUBMITTED},
+           "return": {Status.SUBMITTED}, "reopen": {Status.APPROVED}, "delete": {Status.DRAFT}}  # fmt: skip
+CLERKS_ACTIONS = {"submit", "withdraw", "reopen", "delete"}
+AFTER = {"submit": Status.SUBMITTED, "withdraw": Status.DRAFT, "approve": Status.APPROVED, "return": Status.RETURNED}
+VERB = {"submit": "提交", "withdraw": "撤回", "approve": "审核通过", "return": "退回"}
 WHY = {  # what the refused user reads, by the state the document is in
     Status.DRAFT: "{verb}未执行：该{kind}尚未提交。",
     Status.SUBMITTED: "{verb}未执行：该{kind}已由clerk于",
@@ -258,12 +371,17 @@ def snapshot(doc) -> tuple:
 def test_every_transition_from_every_state(request, client, kind, state, action, clerk, supervisor, second_supervisor):
     doc = put_in_state(request.getfixturevalue(kind), state, clerk, supervisor)
     before = snapshot(doc)
-    actor = clerk if action in ("submit", "reopen") else second_supervisor
+    actor = clerk if action in CLERKS_ACTIONS else second_supervisor
     client.force_login(actor)
 
     response = client.post(reverse(f"{kind}_{action}", args=[doc.pk]), {"comment": "请补充依据。"}, follow=True)
 
     assert response.status_code == 200
+    if action == "delete" and state in ALLOWED[action]:
+        assert not type(doc).objects.filter(pk=doc.pk).exists()
+        record = type(doc).history.filter(id=doc.pk).latest("history_id")
+        assert (record.history_type, record.history_change_reason, record.history_user) == ("-", "删除", actor)
+        return
     doc.refresh_from_db()
     if state in ALLOWED[action]:
         if action == "reopen":
@@ -275,6 +393,8 @@ def test_every_transition_from_every_state(request, client, kind, state, action,
     else:
         if action == "reopen":
             why = f"只有已通过的{doc.kind_label}可以调整。"
+        elif action == "delete":
+            why = f"只有从未提交过的草稿可以删除：该{doc.kind_label}已提交过"
         else:
             why = WHY[state].format(verb=VERB[action], kind=doc.kind_label)
         assert why in response.content.decode()
@@ -515,15 +635,107 @@ def test_a_clerk_has_no_desk(client, clerk):
     assert client.get(reverse("desk")).status_code == 403
 
 
-def test_a_supervisor_approves_from_the_desk(client, make_table, clerk, supervisor):
+def test_the_desk_tells_tables_apart_by_unit_year_amount_and_revision(client, make_table, clerk, supervisor):
+    workflow.submit(make_table(year=2025, budget_total=Decimal("12.50"), budget_fiscal=Decimal("12.50")), clerk)
+    workflow.submit(make_table(year=2026, project_code="2"), clerk)
+    client.force_login(supervisor)
+
+    rows = re.findall(r'<tr id="waiting-table-\d+">.*?</tr>', client.get(reverse("desk")).content.decode(), re.S)
+
+    assert len(rows) == 2
+    assert all("测试县测试局本级" in row and "版本 1" in row and "刚刚提交" in row for row in rows)
+    assert '<td class="num">2025</td>' in rows[0] and '<td class="num">12.5</td>' in rows[0]
+    assert '<td class="num">2026</td>' in rows[1] and '<td class="num">5</td>' in rows[1]
+
+
+def test_the_desk_marks_a_resubmission_and_how_long_it_has_waited(client, make_table, clerk, supervisor):
+    returned = workflow.submit(make_table(project_name="退回后重交的项目"), clerk)
+    workflow.return_(returned, supervisor, "请修改。")
+    workflow.submit(returned, clerk)
+    fresh = workflow.submit(make_table(project_name="第一次提交的项目", project_code="2"), clerk)
+    ProjectTable.objects.filter(pk=fresh.pk).update(submitted_at=timezone.now() - timedelta(days=3, hours=2))
+    client.force_login(supervisor)
+
+    page = client.get(reverse("desk")).content.decode()
+
+    resubmitted = re.search(rf'<tr id="waiting-table-{returned.pk}">.*?</tr>', page, re.S)[0]
+    first_time = re.search(rf'<tr id="waiting-table-{fresh.pk}">.*?</tr>', page, re.S)[0]
+    assert "重新提交" in resubmitted and "重新提交" not in first_time
+    assert "已等待 3 天" in first_time
+
+
+@pytest.mark.parametrize(("hours", "label"), [(0, "刚刚提交"), (5, "已等待 5 小时"), (49, "已等待 2 天")])
+def test_the_time_waited_reads_in_days_or_hours(hours, label):
+    now = timezone.now()
+    assert desk.waited(now - timedelta(hours=hours, minutes=10), now) == label
+
+
+def test_approving_from_the_desk_asks_first_naming_project_year_and_amount(client, make_table, clerk, supervisor):
     table = workflow.submit(make_table(), clerk)
     client.force_login(supervisor)
+    confirm_url = reverse("table_approve_confirm", args=[table.pk])
+
+    page = client.get(reverse("desk")).content.decode()
+    row = re.search(rf'<tr id="waiting-table-{table.pk}">.*?</tr>', page, re.S)[0]
+    assert f'href="{confirm_url}"' in row
+    assert f'action="{reverse("table_approve", args=[table.pk])}"' not in row  # no one-click approval from the list
+
+    confirm = client.get(confirm_url).content.decode()
+    assert "《安全生产培训经费》" in confirm and "2026 年度" in confirm and "5 万元" in confirm
+    assert f'action="{reverse("table_approve", args=[table.pk])}"' in confirm
+    table.refresh_from_db()
+    assert table.status == Status.SUBMITTED  # asking changes nothing
 
     response = client.post(reverse("table_approve", args=[table.pk]), {"next": reverse("desk")})
 
     assert response.url == reverse("desk")
     table.refresh_from_db()
     assert table.status == Status.APPROVED
+
+
+def test_the_confirmation_of_an_approved_table_says_so_and_asks_nothing(client, submitted, supervisor):
+    workflow.approve(submitted, supervisor)
+    client.force_login(supervisor)
+
+    response = client.get(reverse("table_approve_confirm", args=[submitted.pk]), follow=True)
+
+    assert "审核通过未执行：该绩效目标表已由supervisor于" in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("workflow_table", args=[submitted.pk])
+
+
+def test_the_review_page_shows_the_money_the_fund_use_and_the_spending_plan(client, submitted, supervisor):
+    client.force_login(supervisor)
+
+    page = client.get(reverse("workflow_table", args=[submitted.pk])).content.decode()
+
+    money = re.search(r'<section class="card money".*?</section>', page, re.S)[0]
+    assert '预算数（万元）</th><td class="num amount">5</td>' in money
+    assert "用于组织全县安全生产专题培训。" in money
+    assert all(f'<td class="num">{p}%</td>' in money for p in (25, 50, 75, 100))
+    assert page.index("预算与资金用途") < page.index("组织全县安全生产专题培训，提高企业安全管理水平。")
+    assert "退回后的修改" not in page  # never returned
+
+
+def test_the_review_page_of_a_resubmission_shows_what_changed_since_the_return(client, submitted, clerk, supervisor):
+    workflow.return_(submitted, supervisor, "合格率偏低。")
+    submitted.refresh_from_db()
+    rate = submitted.indicators.get(name="培训合格率")
+    rate.number = Decimal("99")
+    rate.save()
+    submitted.fund_use = "用于组织全县安全生产专题培训和考核。"
+    submitted.save()
+    submitted.goals.create(text="新增一条目标。", order=2)
+    workflow.submit(submitted, clerk)
+    client.force_login(supervisor)
+
+    page = client.get(reverse("workflow_table", args=[submitted.pk])).content.decode()
+
+    since = re.search(r'<section class="card since-return".*?</section>', page, re.S)[0]
+    assert "退回：合格率偏低。" in since
+    assert "<del>≥98%</del>" in since and "<ins>≥99%</ins>" in since
+    assert "<ins>用于组织全县安全生产专题培训和考核。</ins>" in since
+    assert "<ins>新增一条目标。</ins>" in since
+    assert "培训人员人次" not in since  # unchanged rows are not listed
 
 
 def test_an_action_never_redirects_to_another_site(client, submitted, supervisor):

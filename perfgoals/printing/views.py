@@ -5,7 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 
-from perfgoals.goals.models import ProjectTable
+from perfgoals.goals.models import DepartmentPlan, ProjectTable
 from perfgoals.printing import book, render as printing
 from perfgoals.units.access import restrict
 from perfgoals.units.models import Unit
@@ -38,8 +38,8 @@ def book_unit(request: HttpRequest, code: str) -> tuple[Unit, bool]:
     unit = get_object_or_404(Unit, code=code)
     if restrict(Unit.objects.filter(pk=unit.pk), request.user, unit_field="pk").exists():
         return unit, False
-    if ProjectTable.objects.filter(unit=unit, is_template=True).exists():
-        return unit, True
+    if any(model.objects.filter(unit=unit, is_template=True).exists() for model in (ProjectTable, DepartmentPlan)):
+        return unit, True  # a template unit: its template tables, or only its template plan (鄂州)
     raise Http404("没有找到该单位。")
 
 

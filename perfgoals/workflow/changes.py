@@ -13,6 +13,7 @@ from difflib import SequenceMatcher
 from itertools import groupby
 
 from diff_match_patch import diff_match_patch
+from django.db.models import prefetch_related_objects
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -171,26 +172,75 @@ def _compare_indicators(old: list, new: list) -> list[RowChange]:
     return rows
 
 
+@dataclass
+class Rows:
+    """A document's rows to compare: goals (tables) or plan items (plans), and indicators."""
+
+    texts: list
+    indicators: list
+
+
+def _rows_now(doc) -> Rows:
+    if doc.kind == "table":
+        return Rows(list(doc.goals.all()), list(doc.indicators.select_related("level2__level1")))
+    return Rows(list(doc.items.all()), list(doc.indicators.select_related("level2__level1")))
+
+
+def _rows_then(doc, when) -> Rows:
+    """The rows as they stood at `when`, read from the audit trail."""
+    texts_model, indicator_model = (Goal, Indicator) if doc.kind == "table" else (PlanItem, DepartmentIndicator)
+
+    def then(model) -> list:
+        records = model.history.filter(**{f"{doc.kind}_id": doc.pk}, history_date__lte=when)
+        rows = sorted(records.latest_of_each().as_instances(), key=lambda r: (r.order, r.pk))
+        prefetch_related_objects(rows, *(["level2__level1"] if model is indicator_model else []))
+        return rows
+
+    return Rows(then(texts_model), then(indicator_model))
+
+
 def compare(old, new) -> Comparison:
     """Every difference between two revisions: fields, goals (or plan items), indicators."""
+    return _compare(old, new, _rows_now(old), _rows_now(new))
+
+
+def _compare(old, new, old_rows: Rows, new_rows: Rows) -> Comparison:
     result = Comparison(old, new)
     if old.kind == "table":
         result.fields = _field_changes(old, new, TABLE_FIELDS)
-        result.goals = _compare_texts(
-            [g.text for g in old.goals.all()], [g.text for g in new.goals.all()], "绩效目标"
-        )
-        related = "level2__level1"
+        result.goals = _compare_texts([g.text for g in old_rows.texts], [g.text for g in new_rows.texts], "绩效目标")
     else:
         result.fields = _field_changes(old, new, PLAN_FIELDS)
         for kind, label in PlanItem.KIND_CHOICES:
             result.goals += _compare_texts(
-                [i.text for i in old.items.filter(kind=kind)], [i.text for i in new.items.filter(kind=kind)], label
+                [i.text for i in old_rows.texts if i.kind == kind], [i.text for i in new_rows.texts if i.kind == kind],
+                label,
             )
-        related = "level2__level1"
-    result.indicators = _compare_indicators(
-        list(old.indicators.select_related(related)), list(new.indicators.select_related(related))
-    )
+    result.indicators = _compare_indicators(old_rows.indicators, new_rows.indicators)
     return result
+
+
+@dataclass
+class SinceReturn:
+    """What the clerk changed after the document was last returned (退回)."""
+
+    when: object
+    who: object
+    reason: str
+    comparison: Comparison
+
+
+def since_return(doc) -> SinceReturn | None:
+    """The document now against the state it was returned in; None if it was never returned."""
+    record = (
+        type(doc).history.filter(id=doc.pk, history_change_reason__startswith="退回")
+        .select_related("history_user").order_by("-history_date", "-history_id").first()
+    )  # fmt: skip
+    if record is None:
+        return None
+    comparison = _compare(record.instance, doc, _rows_then(doc, record.history_date), _rows_now(doc))
+    reason = (record.history_change_reason or "").removeprefix("退回：")
+    return SinceReturn(record.history_date, record.history_user, reason, comparison)
 
 
 # The audit trail.

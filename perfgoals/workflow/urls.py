@@ -12,7 +12,9 @@ urlpatterns = [
         ("diff/", views.diff_page, "{kind}_diff"),
         ("comments/", views.comment_list, "{kind}_comments"),
         ("comments/add/", views.add_comment, "{kind}_comment_add"),
+        ("approve/confirm/", views.approve_confirm, "{kind}_approve_confirm"),
+        ("delete/", views.delete_draft, "{kind}_delete"),
         *((f"{action}/", views.transition, f"{{kind}}_{action}", {"action": action})
-          for action in ("submit", "approve", "return", "reopen")),
+          for action in ("submit", "withdraw", "approve", "return", "reopen")),
     ),
 ]

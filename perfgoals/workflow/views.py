@@ -1,4 +1,5 @@
-"""Review pages: the table's review page, transitions, comments, history, diff, the desk."""
+"""Review pages: the table's review page, transitions, comments, history, diff, the desk,
+approving from the desk (a confirmation first) and deleting a draft (a confirmation first)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from perfgoals.goals import grid
 from perfgoals.goals.access import get_document_for_user
@@ -18,12 +19,14 @@ from perfgoals.goals.models import DepartmentIndicator, DepartmentPlan, Goal, In
 from perfgoals.review.outcome import review_document
 from perfgoals.units.access import restrict, roles_for, unit_ids
 from perfgoals.units.models import Membership, Unit
-from perfgoals.workflow import changes, workflow
+from perfgoals.workflow import changes, desk as desk_rows, workflow
 from perfgoals.workflow.models import Comment
 
-TRANSITIONS = {"submit": workflow.submit, "approve": workflow.approve, "reopen": workflow.reopen}
-DONE = {"submit": "已提交，等待审核。", "approve": "已审核通过。", "return": "已退回，并通知填报人修改。",
-        "reopen": "已打开新的调整版本，请修改后重新提交。"}
+TRANSITIONS = {"submit": workflow.submit, "withdraw": workflow.withdraw, "approve": workflow.approve,
+               "reopen": workflow.reopen}  # fmt: skip
+DONE = {"submit": "已提交，等待审核。", "withdraw": "已撤回，可以继续修改后再提交。", "approve": "已审核通过。",
+        "return": "已退回，并通知填报人修改。", "reopen": "已打开新的调整版本，请修改后重新提交。"}  # fmt: skip
+BLOCKED = "blocked=submit"  # in the editor's URL after a submit the review refused: it lists the errors
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
@@ -48,6 +51,7 @@ def _page_context(request: HttpRequest, doc, **extra) -> dict:
         "comments": doc.comments.select_related("author", "resolved_by", "goal", "indicator", "plan_indicator"),
         "revisions": workflow.revisions(doc),
         "roles": roles_for(request.user, doc.unit),
+        "since_return": changes.since_return(doc),
         **_content_rows(doc, panel["rows"]),
     }
     context.update(extra)
@@ -87,7 +91,10 @@ def transition(request: HttpRequest, kind: str, pk: int, action: str) -> HttpRes
         else:
             result = TRANSITIONS[action](doc, request.user)
     except workflow.WorkflowError as e:
-        if e.problems or action == "return":  # show the list, keep what the supervisor wrote
+        if e.problems:  # back to the editor, which lists the errors, each linking to its field or row
+            messages.error(request, e.message.rstrip("："))
+            return redirect(f"{doc.get_absolute_url()}?{BLOCKED}#submit-blocked")
+        if action == "return":  # keep what the supervisor wrote
             context = _page_context(request, doc, error=e, return_text=request.POST.get("comment", ""))
             return render(request, "workflow/document.html", context, status=200)
         messages.error(request, e.message)
@@ -184,19 +191,48 @@ def desk(request: HttpRequest) -> HttpResponse:
     """待我审核: what waits for this supervisor, oldest first, with counts per unit and state."""
     if unit_ids(request.user, Membership.SUPERVISOR) == set():
         raise PermissionDenied("只有审核人可以查看待审核列表。")
-    waiting = []
-    for model in (DepartmentPlan, ProjectTable):
-        queryset = model.objects.restrict(request.user, "review").filter(status=Status.SUBMITTED).select_related(
-            "unit", "submitted_by"
-        )
-        for doc in queryset:
-            doc.summary = review_document(doc)
-            doc.actions = workflow.allowed_actions(doc, request.user)
-            waiting.append(doc)
-    waiting.sort(key=lambda d: (d.submitted_at is None, d.submitted_at))
     year = _year(request)
-    context = {"waiting": waiting, "year": year, "counts": _counts(request.user, year), "states": Status.choices}
+    context = {"waiting": desk_rows.waiting_for(request.user), "year": year, "counts": _counts(request.user, year),
+               "states": Status.choices}  # fmt: skip
     return render(request, "workflow/desk.html", context)
+
+
+@login_required
+@require_safe
+def approve_confirm(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """审核通过 from the desk asks first, naming the project, year and amount; the form posts to approve."""
+    doc = get_document_for_user(request, kind, pk, "review")
+    if "approve" not in workflow.allowed_actions(doc, request.user):
+        if doc.status == Status.SUBMITTED:  # their own submission
+            messages.error(request, "该表由您提交，需由其他审核人审核通过。")
+        else:
+            messages.error(request, workflow.state_message(doc, "审核通过"))
+        return redirect(_page_url(doc))
+    context = {"doc": doc, "kind": kind, "summary": review_document(doc), "next": _next_url(request, reverse("desk"))}
+    return render(request, "workflow/approve_confirm.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def delete_draft(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """删除草稿: a confirmation page (GET), then the deletion (POST), for a draft never submitted."""
+    doc = get_document_for_user(request, kind, pk)
+    if request.method == "POST":
+        try:
+            workflow.delete(doc, request.user)
+        except workflow.WorkflowError as e:
+            messages.error(request, e.message)
+            return redirect(doc.get_absolute_url())
+        messages.success(request, f"已删除{_title(doc)}（{doc.year} 年度）。删除记录保留在修改记录中。")
+        return redirect(f"{reverse('home')}?year={doc.year}")
+    if why := workflow.deletion_check(doc, request.user):
+        messages.error(request, why)
+        return redirect(doc.get_absolute_url())
+    return render(request, "workflow/delete_confirm.html", {"doc": doc, "kind": kind, "title": _title(doc)})
+
+
+def _title(doc) -> str:
+    return f"《{doc.project_name}》" if doc.kind == "table" else f"{doc.unit.name}部门整体绩效目标"
 
 
 def _year(request: HttpRequest) -> int:

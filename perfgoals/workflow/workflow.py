@@ -2,8 +2,10 @@
 
 草稿 → 已提交 (the clerk submits; refused while the quality review finds an 错误)
 → 已通过 (a supervisor approves) or 已退回 (a supervisor returns it with a comment;
-the clerk edits and submits again). An approved document can be reopened as a new
-revision (调整); the approved one stays intact and printable.
+the clerk edits and submits again). Until a supervisor acts, the clerk may take a
+submission back (撤回: 已提交 → 草稿). An approved document can be reopened as a new
+revision (调整); the approved one stays intact and printable. A draft made by mistake,
+never submitted, may be deleted; its history (a "-" record) stays.
 
 Every transition locks the row, checks the state it finds in the database (not the
 one the caller saw), and saves with a change reason, so the audit trail says who did
@@ -44,7 +46,7 @@ class WorkflowError(Exception):
 
 
 def _require_clerk(user, doc: Document, action: str) -> None:
-    """Submitting and reopening are the clerk's (填报人) of the document's unit."""
+    """Submitting, withdrawing, deleting a draft and reopening are the clerk's (填报人) of the document's unit."""
     if Membership.CLERK not in roles_for(user, doc.unit):
         refuse(user, action, doc, "只有本单位的填报人可以执行此操作。")
 
@@ -109,6 +111,20 @@ def submit(doc: Document, user) -> Document:
     return doc
 
 
+def withdraw(doc: Document, user) -> Document:
+    """撤回: the clerk takes a submission back to draft before a supervisor approves or returns it."""
+    with transaction.atomic():
+        doc = _locked(doc)
+        _require_clerk(user, doc, "withdraw")
+        if doc.status != Status.SUBMITTED:
+            raise WorkflowError(state_message(doc, "撤回"))
+        doc.status = Status.DRAFT
+        doc.submitted_at, doc.submitted_by = None, None
+        _save(doc, user, "撤回")
+    logger.info("%s %s withdrawn by %s", doc.kind, doc.pk, user.username)
+    return doc
+
+
 def approve(doc: Document, user) -> Document:
     with transaction.atomic():
         doc = _locked(doc)
@@ -142,6 +158,40 @@ def return_(doc: Document, user, comment: str) -> Document:
         note.save()
     logger.info("%s %s returned by %s", doc.kind, doc.pk, user.username)
     return doc
+
+
+def deletion_refusal(doc: Document) -> str:
+    """Why the document may not be deleted ("" when it may): only a draft made by mistake
+    goes, one never submitted (its history says so), the first revision, not a template."""
+    kind = doc.kind_label
+    if doc.is_template:
+        return "模板库中的范例不能在这里删除。"
+    if doc.revision != 1:
+        return f"调整中的版本不能删除：该{kind}是版本 {doc.revision}，已通过的版本仍然有效，请修改后提交。"
+    if doc.status != Status.DRAFT or type(doc).history.filter(id=doc.pk).exclude(status=Status.DRAFT).exists():
+        return f"只有从未提交过的草稿可以删除：该{kind}已提交过，要保留审核记录。"
+    return ""
+
+
+def deletion_check(doc: Document, user) -> str:
+    """Before the confirmation page: anyone but the unit's clerk is refused (403); then why
+    the document cannot be deleted, "" when it can."""
+    _require_clerk(user, doc, "delete")
+    return deletion_refusal(doc)
+
+
+def delete(doc: Document, user) -> None:
+    """Delete a draft made by mistake, with its rows; the audit trail keeps a "-" record of each."""
+    with transaction.atomic():
+        doc = _locked(doc)
+        _require_clerk(user, doc, "delete")
+        if why := deletion_refusal(doc):
+            raise WorkflowError(why)
+        pk = doc.pk
+        doc._change_reason = "删除"
+        doc._history_user = user
+        doc.delete()
+    logger.info("%s %s deleted by %s", doc.kind, pk, user.username)
 
 
 def next_revision(doc: Document) -> Document | None:
@@ -186,6 +236,10 @@ def allowed_actions(doc: Document, user) -> set[str]:
     actions = set()
     if clerk and doc.status in (Status.DRAFT, Status.RETURNED):
         actions.add("submit")
+    if clerk and doc.status == Status.SUBMITTED:
+        actions.add("withdraw")
+    if clerk and doc.status == Status.DRAFT and not deletion_refusal(doc):
+        actions.add("delete")
     if reviewer and doc.status == Status.SUBMITTED:
         actions.add("return")
         if doc.submitted_by_id != user.pk:
