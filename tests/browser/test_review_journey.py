@@ -58,9 +58,10 @@ def test_a_table_is_returned_fixed_approved_and_revised(page, make_table, clerk,
     page.get_by_role("button", name="提交审核").click()
     expect(page.get_by_role("status").filter(has_text="已提交，等待审核")).to_be_visible()
 
-    # The supervisor approves from the desk.
+    # The supervisor approves from the desk, confirming (tests/browser/test_desk.py).
     sign_in_as(page, "supervisor", "/workflow/")
-    page.locator(f"#waiting-table-{table.pk}").get_by_role("button", name="审核通过").click()
+    page.locator(f"#waiting-table-{table.pk}").get_by_role("link", name="审核通过…").click()
+    page.get_by_role("button", name="确认审核通过").click()
     expect(page.get_by_role("status").filter(has_text="已审核通过")).to_be_visible()
     table.refresh_from_db()
     assert table.status == Status.APPROVED
@@ -87,3 +88,21 @@ def test_a_table_is_returned_fixed_approved_and_revised(page, make_table, clerk,
     for url in (editor, review_page, f"/workflow/table/{table.pk}/history/", diff_url,
                 f"/tables/{revision.pk}/", f"/workflow/table/{revision.pk}/"):
         assert page.goto(url).status == 404, url
+
+
+def test_a_submit_blocked_by_an_error_stays_in_the_editor_and_links_to_the_field(page, make_table, clerk):
+    from decimal import Decimal
+
+    table = make_table(budget_fiscal=Decimal("3.00"))  # 3 + 0 ≠ 5: an error on 预算数
+    editor = f"/tables/{table.pk}/"
+    sign_in_as(page, "clerk", editor)
+
+    page.get_by_role("button", name="提交审核").click()
+
+    expect(page).to_have_url(f"{page.url.split('/tables/')[0]}{editor}?blocked=submit#submit-blocked")
+    blocked = page.locator("#submit-blocked")
+    expect(blocked).to_contain_text("未能提交：质量审核发现 1 个错误")
+    blocked.get_by_role("link", name="预算数").click()
+    expect(page.locator("#id_budget_total")).to_be_in_viewport()
+    assert page.url.endswith("#id_budget_total")
+    assert ProjectTable.objects.get(pk=table.pk).status == Status.DRAFT
