@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from perfgoals.frameworks.models import Framework, Level1, Level2
 from perfgoals.goals import checks, values
+from perfgoals.goals.versions import Versioned
 from perfgoals.lib.models import Ordered
 from perfgoals.units.access import is_admin, unit_ids
 from perfgoals.units.models import Membership, Unit
@@ -96,7 +97,7 @@ class DocumentQuerySet(models.QuerySet):
         return chosen
 
 
-class Document(models.Model):
+class Document(Versioned):
     """What a project table and a department plan share: owner, year, state."""
 
     kind = ""  # "table" or "plan": the word in URLs and access checks
@@ -180,7 +181,7 @@ class ProjectTable(Document):
         return [self.spend_mar, self.spend_jun, self.spend_oct, self.spend_dec]
 
 
-class Goal(Ordered):
+class Goal(Versioned, Ordered):
     table = models.ForeignKey(ProjectTable, models.CASCADE, related_name="goals", verbose_name="绩效目标表")
     text = models.TextField("绩效目标")
     history = HistoricalRecords(verbose_name="绩效目标修改记录")
@@ -193,7 +194,7 @@ class Goal(Ordered):
         return self.text
 
 
-class ValueFields(models.Model):
+class ValueFields(Versioned):
     """The structured value (指标值) shared by project and department indicators."""
 
     value_kind = models.CharField(
@@ -325,7 +326,7 @@ class DepartmentPlan(Document):
         return sum(present, Decimal("0")) if present else None
 
 
-class PlanItem(models.Model):
+class PlanItem(Versioned):
     SUB_GOAL = "sub_goal"
     SAFEGUARD = "safeguard"
     KIND_CHOICES = [(SUB_GOAL, "分项绩效目标"), (SAFEGUARD, "工作保障措施")]
@@ -362,7 +363,7 @@ class DepartmentIndicator(IndicatorFields):
         ordering = ["horizon", "order", "id"]
 
 
-class FundingLine(Ordered):
+class FundingLine(Versioned, Ordered):
     INCOME = "income"
     EXPENSE = "expense"
     KIND_CHOICES = [(INCOME, "收入构成"), (EXPENSE, "支出构成")]
