@@ -138,7 +138,8 @@ EXPECTED = {
     "table_edit": PAGE, "plan_edit": PAGE, "table_preview": PAGE, "plan_preview": PAGE,
     "table_header_check": PAGE,
     "table_copy": COPY, "plan_copy": COPY,
-    "table_header": CLERK_WRITE, "goal_create": CLERK_WRITE, "goal_update": CLERK_WRITE,
+    "table_header": CLERK_ACTION,  # a header post changing nothing: saved, back to the editor
+    "goal_create": CLERK_WRITE, "goal_update": CLERK_WRITE,
     "indicator_create": CLERK_WRITE, "indicator_update": CLERK_WRITE,
     "plan_child_create": CLERK_WRITE, "plan_child_update": CLERK_WRITE,
     "goal_delete": CLERK_ACTION, "goal_move": CLERK_ACTION, "indicator_delete": CLERK_ACTION,

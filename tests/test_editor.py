@@ -125,7 +125,8 @@ def test_it_computes_the_total_from_its_parts(client_clerk, table):
         ({"spend_oct": "120"}, "百分比应在 0 到 100 之间"),
     ],
 )
-def test_it_rejects_bad_header_input_and_keeps_what_was_typed(client_clerk, table, changes, message):
+def test_a_bad_header_field_is_refused_and_kept_while_the_good_ones_are_saved(client_clerk, table, changes, message):
+    before = {name: getattr(table, name) for name in changes}
     data = header_data(table, project_name="改过的名称", **changes)
     r = client_clerk.post(reverse("table_header", args=[table.pk]), data, **HTMX)
     assert r.status_code == 200
@@ -134,8 +135,10 @@ def test_it_rejects_bad_header_input_and_keeps_what_was_typed(client_clerk, tabl
     assert 'value="改过的名称"' in html  # nothing has to be retyped
     for value in changes.values():
         assert f'value="{value}"' in html
+    assert "标出的内容有误，未保存；其余修改已保存。" in html
     table.refresh_from_db()
-    assert table.project_name == "安全生产培训经费"  # nothing saved half-way
+    assert table.project_name == "改过的名称"  # the good field is not lost
+    assert {name: getattr(table, name) for name in changes} == before  # the bad group is not half-saved
 
 
 def test_without_javascript_errors_show_on_the_whole_page(client_clerk, table):
@@ -408,3 +411,192 @@ def test_an_edit_writes_inside_the_transaction_that_locked_the_table(client_cler
     assert r.status_code == 200
     assert len(at_lookup) == 1 and at_write
     assert all(at_lookup[0] in blocks for blocks in at_write)
+
+
+# Versions and conflicts (issue 11): no edit is lost or silently overwritten
+
+
+def shown_header(table, **changes) -> dict:
+    """The header form as the editor shows it (its version and base values), with `changes` typed."""
+    from perfgoals.goals.forms import HeaderForm
+
+    form = HeaderForm(instance=table)
+    base = form.base_values()
+    return {**base, **{f"base_{k}": v for k, v in base.items()}, "version": table.version, **changes}
+
+
+def shown_row(indicator, **changes) -> dict:
+    return {**row_data(indicator), "version": indicator.version, **changes}
+
+
+def test_two_clerks_changing_different_header_fields_both_keep_their_change(client_clerk, table):
+    tab_a, tab_b = shown_header(table, project_name="专题培训"), shown_header(table, fund_use="用于培训教材")
+    url = reverse("table_header", args=[table.pk])
+
+    first, second = client_clerk.post(url, tab_a, **HTMX), client_clerk.post(url, tab_b, **HTMX)
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    table.refresh_from_db()
+    assert (table.project_name, table.fund_use) == ("专题培训", "用于培训教材")
+
+
+def test_a_header_save_from_an_old_version_of_the_same_field_is_refused_with_both_values(client, clerk, table):
+    from tests.conftest import make_user
+    from perfgoals.units.models import Membership
+
+    colleague = make_user("lihua", table.unit, Membership.CLERK, first_name="李华")
+    seen_by_both = shown_header(table)
+    client.force_login(colleague)
+    client.post(reverse("table_header", args=[table.pk]), {**seen_by_both, "project_name": "李华改的名称"}, **HTMX)
+    client.force_login(clerk)
+
+    r = client.post(reverse("table_header", args=[table.pk]), {**seen_by_both, "project_name": "我改的名称"}, **HTMX)
+
+    assert r.status_code == 409
+    html = r.content.decode()
+    assert "保存冲突" in html and "李华 于" in html and "（项目名称）" in html
+    assert "<td>李华改的名称</td><td>我改的名称</td>" in html
+    assert 'value="我改的名称"' in html  # the clerk's input stays
+    assert "使用我的" in html and "采用对方的" in html
+    table.refresh_from_db()
+    assert table.project_name == "李华改的名称"
+
+    mine = {k: v for k, v in _hidden_inputs(html).items()}  # 使用我的: the same form, posted again
+    r = client.post(reverse("table_header", args=[table.pk]), {**mine, "project_name": "我改的名称"}, **HTMX)
+    assert r.status_code == 200
+    table.refresh_from_db()
+    assert table.project_name == "我改的名称"
+
+
+def _hidden_inputs(html: str) -> dict:
+    import re
+
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+
+
+def test_a_header_save_changes_only_the_fields_the_clerk_changed(client_clerk, table):
+    stale = shown_header(table, fund_use="我写的用途")
+    Table = type(table)
+    Table.objects.filter(pk=table.pk).update(project_name="别人刚改的名称", version=table.version + 1)
+
+    r = client_clerk.post(reverse("table_header", args=[table.pk]), stale, **HTMX)
+
+    assert r.status_code == 200  # the name was not touched here: no conflict, not put back
+    table.refresh_from_db()
+    assert (table.project_name, table.fund_use) == ("别人刚改的名称", "我写的用途")
+
+
+def test_a_row_saved_from_an_old_version_is_refused_and_use_mine_saves_it(client, clerk, table):
+    from tests.conftest import make_user
+    from perfgoals.units.models import Membership
+
+    indicator = table.indicators.get(name="培训人员人次")
+    colleague = make_user("lihua", table.unit, Membership.CLERK, first_name="李华")
+    url = reverse("indicator_update", args=[table.pk, indicator.pk])
+    client.force_login(colleague)
+    assert client.post(url, shown_row(indicator, number="200"), **HTMX).status_code == 200
+    client.force_login(clerk)
+
+    r = client.post(url, shown_row(indicator, number="300", description="我写的描述"), **HTMX)
+
+    assert r.status_code == 409
+    html = r.content.decode()
+    assert "李华 于" in html and "<td>≥200人次</td><td>≥300人次</td>" in html
+    assert 'value="300"' in html and "我写的描述" in html
+    indicator.refresh_from_db()
+    assert indicator.value_display == "≥200人次"
+    assert _hidden_inputs(html)["version"] == str(indicator.version)  # 使用我的 posts the current version
+
+    r = client.post(url, shown_row(indicator, number="300", description="我写的描述", version=indicator.version), **HTMX)
+    assert r.status_code == 200
+    indicator.refresh_from_db()
+    assert (indicator.value_display, indicator.description) == ("≥300人次", "我写的描述")
+
+
+def test_two_clerks_editing_different_rows_never_conflict(client_clerk, table):
+    first, second = table.indicators.all()[:2]
+    rows = [shown_row(first, number="11"), shown_row(second, number="22")]
+    answers = [
+        client_clerk.post(reverse("indicator_update", args=[table.pk, i.pk]), data, **HTMX)
+        for i, data in zip((first, second), rows)
+    ]
+    assert [r.status_code for r in answers] == [200, 200]
+
+
+def test_a_save_posted_twice_makes_one_change(client_clerk, table):
+    indicator = table.indicators.get(name="培训人员人次")
+    url = reverse("indicator_update", args=[table.pk, indicator.pk])
+    data = shown_row(indicator, number="180")
+    changes_before = indicator.history.count()
+
+    answers = [client_clerk.post(url, data, **HTMX) for _ in range(2)]
+
+    assert [r.status_code for r in answers] == [200, 200]
+    assert indicator.history.count() == changes_before + 1
+    indicator.refresh_from_db()
+    assert indicator.version == data["version"] + 1
+
+
+def test_a_header_posted_twice_makes_one_change(client_clerk, table):
+    data = shown_header(table, project_name="两次提交的名称")
+    changes_before = table.history.count()
+    answers = [client_clerk.post(reverse("table_header", args=[table.pk]), data, **HTMX) for _ in range(2)]
+    assert [r.status_code for r in answers] == [200, 200]
+    assert table.history.count() == changes_before + 1
+
+
+def test_saving_a_row_deleted_meanwhile_says_so(client_clerk, table):
+    indicator = table.indicators.get(name="培训人员人次")
+    data, pk = shown_row(indicator, number="190"), indicator.pk
+    indicator.delete()
+    indicator.pk = pk
+
+    r = client_clerk.post(reverse("indicator_update", args=[table.pk, indicator.pk]), data, **HTMX)
+    assert r.status_code == 404 and "这一行已被他人删除" in r.content.decode()
+
+    r = client_clerk.post(reverse("indicator_update", args=[table.pk, indicator.pk]), data,
+                          HTTP_REFERER=f"http://testserver{reverse('table_edit', args=[table.pk])}", follow=True)  # fmt: skip
+    assert "这一行已被他人删除" in r.content.decode()  # without JavaScript: on the editor page
+
+
+def test_a_goal_saved_from_an_old_version_is_refused(client_clerk, table):
+    goal = table.goals.first()
+    url = reverse("goal_update", args=[table.pk, goal.pk])
+    client_clerk.post(url, {"text": "先保存的目标", "version": goal.version}, **HTMX)
+    r = client_clerk.post(url, {"text": "后保存的目标", "version": goal.version}, **HTMX)
+    assert r.status_code == 409 and "<td>先保存的目标</td><td>后保存的目标</td>" in r.content.decode()
+    goal.refresh_from_db()
+    assert goal.text == "先保存的目标"
+
+
+def test_moving_a_row_does_not_make_its_neighbours_edits_conflict(client_clerk, table):
+    first = table.indicators.first()
+    second = Indicator.objects.create(table=table, level2=first.level2, name="第二行", value_kind="quantitative", number=1, unit="项", order=99)
+    data = shown_row(second, number="33")
+    client_clerk.post(reverse("indicator_move", args=[table.pk, first.pk]), {"direction": "down"}, **HTMX)
+    assert client_clerk.post(reverse("indicator_update", args=[table.pk, second.pk]), data, **HTMX).status_code == 200
+
+
+def test_a_signed_out_htmx_save_gets_401_and_a_chinese_message_not_the_login_page(client, table):
+    indicator = table.indicators.first()
+    r = client.post(reverse("indicator_update", args=[table.pk, indicator.pk]), shown_row(indicator), **HTMX)
+    assert r.status_code == 401 and "登录已过期" in r.content.decode()
+
+
+def test_a_huge_post_is_refused_with_a_chinese_message_and_nothing_saved(client_clerk, table, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
+    from urllib.parse import urlencode
+
+    body = urlencode(shown_header(table, fund_use="长" * 1024 * 1024, project_name="半截"))
+    r = client_clerk.post(reverse("table_header", args=[table.pk]), body, content_type="application/x-www-form-urlencoded", **HTMX)
+    assert r.status_code == 413 and "提交的内容过长" in r.content.decode()
+    table.refresh_from_db()
+    assert table.project_name == "安全生产培训经费"
+
+
+def test_an_overlong_field_gets_a_chinese_message_and_the_other_fields_are_saved(client_clerk, table):
+    r = client_clerk.post(reverse("table_header", args=[table.pk]), shown_header(table, fund_use="长" * 6000, project_name="新名称"), **HTMX)
+    html = r.content.decode()
+    assert "最多 5000 字（现有 6000 字）" in html and 'maxlength="5000"' in html
+    table.refresh_from_db()
+    assert (table.project_name, table.fund_use) == ("新名称", "用于组织全县安全生产专题培训。")

@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from perfgoals.goals import checks, values
+from perfgoals.goals.saving import MergingForm, RowForm
 from perfgoals.goals.models import BasisCategory, DepartmentPlan, ProjectTable
 
 MONEY_MESSAGES = {
@@ -50,7 +51,7 @@ def percent(label: str) -> forms.DecimalField:
     )
 
 
-class HeaderForm(forms.ModelForm):
+class HeaderForm(MergingForm):
     """表头: 项目编码, 项目名称, 预算规模及资金用途, 资金支出计划."""
 
     budget_total = money("预算数")
@@ -68,6 +69,8 @@ class HeaderForm(forms.ModelForm):
             "fund_use", *SPEND_FIELDS,
         ]  # fmt: skip
         error_messages = {"project_name": {"required": "请填写项目名称。"}}
+
+    groups = (("budget_total", "budget_fiscal", "budget_other"), tuple(SPEND_FIELDS))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,13 +118,13 @@ class HeaderForm(forms.ModelForm):
         return all(data.get(f) is not None for f in SPEND_FIELDS)
 
 
-class GoalForm(forms.Form):
+class GoalForm(RowForm):
     text = forms.CharField(
         label="绩效目标", widget=forms.Textarea, error_messages={"required": "请填写绩效目标。"}
     )
 
 
-class ValueForm(forms.Form):
+class ValueForm(RowForm):
     """The structured value (指标值): 定量 = 比较符 + 数值 + 计量单位, 定性 = 描述."""
 
     value_kind = forms.ChoiceField(
@@ -166,7 +169,8 @@ class ValueForm(forms.Form):
         if data is not None:
             return cls(data, level2_choices=level2_choices)
         initial = {
-            "level2": indicator.level2_id, **{name: getattr(indicator, name) for name in cls.indicator_fields},
+            "level2": indicator.level2_id, "version": indicator.version,
+            **{name: getattr(indicator, name) for name in cls.indicator_fields},
             **cls.initial_for(indicator),
         }  # fmt: skip
         return cls(initial=initial, level2_choices=level2_choices)
@@ -267,7 +271,7 @@ class CopyForm(forms.Form):
         self.fields["unit"].choices = [(u.pk, u.name) for u in units]
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(MergingForm):
     class Meta:
         model = DepartmentPlan
         fields = [
@@ -296,7 +300,7 @@ class NewPlanForm(forms.Form):
         return data
 
 
-class PlanItemForm(forms.Form):
+class PlanItemForm(RowForm):
     text = forms.CharField(label="内容", widget=forms.Textarea, error_messages={"required": "请填写内容。"})
 
 
@@ -324,7 +328,7 @@ class DepartmentIndicatorForm(ValueForm):
         indicator.value = self.to_value(indicator.name)
 
 
-class FundingLineForm(forms.Form):
+class FundingLineForm(RowForm):
     name = forms.CharField(label="项目", max_length=100, error_messages={"required": "请填写资金项目名称。"})
     amount = money("当年金额")
     prior_amount_1 = money("前年金额")

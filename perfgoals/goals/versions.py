@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.utils import timezone
 
+from perfgoals.goals.values import format_number
+
 
 class Versioned(models.Model):
     """A row's version: 1 when created, one more on every save except one that only
@@ -114,3 +116,42 @@ def conflicting_fields(data, changed, stored: dict) -> list[str]:
         if norm(stored.get(name)) != norm(data.get(f"base_{name}", stored.get(name)))
         and norm(stored.get(name)) != norm(data.get(name))
     ]  # fmt: skip
+
+
+# What a row says, as the conflict shows it: its own fields, the value as printed.
+SHOWN = (
+    "text", "name", "description", "value_display", "basis", "basis_category",
+    "prior_value_1", "prior_value_2", "amount", "prior_amount_1", "prior_amount_2",
+)  # fmt: skip
+NOT_CONTENT = {"id", "version", "order"}
+
+
+def describe(obj) -> list[tuple[str, str]]:
+    """(label, text) of what a row says."""
+    shown = []
+    for name in SHOWN:
+        if not hasattr(obj, name) or (name == "text" and hasattr(obj, "value_kind")):
+            continue  # an indicator's phrase is part of its printed value
+        label = "指标值" if name == "value_display" else obj._meta.get_field(name).verbose_name
+        value = getattr(obj, name)
+        if name == "basis_category":
+            value = obj.get_basis_category_display()
+        elif value is not None and not isinstance(value, str):
+            value = format_number(value)
+        shown.append((str(label), value or ""))
+    level2 = getattr(obj, "level2", None) if getattr(obj, "level2_id", None) else None
+    if level2 is not None:
+        shown.insert(0, ("二级指标", level2.name))
+    return shown
+
+
+def pairs(theirs_obj, mine_obj) -> list[tuple[str, str, str]]:
+    return [(label, theirs, mine) for (label, theirs), (_, mine) in zip(describe(theirs_obj), describe(mine_obj))]
+
+
+def same_content(a, b) -> bool:
+    """Whether two versions of a row say the same (order and version aside)."""
+    return all(
+        getattr(a, f.attname) == getattr(b, f.attname)
+        for f in a._meta.concrete_fields if f.name not in NOT_CONTENT
+    )  # fmt: skip

@@ -3,6 +3,7 @@ by what they point at, the answer with the review summary, and copying into a un
 
 from __future__ import annotations
 
+import copy
 from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
@@ -16,6 +17,7 @@ from django.template.loader import render_to_string
 
 from perfgoals.frameworks.models import Level1
 from perfgoals.goals import forms as f
+from perfgoals.goals import versions
 from perfgoals.goals.access import get_document_for_user
 from perfgoals.goals.models import DepartmentIndicator, DepartmentPlan, Indicator, ProjectTable
 from perfgoals.units.access import roles_for, units_for
@@ -59,15 +61,39 @@ def editing(request: HttpRequest, kind: str, pk: int, queryset):
 
 
 def save_form(request: HttpRequest, kind: str, pk: int, queryset, form_class, respond, part: str, form_key: str):
-    """Save the posted ModelForm of a document's own fields inside the edit, then answer through
-    `respond` with the form's errors (under `form_key`) or that `part` was saved."""
+    """Save the fields of a document's own form the clerk changed (`MergingForm.merge`) inside the
+    edit, then answer through `respond`: that `part` was saved, or the form with what could not be
+    saved (a bad field's message, a conflict: 409)."""
     with editing(request, kind, pk, queryset) as doc:
-        form = form_class(request.POST, instance=doc)
-        if form.is_valid():
-            form.save()
-    if not form.is_valid():
+        form = form_class.merge(doc, request.POST)
+    if form.conflict:
+        return respond(request, doc, part, {form_key: form}, status=409)
+    if form.unsaved:
         return respond(request, doc, part, {form_key: form})
     return respond(request, doc, part, {"saved": part})
+
+
+def save_row(request: HttpRequest, obj, form, apply) -> bool:
+    """Write the valid row form `form` to `obj` (inside the edit) with `apply(target, form)`.
+
+    Nothing is written when it changes nothing (the same save posted twice: one change). A save
+    based on an older version than `obj`'s is refused: the form then shows the conflict and
+    carries the current version. Whether anything was written.
+    """
+    candidate = copy.copy(obj)
+    apply(candidate, form)
+    if versions.same_content(candidate, obj):
+        return False
+    if versions.is_stale(request.POST, obj):
+        form.show_conflict(versions.conflict(obj, versions.pairs(obj, candidate)), obj.version)
+        return False
+    apply(obj, form)
+    obj.save()
+    return True
+
+
+def conflict_status(*forms) -> int:
+    return 409 if any(getattr(form, "conflict", None) for form in forms) else 200
 
 
 def this_year() -> int:
@@ -88,12 +114,19 @@ def with_summary(request: HttpRequest, template: str, ctx: dict) -> HttpResponse
     return HttpResponse(html)
 
 
+class RowGone(Http404):
+    """The row a request names is not (or no longer) in the document: deleted meanwhile."""
+
+
+GONE = "这一行已被他人删除（或已在其他窗口删除），您的修改未保存。请复制您填写的内容，刷新页面后添加为新行。"
+
+
 def one_of(rows, pk: int):
     """One row (goal, indicator, plan item) of a document, from its prefetched rows, or 404."""
     for row in rows:
         if row.pk == pk:
             return row
-    raise Http404
+    raise RowGone(GONE)
 
 
 def move(items: list, obj, direction: str) -> None:

@@ -112,7 +112,7 @@ def editor_context(table, *, editable: bool, comments: dict, panel=None, header_
     problems = review.by_target(HEADER_FIELDS)
     goal_forms = goal_forms or {}
     goals = [
-        {"goal": g, "form": goal_forms.get(g.pk) or f.GoalForm(initial={"text": g.text}),
+        {"goal": g, "form": goal_forms.get(g.pk) or f.GoalForm(initial={"text": g.text, "version": g.version}),
          "problems": problems["goal"].get(g.pk, []), "comments": comments.get(("goal", g.pk), [])}
         for g in table.goals.all()
     ]  # fmt: skip
@@ -147,7 +147,7 @@ def _shown_comments(table, partial: str) -> dict:
     return workflow.open_comments(table)["rows"] if shows_rows and shows_rows() else {}
 
 
-def respond(request, table, partial: str, ctx_kwargs: dict, *, target: str = ""):
+def respond(request, table, partial: str, ctx_kwargs: dict, *, target: str = "", status: int = 200):
     """After a change: the part of the editor that changed (htmx) or the whole page.
 
     Without JavaScript a saved change redirects back to the editor; an invalid one
@@ -158,18 +158,24 @@ def respond(request, table, partial: str, ctx_kwargs: dict, *, target: str = "")
         return redirect(f"{table.get_absolute_url()}#{target or partial}")
     table = tables().get(pk=table.pk)  # fresh, so problems and order reflect the change
     if not request.htmx:
-        return page(request, table, editable=True, **ctx_kwargs)
+        response = page(request, table, editable=True, **ctx_kwargs)
+        response.status_code = status
+        return response
     ctx = editor_context(table, editable=True, comments=_shown_comments(table, partial), **ctx_kwargs)
     response = with_summary(request, f"goals/edit.html#{partial}", ctx)
+    response.status_code = status
     if target:
         response = reswap(retarget(response, f"#{target}"), "outerHTML")
     return response
 
 
 def row_response(request, table, bound, *, target: str, indicator_pk: int | None = None, whole_grid: bool = False):
-    """One row (its saved state or its errors) and the summary; the whole grid when rows moved."""
+    """One row (its saved state, its errors or its conflict: 409) and the summary; the whole grid
+    when rows moved."""
+    status = 409 if any(getattr(v, "conflict", None) for v in bound.values()) else 200
     if whole_grid or not request.htmx:
-        return respond(request, table, "grid", {"bound": bound, "saved": "grid"}, target="grid" if request.htmx else "")
+        return respond(request, table, "grid", {"bound": bound, "saved": "grid"}, target="grid" if request.htmx else "",
+                       status=status)  # fmt: skip
     table = tables().get(pk=table.pk)  # fresh: the problems reflect the change
     review = review_document(table)
     problems = review.by_target(HEADER_FIELDS)
@@ -184,4 +190,5 @@ def row_response(request, table, bound, *, target: str, indicator_pk: int | None
     ctx = {"table": table, "editable": True, "problems": problems, "summary": review}
     row["saved"] = not row["form"].errors
     response = with_summary(request, "goals/edit.html#row", {**ctx, "row": row})
+    response.status_code = status
     return reswap(retarget(response, f"#{target}"), "outerHTML")

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from perfgoals.frameworks.models import Level2
 from perfgoals.goals import forms as f
 from perfgoals.goals.models import Indicator
-from perfgoals.goals.views.common import editing, level2_choices, move, one_of, tables, to_int
+from perfgoals.goals.views.common import editing, level2_choices, move, one_of, save_row, tables, to_int
 from perfgoals.goals.views.editor import new_row, row_response
 
 
@@ -56,12 +56,14 @@ def indicator_update(request: HttpRequest, pk: int, indicator_pk: int) -> HttpRe
         old_level2 = indicator.level2_id
         form = f.IndicatorForm(request.POST, level2_choices=level2_choices(table.framework))
         if form.is_valid():
-            form.apply(indicator)
-            if indicator.level2_id != old_level2:  # moved to another category: goes last there
-                indicator.order = _next_order(table)
-            indicator.save()
+            def apply(target, form):
+                form.apply(target)
+                if target.level2_id != old_level2:  # moved to another category: goes last there
+                    target.order = _next_order(table)
+
+            save_row(request, indicator, form, apply)
     target = f"ind-{indicator.pk}"
-    if not form.is_valid():
+    if not form.is_valid() or form.conflict:
         return row_response(request, table, {indicator.pk: form}, target=target, indicator_pk=indicator.pk)
     moved = indicator.level2_id != old_level2
     return row_response(request, table, {}, target=target, indicator_pk=indicator.pk, whole_grid=moved)

@@ -15,8 +15,8 @@ from perfgoals.goals.access import can, get_document_for_user
 from perfgoals.goals.copying import copy_plan
 from perfgoals.goals.models import DepartmentIndicator, DepartmentPlan, FundingLine, PlanItem
 from perfgoals.goals.views.common import (
-    copy_into, editing, level2_choices, move, one_of, plans, save_form, this_year,
-    with_summary,
+    conflict_status, copy_into, editing, level2_choices, move, one_of, plans, save_form, save_row,
+    this_year, with_summary,
 )  # fmt: skip
 from perfgoals.review.outcome import review_document
 from perfgoals.units.access import units_for
@@ -99,7 +99,7 @@ def _page(request, plan, *, editable: bool, **ctx_kwargs):
     return render(request, "goals/plan_edit.html", ctx)
 
 
-def _respond(request, plan, partial: str, ctx_kwargs: dict):
+def _respond(request, plan, partial: str, ctx_kwargs: dict, status: int = 200):
     """After a change (the edit's lookup allowed it, so the plan is editable): the changed section or the page.
 
     As in the table editor, a saved change without JavaScript redirects; an invalid one (a bound
@@ -110,7 +110,9 @@ def _respond(request, plan, partial: str, ctx_kwargs: dict):
         return redirect(f"{plan.get_absolute_url()}#{partial}")
     plan = plans().get(pk=plan.pk)
     if not request.htmx:
-        return _page(request, plan, editable=True, **ctx_kwargs)
+        response = _page(request, plan, editable=True, **ctx_kwargs)
+        response.status_code = status
+        return response
     section = partial.removeprefix("sec-")
     shows_comments = section in INDICATORS and plan_children(plan, section)
     comments = workflow.open_comments(plan)["rows"] if shows_comments else {}
@@ -118,7 +120,9 @@ def _respond(request, plan, partial: str, ctx_kwargs: dict):
     if partial.startswith("sec-"):
         ctx["section"] = ctx["sections"][section]
         partial = "section"
-    return with_summary(request, f"goals/plan_edit.html#{partial}", ctx)
+    response = with_summary(request, f"goals/plan_edit.html#{partial}", ctx)
+    response.status_code = status
+    return response
 
 
 @login_required
@@ -133,17 +137,24 @@ def _section(kind: str) -> str:
     return kind
 
 
-def _save_child(plan, section: str, obj, form) -> None:
-    model, _, match = PLAN_SECTIONS[section]
-    if obj is None:
-        siblings = plan_children(plan, section)
-        obj = model(plan=plan, order=max([s.order for s in siblings], default=0) + 1, **match)
+def _fill_child(plan, model, obj, form) -> None:
     if model is DepartmentIndicator:
         level1_of = {l2.pk: l2.level1_id for l2 in plan.framework.level2_list()} if plan.framework else {}
         form.apply(obj, level1_of)
     else:
         for name, value in form.cleaned_data.items():
-            setattr(obj, name, value.strip() if isinstance(value, str) else value)
+            if name != "version":
+                setattr(obj, name, value.strip() if isinstance(value, str) else value)
+
+
+def _save_child(request, plan, section: str, obj, form) -> None:
+    model, _, match = PLAN_SECTIONS[section]
+    if obj is not None:
+        save_row(request, obj, form, lambda target, form: _fill_child(plan, model, target, form))
+        return
+    siblings = plan_children(plan, section)
+    obj = model(plan=plan, order=max([s.order for s in siblings], default=0) + 1, **match)
+    _fill_child(plan, model, obj, form)
     obj.save()
 
 
@@ -166,10 +177,10 @@ def _post_child(request, pk: int, kind: str, child_pk: int | None) -> HttpRespon
         obj = None if child_pk is None else one_of(plan_children(plan, section), child_pk)
         form = _child_form(section, obj, level2_choices(plan.framework), request.POST)
         if form.is_valid():
-            _save_child(plan, section, obj, form)
-    if not form.is_valid():
+            _save_child(request, plan, section, obj, form)
+    if not form.is_valid() or form.conflict:
         bound = {(section, obj.pk if obj else None): form}
-        return _respond(request, plan, f"sec-{section}", {"bound": bound})
+        return _respond(request, plan, f"sec-{section}", {"bound": bound}, status=conflict_status(form))
     return _respond(request, plan, f"sec-{section}", {"saved": section})
 
 

@@ -15,7 +15,9 @@ from perfgoals.goals import forms as f
 from perfgoals.goals.access import get_document_for_user
 from perfgoals.goals.copying import copy_table
 from perfgoals.goals.models import Goal, ProjectTable
-from perfgoals.goals.views.common import copy_into, editing, move, one_of, save_form, tables, this_year, to_int
+from perfgoals.goals.views.common import (
+    conflict_status, copy_into, editing, move, one_of, save_form, save_row, tables, this_year, to_int,
+)  # fmt: skip
 from perfgoals.goals.views.editor import page, respond
 from perfgoals.units.access import units_for
 from perfgoals.units.models import Membership
@@ -130,10 +132,9 @@ def goal_update(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
         goal = one_of(table.goals.all(), goal_pk)
         form = f.GoalForm(request.POST)
         if form.is_valid():
-            goal.text = form.cleaned_data["text"].strip()
-            goal.save()
-    if not form.is_valid():
-        return respond(request, table, "goals", {"goal_forms": {goal.pk: form}})
+            save_row(request, goal, form, lambda target, form: setattr(target, "text", form.cleaned_data["text"].strip()))
+    if not form.is_valid() or form.conflict:
+        return respond(request, table, "goals", {"goal_forms": {goal.pk: form}}, status=conflict_status(form))
     return respond(request, table, "goals", {"saved": "goals"})
 
 
