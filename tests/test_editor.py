@@ -1,10 +1,12 @@
 """The one-page table editor: header, spending plan, goals, the indicator grid, access."""
 
 from decimal import Decimal
+from html import escape
 
 import pytest
 from django.urls import reverse
 
+from perfgoals.goals import values
 from perfgoals.goals.models import Goal, Indicator, ProjectTable, Status
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -116,12 +118,12 @@ def test_it_computes_the_total_from_its_parts(client_clerk, table):
 @pytest.mark.parametrize(
     "changes, message",
     [
-        ({"budget_fiscal": "五万"}, "请输入数字（单位：万元）"),
+        ({"budget_fiscal": "很多"}, "“很多”不是金额"),
         ({"budget_other": "-1", "budget_total": "4"}, "金额不能为负数"),
         ({"budget_total": "10", "budget_fiscal": "5", "budget_other": "2"}, "预算数应等于财政资金与其他资金之和"),
         ({"spend_jun": "20"}, "6月底（20%）不能小于3月底（25%）"),
         ({"spend_dec": "90"}, "12月底应为 100%"),
-        ({"spend_mar": "abc"}, "请输入 0 到 100 之间的数字"),
+        ({"spend_mar": "abc"}, "“abc”不是百分比，请填写 0 到 100 之间的数字"),
         ({"spend_oct": "120"}, "百分比应在 0 到 100 之间"),
     ],
 )
@@ -144,7 +146,7 @@ def test_a_bad_header_field_is_refused_and_kept_while_the_good_ones_are_saved(cl
 def test_without_javascript_errors_show_on_the_whole_page(client_clerk, table):
     r = client_clerk.post(reverse("table_header", args=[table.pk]), header_data(table, budget_fiscal="x"))
     assert r.status_code == 200
-    assert "<html" in r.content.decode() and "请输入数字（单位：万元）" in r.content.decode()
+    assert "<html" in r.content.decode() and "“x”不是金额" in r.content.decode()
 
 
 def test_the_live_check_reports_a_decreasing_plan_without_saving(client_clerk, table):
@@ -176,7 +178,7 @@ def test_it_saves_a_row_and_previews_its_printed_value(client_clerk, table):
     indicator.refresh_from_db()
     assert indicator.value_display == "≥200人次"
     r = client_clerk.post(reverse("value_preview"), {"value_kind": "quantitative", "operator": "≤", "number": "5", "unit": "万元"})
-    assert r.content.decode() == "≤5万元"
+    assert '<output id="-preview">≤5万元</output>' in r.content.decode()
 
 
 def test_it_saves_a_qualitative_value(client_clerk, table):
@@ -205,6 +207,102 @@ def test_it_rejects_a_bad_row_and_keeps_what_was_typed(client_clerk, table, chan
     assert message in html and "新写的描述" in html
     indicator.refresh_from_db()
     assert indicator.description == "参加培训的人次"
+
+
+def one_field_row(indicator, value, **changes) -> dict:
+    """A row as the editor posts it: the one 指标值 field, what it showed, and the split controls."""
+    shown = indicator.value_display
+    split = {"value_kind": indicator.value_kind, "operator": indicator.operator, "unit": indicator.unit,
+             "number": "" if indicator.number is None else f"{indicator.number.normalize():f}", "text": indicator.text}  # fmt: skip
+    return {**row_data(indicator), **split, "value": value, "base_value": shown, "version": indicator.version, **changes}
+
+
+@pytest.mark.parametrize("typed, printed", [
+    ("≥95%", "≥95%"), ("95%", "95%"), (">=95%", "≥95%"), ("≧95%", "≥95%"), ("＞3", ">3"),
+    ("不少于20个", "≥20个"), ("20个以上", "≥20个"), ("≤3天", "≤3天"), ("±3%以内", "±3%以内"),
+    ("100%", "100%"), ("较好", "较好"), ("=300天", "300天"), ("=100百分比", "100%"),
+])  # fmt: skip
+def test_the_one_value_field_saves_what_people_write(client_clerk, table, typed, printed):
+    indicator = table.indicators.get(name="培训人员人次")
+    url = reverse("indicator_update", args=[table.pk, indicator.pk])
+    r = client_clerk.post(url, one_field_row(indicator, typed), **HTMX)
+    assert r.status_code == 200
+    indicator.refresh_from_db()
+    assert indicator.value_display == printed
+    expected = values.parse_value(typed)
+    assert (indicator.value_kind, indicator.operator, indicator.number, indicator.unit) == (
+        expected.kind, expected.operator, expected.number, expected.unit)
+    preview = client_clerk.post(reverse("value_preview"), {"value": typed, "prefix": "x"}).content.decode()
+    assert f'<output id="x-preview">{escape(printed)}</output>' in preview
+
+
+def test_the_one_field_wins_over_split_controls_that_differ(client_clerk, table):
+    indicator = table.indicators.get(name="培训人员人次")
+    data = one_field_row(indicator, "≥98%", operator="≤", number="3", unit="天")
+    client_clerk.post(reverse("indicator_update", args=[table.pk, indicator.pk]), data, **HTMX)
+    indicator.refresh_from_db()
+    assert indicator.value_display == "≥98%"
+
+
+def test_split_controls_changed_alone_decide_and_fill_the_one_field(client_clerk, table):
+    indicator = table.indicators.get(name="培训人员人次")  # ≥150人次, shown so in the one field
+    data = one_field_row(indicator, "≥150人次", operator="≤", number="200")
+    r = client_clerk.post(reverse("indicator_update", args=[table.pk, indicator.pk]), data, **HTMX)
+    indicator.refresh_from_db()
+    assert indicator.value_display == "≤200人次"
+    assert 'name="value" value="≤200人次"' in r.content.decode()
+
+
+def test_a_tolerance_kept_as_written_survives_saving_another_field(client_clerk, table):
+    indicator = table.indicators.get(name="培训人员人次")
+    client_clerk.post(reverse("indicator_update", args=[table.pk, indicator.pk]), one_field_row(indicator, "±3%以内"), **HTMX)
+    indicator.refresh_from_db()
+    data = one_field_row(indicator, "±3%以内", description="只改了描述")
+    client_clerk.post(reverse("indicator_update", args=[table.pk, indicator.pk]), data, **HTMX)
+    indicator.refresh_from_db()
+    assert indicator.description == "只改了描述" and indicator.value_display == "±3%以内"
+
+
+def test_a_value_that_cannot_be_read_is_refused_on_its_field_and_kept(client_clerk, table):
+    indicator = table.indicators.get(name="培训人员人次")
+    r = client_clerk.post(reverse("indicator_update", args=[table.pk, indicator.pk]), one_field_row(indicator, "≥"), **HTMX)
+    html = r.content.decode()
+    assert "“≥”只有比较符，请在后面写数值和单位" in html and 'name="value" value="≥"' in html
+    indicator.refresh_from_db()
+    assert indicator.value_display == "≥150人次"
+
+
+def test_the_preview_says_when_a_unit_is_not_a_unit(client_clerk):
+    html = client_clerk.post(reverse("value_preview"), {"value": "≥80数量", "name": "数量", "prefix": "x"}).content.decode()
+    assert "≥80数量" in html and "“数量”是指标名称，不是计量单位" in html
+    html = client_clerk.post(reverse("value_preview"), {"value": "≥", "prefix": "x"}).content.decode()
+    assert "只有比较符" in html
+
+
+@pytest.mark.parametrize("typed, stored, note", [
+    ("50万", "50.00", ""), ("50万元", "50.00", ""), ("1,000.5", "1000.50", ""),
+    ("500000元", "50.00", "已按 500000元 = 50.00万元 换算"), ("五十万", "50.00", "已按 五十万 = 50.00万元 换算"),
+])  # fmt: skip
+def test_money_typed_as_people_write_it_is_saved_in_wan_yuan_saying_what_was_converted(client_clerk, table, typed, stored, note):
+    data = header_data(table, budget_total="", budget_fiscal=typed, budget_other="0")
+    r = client_clerk.post(reverse("table_header", args=[table.pk]), data, **HTMX)
+    table.refresh_from_db()
+    assert str(table.budget_fiscal) == stored and str(table.budget_total) == stored
+    assert (note in r.content.decode()) if note else "换算" not in r.content.decode()
+
+
+def test_the_live_check_says_what_it_will_convert_before_saving(client_clerk, table):
+    r = client_clerk.post(reverse("table_header_check", args=[table.pk]), header_data(table, budget_fiscal="500000元", budget_total="50"))
+    assert "财政资金：已按 500000元 = 50.00万元 换算" in r.content.decode()
+    table.refresh_from_db()
+    assert table.budget_fiscal != Decimal("50")
+
+
+def test_a_spending_plan_typed_with_percent_signs_is_saved(client_clerk, table):
+    data = header_data(table, spend_mar="10%", spend_jun="40 ％", spend_oct="80%", spend_dec="100%")
+    client_clerk.post(reverse("table_header", args=[table.pk]), data, **HTMX)
+    table.refresh_from_db()
+    assert [table.spend_mar, table.spend_jun, table.spend_oct, table.spend_dec] == [10, 40, 80, 100]
 
 
 def test_text_with_html_shows_as_text(client_clerk, table):

@@ -98,7 +98,7 @@ def test_it_edits_funding_lines_and_rejects_bad_money(signed_in, plan):
     r = signed_in.post(reverse("plan_child_update", args=[plan.pk, "income", line.pk]),
                        {"name": "财政拨款", "amount": "-3", "prior_amount_1": "abc", "prior_amount_2": ""}, **HTMX)  # fmt: skip
     html = r.content.decode()
-    assert "金额不能为负数" in html and "请输入数字（单位：万元）" in html
+    assert "金额不能为负数" in html and "“abc”不是金额" in html
     line.refresh_from_db()
     assert str(line.amount) == "509.41"
 

@@ -20,11 +20,15 @@ from perfgoals.goals.values import (
     format_value,
     format_wan,
     normalize_label,
+    parse_chinese_integer,
+    parse_money,
     parse_number,
+    parse_percent,
     parse_split,
     parse_value,
     split_cells,
     to_wan,
+    unreadable,
 )
 from tests.conftest import SEED_FILES
 
@@ -265,3 +269,101 @@ def test_a_tolerance_reads_as_at_most_and_prints_as_written():
 def test_a_contradictory_suffix_is_kept_verbatim_and_flagged():
     value = parse_value("≤5%以上")
     assert value.problem == UNIT_NOT_UNIT and format_value(value) == "≤5%以上"
+
+
+# ---- natural values: what a clerk types in the one 指标值 field (issue 11) ----------------
+
+@pytest.mark.parametrize("text, kind, operator, number, unit, printed", [
+    ("≥95%", QUANTITATIVE, "≥", "95", "%", "≥95%"),
+    ("95%", QUANTITATIVE, "", "95", "%", "95%"),
+    (">=95%", QUANTITATIVE, "≥", "95", "%", "≥95%"),
+    ("≧95%", QUANTITATIVE, "≥", "95", "%", "≥95%"),
+    ("＞3", QUANTITATIVE, ">", "3", "", ">3"),
+    ("不少于20个", QUANTITATIVE, "≥", "20", "个", "≥20个"),
+    ("20个以上", QUANTITATIVE, "≥", "20", "个", "≥20个"),
+    ("≤3天", QUANTITATIVE, "≤", "3", "天", "≤3天"),
+    ("±3%以内", QUANTITATIVE, "≤", "3", "%", "±3%以内"),
+    ("100%", QUANTITATIVE, "", "100", "%", "100%"),
+    ("较好", QUALITATIVE, "", None, "", "较好"),
+    ("=300天", QUANTITATIVE, "=", "300", "天", "300天"),
+    ("=100百分比", QUANTITATIVE, "=", "100", "%", "100%"),
+    ("至少20个", QUANTITATIVE, "≥", "20", "个", "≥20个"),
+    ("不小于90%", QUANTITATIVE, "≥", "90", "%", "≥90%"),
+    ("不大于5天", QUANTITATIVE, "≤", "5", "天", "≤5天"),
+    ("最多3次", QUANTITATIVE, "≤", "3", "次", "≤3次"),
+])  # fmt: skip
+def test_each_natural_value_parses_into_kind_operator_number_and_unit(text, kind, operator, number, unit, printed):
+    value = parse_value(text)
+    assert (value.kind, value.operator, value.unit) == (kind, operator, unit)
+    assert value.number == (Decimal(number) if number else None)
+    assert not value.problem and not unreadable(text)
+    assert format_value(value) == printed
+
+
+@pytest.mark.parametrize("text, message", [
+    ("≥", "“≥”只有比较符，请在后面写数值和单位"),
+    (">=", "“>=”只有比较符"),
+    ("12345678901234567%", "数值位数过多"),
+    ("1.23456%", "数值位数过多"),
+])  # fmt: skip
+def test_a_value_that_cannot_be_read_says_why_naming_it(text, message):
+    assert message in unreadable(text)
+
+
+@pytest.mark.parametrize("text, wan, note", [
+    ("50", "50", ""),
+    ("50万", "50", ""),
+    ("50万元", "50", ""),
+    ("1,000.5", "1000.5", ""),
+    (" 85.27 ", "85.27", ""),
+    ("１０万元", "10", ""),
+    ("500000元", "50.00", "已按 500000元 = 50.00万元 换算"),
+    ("123456元", "12.35", "已按 123456元 ≈ 12.35万元 换算"),
+    ("8000千元", "800.0", "已按 8000千元 = 800.00万元 换算"),
+    ("1.5亿", "15000", "已按 1.5亿 = 15000.00万元 换算"),
+    ("五十万", "50", "已按 五十万 = 50.00万元 换算"),
+    ("五十万元", "50", "已按 五十万元 = 50.00万元 换算"),
+    ("一百二十万元", "120", "已按 一百二十万元 = 120.00万元 换算"),
+    ("三千元", "0.3", "已按 三千元 = 0.30万元 换算"),
+    ("五十", "50", "已按 五十 = 50.00万元 换算"),
+    ("", None, ""),
+])  # fmt: skip
+def test_money_is_read_as_people_write_it_in_wan_yuan(text, wan, note):
+    amount, said = parse_money(text)
+    assert amount == (Decimal(wan) if wan is not None else None)
+    assert said == note
+
+
+@pytest.mark.parametrize("text, message", [
+    ("很多", "“很多”不是金额。请填写以万元为单位的数字"),
+    ("-5", "金额不能为负数（填写的是“-5”）"),
+    ("1.234", "最多保留两位小数（填写的是“1.234”）"),
+    ("五二万", "没有读懂“五二万”中的中文数字，请改用阿拉伯数字"),
+    ("二十五点五万", "没有读懂“二十五点五万”中的中文数字"),
+    ("10000000000000", "位数过多"),
+])  # fmt: skip
+def test_money_that_cannot_be_read_says_so_naming_what_was_typed(text, message):
+    with pytest.raises(ValueError, match=message):
+        parse_money(text)
+
+
+@pytest.mark.parametrize("text, number", [
+    ("十", 10), ("十五", 15), ("二十五", 25), ("一百零五", 105), ("三百五", 350), ("两千", 2000),
+    ("五万五", 55000), ("一万五千", 15000), ("一亿零五百万", 105000000), ("五二", None), ("万", None),
+])  # fmt: skip
+def test_chinese_numerals_read_as_said(text, number):
+    assert parse_chinese_integer(text) == number
+
+
+@pytest.mark.parametrize("text, share", [("10", "10"), ("10%", "10"), ("10 ％", "10"), ("12.5%", "12.5"), ("0", "0"), ("100%", "100"), ("", None)])
+def test_a_percentage_is_read_with_or_without_its_sign(text, share):
+    assert parse_percent(text) == (Decimal(share) if share is not None else None)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("abc", "“abc”不是百分比"), ("101%", "百分比应在 0 到 100 之间（填写的是“101%”）"),
+    ("-1", "百分比应在 0 到 100 之间"), ("10.125", "最多保留两位小数"),
+])  # fmt: skip
+def test_a_percentage_that_cannot_be_read_says_so(text, message):
+    with pytest.raises(ValueError, match=message):
+        parse_percent(text)

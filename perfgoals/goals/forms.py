@@ -10,24 +10,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from perfgoals.goals import checks, values
+from perfgoals.goals.fields import MoneyField, PercentField
 from perfgoals.goals.saving import MergingForm, RowForm
 from perfgoals.goals.models import BasisCategory, DepartmentPlan, ProjectTable
 
-MONEY_MESSAGES = {
-    "invalid": "请输入数字（单位：万元），如 85.27。",
-    "min_value": "金额不能为负数。",
-    "max_digits": "金额位数过多。",
-    "max_decimal_places": "金额最多保留两位小数。",
-    "max_whole_digits": "金额位数过多。",
-}
-PERCENT_MESSAGES = {
-    "invalid": "请输入 0 到 100 之间的数字，如 50。",
-    "min_value": "百分比应在 0 到 100 之间。",
-    "max_value": "百分比应在 0 到 100 之间。",
-    "max_decimal_places": "百分比最多保留两位小数。",
-    "max_digits": "百分比应在 0 到 100 之间。",
-    "max_whole_digits": "百分比应在 0 到 100 之间。",
-}
 SPEND_FIELDS = [field for field, _ in checks.SPENDING_PLAN]
 
 UNIT_SUGGESTIONS = ["%", "项", "个", "次", "人", "人次", "家", "户", "万元", "元", "天", "个工作日", "场", "期", "份", "篇", "批"]
@@ -37,18 +23,12 @@ PHRASE_SUGGESTIONS = [
 ]  # fmt: skip
 
 
-def money(label: str) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label, required=False, min_value=Decimal("0"), max_digits=14, decimal_places=2,
-        error_messages=MONEY_MESSAGES,
-    )
+def money(label: str) -> MoneyField:
+    return MoneyField(label)
 
 
-def percent(label: str) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label, required=False, min_value=Decimal("0"), max_value=Decimal("100"),
-        max_digits=5, decimal_places=2, error_messages=PERCENT_MESSAGES,
-    )
+def percent(label: str) -> PercentField:
+    return PercentField(label)
 
 
 class HeaderForm(MergingForm):
@@ -125,19 +105,34 @@ class GoalForm(RowForm):
 
 
 class ValueForm(RowForm):
-    """The structured value (指标值): 定量 = 比较符 + 数值 + 计量单位, 定性 = 描述."""
+    """The value (指标值): one text field as people write it (`≥95%`, `20个以上`, `较好`), parsed by
+    values.parse_value; or the split controls (定量 = 比较符 + 数值 + 计量单位, 定性 = 描述),
+    kept as an optional detail.
 
+    The one field decides when it was changed from what it showed (`base_value`), or when the
+    split controls were not posted or agree with it; the split controls decide when only they
+    were changed. So a clerk may use either, and typing in the one field always wins.
+    """
+
+    value = forms.CharField(label="指标值", required=False, max_length=200)
+    base_value = forms.CharField(required=False, widget=forms.HiddenInput)
     value_kind = forms.ChoiceField(
         label="指标值类型", required=False,
         choices=[("", "—"), (values.QUANTITATIVE, "定量"), (values.QUALITATIVE, "定性")],
     )
     operator = forms.ChoiceField(label="比较符", required=False, choices=[("", "（无）"), *values.OPERATOR_CHOICES])
-    number = forms.CharField(label="指标值", required=False, max_length=30)
+    number = forms.CharField(label="数值", required=False, max_length=30)
     unit = forms.CharField(label="计量单位", required=False, max_length=200)
     text = forms.CharField(label="定性指标值", required=False, max_length=500)
 
+    SPLIT_FIELDS = ("value_kind", "operator", "number", "unit", "text")
+
     def clean(self):
         data = super().clean()
+        one = self._one_field(data)
+        data["one"] = one
+        if one is not None:
+            return self._clean_one(data, one)
         kind = data.get("value_kind")
         number_text = (data.get("number") or "").strip()
         if not kind:  # typed a number or a phrase without choosing: take what was typed
@@ -153,8 +148,42 @@ class ValueForm(RowForm):
         data["number_value"] = number
         return data
 
+    def _one_field(self, data) -> str | None:
+        """The one field's text when it decides the value, else None (the split controls do)."""
+        if "value" not in self.data:
+            return None
+        typed = (data.get("value") or "").strip()
+        if "base_value" not in self.data or typed != (data.get("base_value") or "").strip():
+            return typed
+        if not any(name in self.data for name in self.SPLIT_FIELDS):
+            return typed
+        parsed = values.parse_value(typed, name=data.get("name") or "")
+        return typed if _structure(parsed) == self._split_structure(data) else None
+
+    def _split_structure(self, data) -> tuple:
+        kind = data.get("value_kind") or ""
+        number = values.parse_number(data.get("number") or "")
+        text = (data.get("text") or "").strip()
+        if not kind:
+            kind = values.QUANTITATIVE if number is not None else values.QUALITATIVE if text else ""
+        if kind == values.QUANTITATIVE:
+            unit = (data.get("unit") or "").strip()
+            return kind, data.get("operator") or "", number, values.UNIT_ALIASES.get(unit, unit)
+        return (kind, text) if kind else ()
+
+    def _clean_one(self, data, typed: str):
+        if message := values.unreadable(typed):
+            self.add_error("value", message)
+            return data
+        value = values.parse_value(typed, name=data.get("name") or "")
+        data.update(value_kind=value.kind, operator=value.operator, number_value=value.number, unit=value.unit,
+                    text=value.text if value.kind == values.QUALITATIVE else "")  # fmt: skip
+        return data
+
     def to_value(self, name: str = "") -> values.Value:
         data = self.cleaned_data
+        if data.get("one") is not None:
+            return values.parse_value(data["one"], name=name)
         if data.get("value_kind") == values.QUANTITATIVE:
             return values.quantitative(data["operator"], data["number_value"], data["unit"], name=name)
         if data.get("value_kind") == values.QUALITATIVE:
@@ -179,6 +208,8 @@ class ValueForm(RowForm):
     def initial_for(obj) -> dict:
         value = obj.value
         return {
+            "value": values.format_value(value),
+            "base_value": values.format_value(value),
             "value_kind": value.kind,
             "operator": value.operator,
             "number": values.format_number(value.number),
@@ -187,20 +218,25 @@ class ValueForm(RowForm):
         }
 
 
-def preview_value(data) -> str:
-    """The printed form of what is typed so far, for the preview beside the value."""
-    kind = data.get("value_kind", "")
-    if not kind:
-        kind = values.QUANTITATIVE if data.get("number", "").strip() else values.QUALITATIVE
-    if kind == values.QUANTITATIVE:
-        number = values.parse_number(data.get("number", ""))
-        if number is None:
-            return ""
-        op = data.get("operator", "")
-        return values.format_value(values.Value(values.QUANTITATIVE, op if op in values.OPERATORS else "", number, data.get("unit", "").strip()))
-    if kind == values.QUALITATIVE:
-        return values.format_value(values.Value(values.QUALITATIVE, "", None, "", data.get("text", "").strip()))
-    return ""
+def _structure(value: values.Value) -> tuple:
+    if value.kind == values.QUANTITATIVE:
+        return value.kind, value.operator, value.number, value.unit
+    return (value.kind, value.text) if value.kind else ()
+
+
+def preview_value(data) -> tuple[str, str]:
+    """What the value typed so far prints as, and a word about it: why it cannot be read,
+    or that it will print verbatim (a unit that is not a unit), or "" when all is well."""
+    form = ValueForm(data)
+    if not form.is_valid():
+        errors = [e for name in ("value", "number", "text") for e in form.errors.get(name, [])]
+        return "", errors[0] if errors else ""
+    value = form.to_value(name=(data.get("name") or "").strip())
+    if value.problem == values.UNIT_IS_NAME:
+        return values.format_value(value), f"“{value.unit}”是指标名称，不是计量单位，将照原样打印，请改为计量单位（如 %、项、个）。"
+    if value.problem:
+        return values.format_value(value), f"“{value.unit}”不是计量单位，将照原样打印，请核对。"
+    return values.format_value(value), ""
 
 
 class IndicatorForm(ValueForm):

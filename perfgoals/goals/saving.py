@@ -45,6 +45,7 @@ class MergingForm(forms.ModelForm):
     groups: tuple[tuple[str, ...], ...] = ()
     conflict = None  # a versions.Conflict after a merge that met one
     unsaved: tuple[str, ...] = ()  # the changed fields a merge could not write
+    notes: dict | None = None  # what a merge converted, by field (`已按 500000元 = 50.00万元 换算`)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,6 +74,7 @@ class MergingForm(forms.ModelForm):
         conflicting = versions.conflicting_fields(data, changed, stored) if versions.is_stale(data, doc) else []
         form = cls({**stored, **{n: data[n] for n in changed if n not in conflicting}}, instance=copy.copy(doc))
         form.is_valid()
+        notes = {n: form[n].note for n in changed if hasattr(form[n], "note") and n not in form.errors}
         touched = {n for c in changed for n in cls.group_of(c)}
         for name in [n for n in form.errors if n not in touched]:
             del form._errors[name]  # a stored value the clerk did not touch: the review reports it
@@ -86,6 +88,7 @@ class MergingForm(forms.ModelForm):
         form.unsaved = tuple(n for n in changed if n in blocked)
         form.data = {**after, **{n: data[n] for n in form.unsaved}}
         form._base, form._version = after, doc.version
+        form.notes = {n: note for n, note in notes.items() if note and n not in form.unsaved}
         if conflicting:
             form.conflict = versions.conflict(doc, [(form.fields[n].label, after[n], data[n]) for n in conflicting])
         return form

@@ -6,6 +6,8 @@ this module, so each has one parser and one printed form:
 - `format_number` 85.27, 80, 11000 (as a clerk writes it: the editor, the history, prose);
 - `format_money` 5.00 and `format_percent` 25.00% (as the printed table shows them);
 - `format_wan` 40万元 (an amount named in a sentence: the review's messages);
+- `parse_money` and `parse_percent`: an amount or a percentage as a clerk types it
+  (`50万`, `500000元`, `五十万`, `1,000.5`; `10%`), in 万元 and in %, with what was converted;
 - `normalize_label`, `category_key`, `find_level1` / `find_level2` (a category label as
   typed or dumped from Word, matched to a framework's categories).
 
@@ -34,7 +36,9 @@ UNIT_NOT_UNIT = "VALUE_UNIT_NOT_UNIT"
 
 _OPERATOR_SPELLINGS = [
     (">=", "≥"), ("=>", "≥"), ("≧", "≥"), ("＞＝", "≥"), ("大于等于", "≥"), ("不低于", "≥"), ("不少于", "≥"),
+    ("不小于", "≥"), ("至少", "≥"),
     ("<=", "≤"), ("=<", "≤"), ("≦", "≤"), ("＜＝", "≤"), ("小于等于", "≤"), ("不高于", "≤"), ("不超过", "≤"),
+    ("不大于", "≤"), ("不多于", "≤"), ("最多", "≤"),
     ("＞", ">"), ("＜", "<"), ("＝", "="), ("大于", ">"), ("小于", "<"), ("等于", "="),
 ]  # fmt: skip
 
@@ -176,6 +180,107 @@ def to_wan(number: Decimal | None, unit: str) -> Decimal | None:
     return None if factor is None else number * factor
 
 
+# What a clerk types in a money box (the box is in 万元): digits or Chinese numerals, a unit or none.
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
+_CN_LARGE = {"万": 10**4, "亿": 10**8}
+_MONEY = re.compile(r"^(?P<num>\d+(?:\.\d+)?)(?P<unit>元|千元|万|万元|亿|亿元)?$")
+_CN_MONEY = re.compile(r"^(?P<num>[零〇一二两三四五六七八九十百千万亿]+?)(?P<unit>元|千元|万元|亿元)?$")
+CENT = Decimal("0.01")
+MONEY_WHOLE_DIGITS = 12  # the models keep 14 digits, 2 of them decimals
+
+
+def parse_chinese_integer(text: str) -> int | None:
+    """一百二十 → 120, 五千 → 5000, 一万五千 → 15000, 十 → 10; None when it is not one."""
+    if not text or any(c not in _CN_DIGITS and c not in _CN_SMALL and c not in _CN_LARGE for c in text):
+        return None
+    total = section = 0
+    digit = None
+    for char in text:
+        if char in _CN_DIGITS:
+            if _CN_DIGITS[char] == 0:
+                continue  # 一百零五: 零 only marks a skipped place
+            if digit is not None:
+                return None  # 二三: two digits without a place between them
+            digit = _CN_DIGITS[char]
+        elif char in _CN_SMALL:
+            section += (1 if digit is None else digit) * _CN_SMALL[char]
+            digit = None
+        else:
+            section += digit or 0
+            if section == 0 and total == 0:
+                return None
+            total = (total + section) * _CN_LARGE[char] if char == "亿" else total + section * _CN_LARGE[char]
+            section, digit = 0, None
+    if digit and len(text) >= 2 and text[-2] in "百千万亿":
+        # 三百五 is 350, 五万五 is 55000: a last digit right after a place counts one place lower.
+        digit *= ({**_CN_SMALL, **_CN_LARGE}[text[-2]]) // 10
+    return total + section + (digit or 0)
+
+
+def parse_money(text: str) -> tuple[Decimal | None, str]:
+    """An amount as typed, in 万元, and what was converted to get it ("" when nothing was).
+
+    `50`, `50万`, `50万元`, `1,000.5` are 万元; `500000元` is 50 万元 and `1.5亿` 15000 万元,
+    each saying so (`已按 500000元 = 50.00万元 换算`); `五十万`, `一百二十万元`, `三千元` read the
+    Chinese numerals. Blank is (None, ""). Raises ValueError with a Chinese message naming
+    what was typed when it is not an amount, negative, or has more than two decimals in 万元.
+    """
+    typed = (text or "").strip()
+    compact = re.sub(r"(?<=\d)[,，](?=\d{3})", "", re.sub(r"\s+", "", typed)).replace("．", ".")
+    compact = compact.translate(_FULL_WIDTH_DIGITS)
+    if not compact:
+        return None, ""
+    if compact.startswith(("-", "－", "负")):
+        raise ValueError(f"金额不能为负数（填写的是“{typed}”）。")
+    if m := _MONEY.match(compact):
+        number, unit, chinese = Decimal(m["num"]), m["unit"] or "万元", False
+    elif m := _CN_MONEY.match(compact):
+        integer = parse_chinese_integer(m["num"])
+        if integer is None:
+            raise ValueError(f"没有读懂“{typed}”中的中文数字，请改用阿拉伯数字，如 50万元。")
+        # 五十万 is said of 元 (500000元); 五十 alone is the box's 万元, as 50 is.
+        number, chinese = Decimal(integer), True
+        unit = m["unit"] or ("元" if any(c in m["num"] for c in _CN_LARGE) else "万元")
+    elif re.search(r"[零〇一二两三四五六七八九十百千万亿点]", compact):
+        raise ValueError(f"没有读懂“{typed}”中的中文数字，请改用阿拉伯数字，如 50万元。")
+    else:
+        raise ValueError(f"“{typed}”不是金额。请填写以万元为单位的数字，如 50、50万元、500000元。")
+    converted = number * WAN_FACTOR[unit]
+    note = ""
+    if unit not in ("万", "万元") or chinese:
+        rounded = converted.quantize(CENT)
+        sign = "=" if rounded == converted else "≈"
+        note = f"已按 {typed} {sign} {format_money(rounded)}万元 换算"
+        converted = rounded
+    elif converted != converted.quantize(CENT):
+        raise ValueError(f"金额以万元计，最多保留两位小数（填写的是“{typed}”）。")
+    if abs(converted) >= Decimal(10) ** MONEY_WHOLE_DIGITS:
+        raise ValueError(f"金额“{typed}”位数过多，请核对单位（本栏以万元计）。")
+    return converted, note
+
+
+def parse_percent(text: str) -> Decimal | None:
+    """A percentage as typed: `10`, `10%`, `10％`, `12.5 %` → Decimal; blank → None.
+    Raises ValueError with a Chinese message naming what was typed when it is not one,
+    or not between 0 and 100."""
+    typed = (text or "").strip()
+    compact = re.sub(r"\s+", "", typed).translate(_FULL_WIDTH_DIGITS).replace("％", "%").replace("．", ".")
+    if not compact:
+        return None
+    number = parse_number(compact.removesuffix("%"))
+    if number is None or not number.is_finite():
+        raise ValueError(f"“{typed}”不是百分比，请填写 0 到 100 之间的数字，如 50 或 50%。")
+    if not 0 <= number <= 100:
+        raise ValueError(f"百分比应在 0 到 100 之间（填写的是“{typed}”）。")
+    if number != number.quantize(CENT):
+        raise ValueError(f"百分比最多保留两位小数（填写的是“{typed}”）。")
+    return number
+
+
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
 def quantitative(operator: str, number: Decimal, unit: str, name: str = "", raw: str = "") -> Value:
     """Build a quantitative value; a unit that is not a unit keeps the raw text, flagged."""
     unit = UNIT_ALIASES.get(unit.strip(), unit.strip())
@@ -206,6 +311,23 @@ def parse_value(text: str, name: str = "") -> Value:
     if m := _OP_ONLY.match(normalized):
         return Value(QUALITATIVE, m["op"], None, "", m["text"].strip())
     return Value(QUALITATIVE, "", None, "", original)
+
+
+NUMBER_WHOLE_DIGITS, NUMBER_DECIMALS = 16, 4  # what an indicator's number keeps
+
+
+def unreadable(text: str) -> str:
+    """Why a value typed in the one 指标值 field cannot be read, in Chinese naming it, or ""."""
+    normalized = normalize_operators((text or "").replace("％", "%"))
+    if normalized in OPERATORS:
+        return f"“{text.strip()}”只有比较符，请在后面写数值和单位，如 {normalized}95%。"
+    value = parse_value(text)
+    if value.number is not None:
+        sign, digits, exponent = value.number.as_tuple()
+        decimals = max(0, -exponent)
+        if len(digits) - decimals > NUMBER_WHOLE_DIGITS or decimals > NUMBER_DECIMALS:
+            return f"“{text.strip()}”的数值位数过多（整数最多 {NUMBER_WHOLE_DIGITS} 位，小数最多 {NUMBER_DECIMALS} 位）。"
+    return ""
 
 
 TEXT_SYMBOLS = {"文字描述", "文字", "定性"}

@@ -70,7 +70,10 @@ def save_form(request: HttpRequest, kind: str, pk: int, queryset, form_class, re
         return respond(request, doc, part, {form_key: form}, status=409)
     if form.unsaved:
         return respond(request, doc, part, {form_key: form})
-    return respond(request, doc, part, {"saved": part})
+    if form.notes and not request.htmx:  # the page is reloaded: say what was converted there
+        for note in form.notes.values():
+            messages.info(request, note)
+    return respond(request, doc, part, {"saved": part, **({"notes": form.notes} if form.notes else {})})
 
 
 def save_row(request: HttpRequest, obj, form, apply) -> bool:

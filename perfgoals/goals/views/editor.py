@@ -22,7 +22,6 @@ from django_htmx.http import reswap, retarget
 from perfgoals.goals import forms as f
 from perfgoals.goals import grid
 from perfgoals.goals.access import can
-from perfgoals.goals.values import QUANTITATIVE
 from perfgoals.goals.views.common import level2_choices, one_of, tables, with_summary
 from perfgoals.review.outcome import review_document
 from perfgoals.workflow import workflow
@@ -58,6 +57,7 @@ def _with_options(row: dict) -> dict:
     row["level2_options"] = options(form.fields["level2"].choices, form["level2"].value())
     row["kind_options"] = options(KIND_CHOICES, form["value_kind"].value())
     row["operator_options"] = options(OPERATOR_CHOICES, form["operator"].value())
+    row["printed"] = f.preview_value(form.data)[0] if form.is_bound else ""
     return row
 
 
@@ -77,7 +77,7 @@ def indicator_row(table, indicator, choices, problems, comments: dict, form=None
 def new_row(table, level2_id, choices, form=None, prefix="") -> dict:
     return _with_options({
         "indicator": None,
-        "form": form or f.IndicatorForm(initial={"level2": level2_id, "value_kind": QUANTITATIVE}, level2_choices=choices),
+        "form": form or f.IndicatorForm(initial={"level2": level2_id}, level2_choices=choices),
         "prefix": prefix or f"new-{level2_id}-{uuid.uuid4().hex[:6]}",
         "level1_name": next((l1 for l1, opts in choices for v, _ in opts if v == level2_id), ""),
         "action": reverse("indicator_create", args=[table.pk]),
@@ -106,7 +106,7 @@ def editor_groups(table, choices, problems, comments: dict, bound=None, add: int
 
 
 def editor_context(table, *, editable: bool, comments: dict, panel=None, header_form=None, goal_forms=None,
-                   bound=None, add=None, saved="") -> dict:  # fmt: skip
+                   bound=None, add=None, saved="", notes=None) -> dict:  # fmt: skip
     """`comments`: the open comments by row (workflow.open_comments); `panel` on the whole page."""
     review = review_document(table)
     problems = review.by_target(HEADER_FIELDS)
@@ -127,6 +127,7 @@ def editor_context(table, *, editable: bool, comments: dict, panel=None, header_
         "problems": problems,
         "summary": review,
         "saved": saved,
+        "notes": notes or {},
         "units_list": f.UNIT_SUGGESTIONS,
         "phrases": f.PHRASE_SUGGESTIONS,
     }

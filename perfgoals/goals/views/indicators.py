@@ -137,5 +137,7 @@ def indicator_suggest(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def value_preview(request: HttpRequest) -> HttpResponse:
-    """The printed form of the value being typed (`≥20项`), shown beside the inputs."""
-    return HttpResponse(f.preview_value(request.POST) or "—", content_type="text/plain; charset=utf-8")
+    """打印为 …: the printed form of the value being typed (`≥20项`) and why it cannot be read."""
+    printed, note = f.preview_value(request.POST)
+    ctx = {"p": request.POST.get("prefix", "")[:40], "printed": printed, "note": note}
+    return render(request, "goals/_printed.html", ctx)

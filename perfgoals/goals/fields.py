@@ -1,0 +1,69 @@
+"""Form fields that read numbers as people write them, through values.py.
+
+`MoneyField` (万元: `50`, `50万`, `1,000.5`, `500000元`, `五十万`) and `PercentField` (`10`, `10%`)
+convert what was typed and refuse what cannot be read with a Chinese message naming it; a
+money field's bound field says what it converted (`note`: `已按 500000元 = 50.00万元 换算`).
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from perfgoals.goals import values
+
+
+class NotedBoundField(forms.BoundField):
+    """A bound money field that can say what it converted (`已按 500000元 = 50.00万元 换算`)."""
+
+    @property
+    def note(self) -> str:
+        notes = getattr(self.form, "notes", None)
+        if notes is not None:  # kept by a merge, whose form shows the saved values
+            return notes.get(self.name, "")
+        if not self.form.is_bound or self.errors:
+            return ""
+        return self.field.note(self.data)
+
+
+class MoneyField(forms.Field):
+    """An amount in 万元 typed as people write it: 50, 50万, 1,000.5, 500000元, 五十万 (values.parse_money)."""
+
+    max_length = 30
+
+    def __init__(self, label: str, **kwargs):
+        super().__init__(label=label, required=False, **kwargs)
+
+    def to_python(self, value):
+        try:
+            return values.parse_money(str(value or ""))[0]
+        except ValueError as e:
+            raise ValidationError(str(e), code="invalid") from None
+
+    def note(self, value) -> str:
+        try:
+            return values.parse_money(str(value or ""))[1]
+        except ValueError:
+            return ""
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "maxlength": str(self.max_length)}
+
+    def get_bound_field(self, form, field_name):
+        return NotedBoundField(form, self, field_name)
+
+
+class PercentField(forms.Field):
+    """A percentage typed as 10 or 10% (values.parse_percent), 0 to 100."""
+
+    max_length = 20
+
+    def __init__(self, label: str, **kwargs):
+        super().__init__(label=label, required=False, **kwargs)
+
+    def to_python(self, value):
+        try:
+            return values.parse_percent(str(value or ""))
+        except ValueError as e:
+            raise ValidationError(str(e), code="invalid") from None
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "maxlength": str(self.max_length)}
