@@ -19,9 +19,15 @@ def group(page, level2: str):
     return page.get_by_role("group", name=level2, exact=True)
 
 
+def settled(page) -> None:
+    """Wait until htmx has settled what it swapped in (its triggers are attached then)."""
+    page.wait_for_function("!document.querySelector('.htmx-settling, .htmx-request')")
+
+
 def save_row(row, scope) -> None:
     row.get_by_role("button", name="保存").click()
     expect(scope.get_by_role("status").filter(has_text="已保存").first).to_be_visible()
+    settled(row.page)
 
 
 def test_a_clerk_writes_a_table_from_a_seed_template(page, clerk):
@@ -53,9 +59,7 @@ def test_a_clerk_writes_a_table_from_a_seed_template(page, clerk):
     new_row = quantity.locator("form.ind-row.new")
     new_row.get_by_label("三级指标").fill("培训班期数")
     new_row.get_by_label("绩效指标描述").fill("全年举办培训班的期数")
-    new_row.get_by_label("比较符").select_option("≥")
-    new_row.get_by_label("指标值", exact=True).fill("4")
-    new_row.get_by_label("计量单位").fill("期")
+    new_row.get_by_label("指标值", exact=True).fill("不少于4期")
     expect(new_row.locator("output[id$=-preview]")).to_have_text("≥4期")
     new_row.get_by_label("指标值确定依据").fill("年度培训计划")
     save_row(new_row, quantity)
@@ -63,14 +67,17 @@ def test_a_clerk_writes_a_table_from_a_seed_template(page, clerk):
 
     row_named(page, "结果准确性").get_by_role("button", name="删除").click()
     expect(row_named(page, "结果准确性")).to_have_count(0)
+    settled(page)
 
     quality = row_named(page, "培训合格率")
-    quality.get_by_label("指标值", exact=True).fill("abc")
+    quality.get_by_label("指标值", exact=True).fill("≥")
+    expect(quality.locator("output[id$=-preview]").locator("..")).to_contain_text("只有比较符")  # as typed
     quality.get_by_role("button", name="保存").click()
-    expect(row_named(page, "培训合格率")).to_contain_text("指标值的数值应为数字")
+    expect(row_named(page, "培训合格率")).to_contain_text("“≥”只有比较符，请在后面写数值和单位")
+    settled(page)
     quality = row_named(page, "培训合格率")
-    expect(quality.get_by_label("指标值", exact=True)).to_have_value("abc")  # kept as typed
-    quality.get_by_label("指标值", exact=True).fill("99")
+    expect(quality.get_by_label("指标值", exact=True)).to_have_value("≥")  # kept as typed
+    quality.get_by_label("指标值", exact=True).fill(">=99%")
     save_row(quality, group(page, "质量指标"))
 
     page.reload()
@@ -80,7 +87,7 @@ def test_a_clerk_writes_a_table_from_a_seed_template(page, clerk):
     expect(header.get_by_label("预算数", exact=True)).to_have_value("8")
     expect(row_named(page, "培训班期数").locator("output[id$=-preview]")).to_have_text("≥4期")
     expect(row_named(page, "结果准确性")).to_have_count(0)
-    expect(row_named(page, "培训合格率").get_by_label("指标值", exact=True)).to_have_value("99")
+    expect(row_named(page, "培训合格率").get_by_label("指标值", exact=True)).to_have_value("≥99%")
 
 
 def test_a_clerk_copies_last_years_table(page, clerk, make_table):
@@ -102,16 +109,16 @@ def test_a_clerk_copies_last_years_table(page, clerk, make_table):
     expect(page.get_by_role("link", name="去年的培训经费", exact=True)).to_be_visible()
 
 
-NINE_ROWS = [
-    ("数量指标", "举办培训期数", "quantitative", "≥", "4", "期"),
-    ("质量指标", "培训合格率", "quantitative", "≥", "98", "%"),
-    ("时效指标", "按期完成率", "quantitative", "", "100", "%"),
-    ("成本指标", "培训经费", "quantitative", "≤", "5", "万元"),
-    ("经济效益指标", "企业事故损失", "qualitative", "", "明显下降", ""),
-    ("社会效益指标", "排除安全隐患", "quantitative", "≥", "3", "次"),
-    ("生态效益指标", "环境污染事故", "qualitative", "", "零发生", ""),
-    ("可持续影响指标", "长效机制", "qualitative", "", "逐步健全", ""),
-    ("服务对象满意度指标", "参训企业满意度", "quantitative", "≥", "95", "%"),
+NINE_ROWS = [  # the value as typed in the one field; the cost row uses the split controls instead
+    ("数量指标", "举办培训期数", "4期以上"),
+    ("质量指标", "培训合格率", "≧98％"),
+    ("时效指标", "按期完成率", "100%"),
+    ("成本指标", "培训经费", None),
+    ("经济效益指标", "企业事故损失", "明显下降"),
+    ("社会效益指标", "排除安全隐患", "不少于3次"),
+    ("生态效益指标", "环境污染事故", "零发生"),
+    ("可持续影响指标", "长效机制", "逐步健全"),
+    ("服务对象满意度指标", "参训企业满意度", ">=95%"),
 ]
 
 
@@ -124,18 +131,20 @@ def test_a_clerk_fills_all_nine_rows_of_a_blank_hebei_table(page, clerk):
     page.get_by_role("button", name="新建项目绩效目标表").click()
     expect(page.locator("form.ind-row.new")).to_have_count(9)
 
-    for level2, name, kind, op, value, unit in NINE_ROWS:
+    for level2, name, value in NINE_ROWS:
         scope = group(page, level2)
         row = scope.locator("form.ind-row.new")
         row.get_by_label("三级指标").fill(name)
         row.get_by_label("绩效指标描述").fill(f"{name}的说明")
-        row.get_by_label("指标值类型").select_option(kind)
-        if kind == "quantitative":
-            row.get_by_label("比较符").select_option(op)
-            row.get_by_label("指标值", exact=True).fill(value)
-            row.get_by_label("计量单位").fill(unit)
+        if value is None:  # the optional detail: 定量, ≤, 5, 万元
+            row.get_by_text("分项填写").click()
+            row.get_by_label("指标值类型").select_option("quantitative")
+            row.get_by_label("比较符").select_option("≤")
+            row.get_by_label("数值").fill("5")
+            row.get_by_label("计量单位").fill("万元")
+            expect(row.locator("output[id$=-preview]")).to_have_text("≤5万元")
         else:
-            row.get_by_label("定性指标值").fill(value)
+            row.get_by_label("指标值", exact=True).fill(value)
         row.get_by_label("指标值确定依据").fill("工作计划")
         save_row(row, scope)
 
@@ -172,8 +181,7 @@ def test_the_editor_works_without_javascript(seeded_state, browser, live_server,
         group(page, "时效指标").get_by_role("button", name="添加指标").click()
         new_row = group(page, "时效指标").locator("form.ind-row.new")
         new_row.get_by_label("三级指标").fill("资金拨付及时率")
-        new_row.get_by_label("指标值", exact=True).fill("100")
-        new_row.get_by_label("计量单位").fill("%")
+        new_row.get_by_label("指标值", exact=True).fill("100%")
         new_row.get_by_role("button", name="保存").click()
         expect(row_named(page, "资金拨付及时率")).to_have_count(1)
         assert table.indicators.get(name="资金拨付及时率").value_display == "100%"

@@ -15,9 +15,9 @@ def sign_in_as(page, username: str, url: str) -> None:
     page.goto(url)
 
 
-def set_value(page, indicator_pk: int, number: str) -> None:
+def set_value(page, indicator_pk: int, value: str) -> None:
     row = page.locator(f"#ind-{indicator_pk}")
-    row.get_by_label("指标值", exact=True).fill(number)
+    row.get_by_label("指标值", exact=True).fill(value)
     row.get_by_role("button", name="保存").click()
     expect(page.locator(f"#ind-{indicator_pk}").get_by_role("status").filter(has_text="已保存")).to_be_visible()
 
@@ -49,7 +49,7 @@ def test_a_table_is_returned_fixed_approved_and_revised(page, make_table, clerk,
     sign_in_as(page, "clerk", editor)
     expect(page.get_by_text("待处理的审核意见（2 条）")).to_be_visible()
     expect(page.get_by_role("link", name="三级指标「培训合格率」")).to_have_attribute("href", f"#ind-{rate.pk}")
-    set_value(page, rate.pk, "99")
+    set_value(page, rate.pk, "≥99%")
     resolve = page.get_by_role("button", name="标记已处理")
     for remaining in (1, 0):
         resolve.first.click()
@@ -73,7 +73,7 @@ def test_a_table_is_returned_fixed_approved_and_revised(page, make_table, clerk,
     revision = ProjectTable.objects.get(previous=table)
     new_rate = revision.indicators.get(name="培训合格率")
     page.goto(f"/tables/{revision.pk}/")
-    set_value(page, new_rate.pk, "100")
+    set_value(page, new_rate.pk, "≥100%")
     page.get_by_role("link", name="版本对比").click()
     expect(page.get_by_text("版本 1 → 版本 2")).to_be_visible()
     changed = page.locator("table.diff tr", has_text="培训合格率")
