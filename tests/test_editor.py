@@ -1,13 +1,15 @@
 """The one-page table editor: header, spending plan, goals, the indicator grid, access."""
 
+import re
 from decimal import Decimal
 from html import escape
 
 import pytest
 from django.urls import reverse
 
-from perfgoals.goals import values
+from perfgoals.goals import suggest, values
 from perfgoals.goals.models import Goal, Indicator, ProjectTable, Status
+from perfgoals.review.outcome import review_document
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -347,13 +349,59 @@ def test_it_moves_a_row_to_another_category_and_reorders(client_clerk, table, he
 def test_it_suggests_template_indicators_and_fills_a_row(client_clerk, table, hebei, unit, make_table):
     template = make_table(is_template=True, project_code="T1", year=2021)
     level2 = hebei.level2_list()[0]
-    r = client_clerk.get(reverse("indicator_suggest"), {"name": "培训", "level2": level2.pk, "prefix": "new-a", "table": table.pk})
+    blank = ProjectTable.objects.create(unit=unit, year=2026, framework=hebei, project_name="空白项目", project_code="B1")
+    r = client_clerk.get(reverse("indicator_suggest"), {"name": "培训", "level2": level2.pk, "prefix": "new-a", "table": blank.pk})
     html = r.content.decode()
     assert "培训人员人次" in html and "≥150人次" in html and "采用" in html
     source = template.indicators.get(level2=level2)
     r = client_clerk.post(reverse("indicator_fill", args=[table.pk]), {"source": source.pk, "level2": level2.pk, "prefix": "new-a"}, **HTMX)
     assert r.status_code == 200
     assert table.indicators.filter(level2=level2, name="培训人员人次").count() == 2
+
+
+def suggested_names(client, table, level2, typed) -> list[str]:
+    html = client.get(reverse("indicator_suggest"), {"name": typed, "level2": level2.pk, "prefix": "p", "table": table.pk}).content.decode()
+    return re.findall(r"<strong>(.*?)</strong>", html)
+
+
+def test_suggestions_match_words_and_characters_not_substrings(client_clerk, table, hebei):
+    benefit = next(l2 for l2 in hebei.level2_list() if l2.name == "社会效益指标")
+    assert "推介" in suggested_names(client_clerk, table, benefit, "推介")[0]  # 扩大招商渠道…宣传推介开发区
+    assert "宣传" in suggested_names(client_clerk, table, benefit, "宣传")[0]
+    assert "推介" in suggested_names(client_clerk, table, benefit, "招商推介工作")[0]  # no substring of it matches
+
+
+def test_suggestions_are_ranked_by_shared_words():
+    from types import SimpleNamespace as Row
+
+    rows = [Row(name="宣传推介昌黎", description=""), Row(name="招商宣传次数", description=""),
+            Row(name="接待客商人次", description="宣传"), Row(name="企业满意度", description="")]  # fmt: skip
+    assert [r.name for r in suggest.rank("宣传推介", rows)] == ["宣传推介昌黎", "招商宣传次数", "接待客商人次"]
+    assert [r.name for r in suggest.rank("推介", rows)] == ["宣传推介昌黎"]
+    assert [r.name for r in suggest.rank("参训企业满意", rows)] == ["企业满意度"]
+    assert suggest.rank("道路", rows) == []
+
+
+def test_an_adopted_suggestion_brings_no_fault_of_its_own(client_clerk, table, hebei, make_table, unit):
+    template = make_table(is_template=True, project_code="T9", year=2021)
+    quantity = next(l2 for l2 in hebei.level2_list() if l2.name == "数量指标")
+    def add(name, description, unit_text, order):
+        return Indicator.objects.create(table=template, level2=quantity, name=name, description=description,
+                                        value_kind="quantitative", operator="≥", number=3, unit=unit_text, order=order)  # fmt: skip
+    add("培训班期数", "全年举办培训班的期数", "期", 50)
+    add("培训数量", "参加培训的企业数量", "数量", 51)  # its unit is its name: VALUE_UNIT_IS_NAME
+    echo = add("培训场次", "培训场次", "场", 52)  # its description repeats its name: TEXT_DESCRIPTION_IS_NAME
+    found = suggested_names(client_clerk, table, quantity, "培训")
+    assert "培训班期数" in found and "培训场次" in found
+    assert "培训数量" not in found
+    assert "培训人员人次" not in found  # the table has it already (TEXT_INDICATOR_REPEATED)
+
+    blank = ProjectTable.objects.create(unit=unit, year=2026, framework=hebei, project_name="空白项目", project_code="B1")
+    client_clerk.post(reverse("indicator_fill", args=[blank.pk]), {"source": echo.pk, "level2": quantity.pk, "prefix": "new-a"}, **HTMX)
+    adopted = blank.indicators.get(name="培训场次")
+    assert adopted.description == "" and adopted.value_display == "≥3场"
+    codes = {p.code for p in review_document(ProjectTable.objects.get(pk=blank.pk)).problems if p.object_id == adopted.pk}
+    assert "TEXT_DESCRIPTION_IS_NAME" not in codes
 
 
 def test_a_blank_hebei_table_offers_all_nine_rows(client_clerk, unit, hebei):

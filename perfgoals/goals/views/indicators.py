@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from perfgoals.frameworks.models import Level2
 from perfgoals.goals import forms as f
+from perfgoals.goals import suggest
 from perfgoals.goals.models import Indicator
 from perfgoals.goals.views.common import editing, level2_choices, move, one_of, save_row, tables, to_int
 from perfgoals.goals.views.editor import new_row, row_response
+from perfgoals.review.rules import INDICATOR, review_table
 
 
 def _next_order(table) -> int:
@@ -101,37 +103,63 @@ def indicator_fill(request: HttpRequest, pk: int) -> HttpResponse:
             if level2 not in [l2.pk for l2 in table.framework.level2_list()]:
                 raise Http404
             indicator = Indicator(table=table, level2_id=level2, order=_next_order(table))
-        indicator.name, indicator.description, indicator.basis = source.name, source.description, source.basis
+        faulty_description = own_faults(source.table).get(source.pk, set()) & DESCRIPTION_FAULTS
+        indicator.name, indicator.basis = source.name, source.basis
+        indicator.description = "" if faulty_description else source.description
         indicator.basis_category = source.basis_category
         indicator.value = source.value
         indicator.save()
     return row_response(request, table, {}, target=prefix or f"ind-{indicator.pk}", indicator_pk=indicator.pk)
 
 
+# A template indicator whose only fault is its description is offered without it (the clerk
+# writes one); any other fault of its own (its unit is its name, it sits in the wrong category…)
+# keeps it out of the suggestions, so adopting one never brings the review's flag with it.
+DESCRIPTION_FAULTS = {"TEXT_DESCRIPTION_IS_NAME", "TEXT_TOO_SHORT"}
+
+
 @login_required
 @require_GET
 def indicator_suggest(request: HttpRequest) -> HttpResponse:
-    """Template-library indicators under the same level-2 category whose name matches what is typed."""
-    q = request.GET.get("name", "").strip()
+    """Template-library indicators that share words or characters with what is typed
+    (goals.suggest), those of the same level-2 category first; none the review would flag
+    once adopted, none the table already has."""
+    q = request.GET.get("name", "").strip()[:100]
     level2 = Level2.objects.filter(pk=to_int(request.GET.get("level2"))).first()
     suggestions = []
     if q and level2:
-        found = (
-            Indicator.objects.filter(table__is_template=True, level2__name=level2.name)
-            .filter(Q(name__icontains=q) | Q(description__icontains=q))
-            .select_related("table")[:20]
-        )
-        seen = set()
-        for s in found:
-            if (s.name, s.value_display) not in seen:
-                seen.add((s.name, s.value_display))
-                suggestions.append(s)
+        found = Indicator.objects.filter(table__is_template=True).select_related("table", "level2")
+        ranked = suggest.rank(q, found, bonus=lambda i: i.level2.name == level2.name)
+        taken = set(Indicator.objects.filter(table_id=to_int(request.GET.get("table"))).values_list("name", flat=True))
+        seen, faults = set(), {}
+        for s in ranked:
+            if (s.name, s.value_display) in seen or s.name in taken:
+                continue
+            if s.table_id not in faults:
+                faults[s.table_id] = own_faults(s.table)
+            codes = faults[s.table_id].get(s.pk, set())
+            if codes - DESCRIPTION_FAULTS:
+                continue
+            s.without_description = bool(codes)
+            seen.add((s.name, s.value_display))
+            suggestions.append(s)
+            if len(suggestions) == 5:
+                break
     ctx = {
-        "suggestions": suggestions[:5], "q": q, "prefix": request.GET.get("prefix", "")[:40],
+        "suggestions": suggestions, "q": q, "prefix": request.GET.get("prefix", "")[:40],
         "indicator_id": to_int(request.GET.get("indicator")), "level2_id": level2.pk if level2 else None,
-        "table_id": to_int(request.GET.get("table")),
+        "level2_name": level2.name if level2 else "", "table_id": to_int(request.GET.get("table")),
     }  # fmt: skip
     return render(request, "goals/edit.html#suggestions", ctx)
+
+
+def own_faults(table) -> dict[int, set[str]]:
+    """The problem codes the review finds on each indicator of a (template) table."""
+    faults: dict[int, set[str]] = {}
+    for p in review_table(tables().get(pk=table.pk)):
+        if p.target == INDICATOR:
+            faults.setdefault(p.object_id, set()).add(p.code)
+    return faults
 
 
 @login_required
