@@ -412,6 +412,42 @@ def test_a_blank_hebei_table_offers_all_nine_rows(client_clerk, unit, hebei):
         assert f'aria-label="{level2.name}"' in html
 
 
+def test_a_blank_table_shows_a_checklist_and_keeps_not_filled_errors_for_later(client_clerk, unit, hebei):
+    table = ProjectTable.objects.create(unit=unit, year=2026, framework=hebei, project_name="空白项目")
+    html = client_clerk.get(reverse("table_edit", args=[table.pk])).content.decode()
+    summary = re.search(r'<div id="summary".*?</div>', html, re.S)[0]
+    assert "已完成 1/15" in summary  # 项目名称 of 6 header steps and 9 level-2 rows
+    assert '<a href="#id_project_code">项目编码</a>' in summary and '<a href="#l2-' in summary
+    assert "0 个错误" not in summary and "个错误" not in summary
+    assert 'class="problem error missing"' in html  # rendered, shown once the field was left (CSS)
+    assert 'class="editor show-all"' not in html
+    blocked = client_clerk.get(reverse("table_edit", args=[table.pk]) + "?blocked=submit").content.decode()
+    assert 'class="editor show-all"' in blocked
+
+
+def test_the_checklist_counts_each_step_as_it_is_filled(make_table):
+    from perfgoals.goals.checklist import table_checklist
+    from perfgoals.goals.views.common import tables
+
+    table = make_table()
+    checklist = table_checklist(tables().get(pk=table.pk))
+    assert (checklist.done, checklist.total, checklist.complete) == (15, 15, True)
+    table.spend_dec = Decimal("90")
+    table.save()
+    table.indicators.filter(level2__name="生态效益指标").delete()
+    checklist = table_checklist(tables().get(pk=table.pk))
+    assert [s.label for s in checklist.steps if not s.done] == ["资金支出计划", "生态效益指标"]
+
+
+def test_an_error_about_what_was_filled_is_counted_beside_the_checklist(client_clerk, make_table):
+    table = make_table()
+    table.budget_fiscal = Decimal("9")  # 9 + 0 ≠ 5
+    table.save()
+    html = client_clerk.get(reverse("table_edit", args=[table.pk])).content.decode()
+    summary = re.search(r'<div id="summary".*?</div>', html, re.S)[0]
+    assert "已完成 15/15，可以提交审核" in summary and "1 个错误" in summary and "has-errors" in summary
+
+
 def test_the_preview_merges_level_cells_as_printed(client_clerk, table):
     html = client_clerk.get(reverse("table_preview", args=[table.pk])).content.decode()
     assert '<td rowspan="4">产出指标</td>' in html  # merged as printed

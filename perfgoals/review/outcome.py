@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from perfgoals.goals.models import DepartmentPlan
 from perfgoals.review.models import KeptHint
+from perfgoals.review.rules.completeness import NOT_YET_FILLED
 from perfgoals.review.rules import FIELD, GOAL, INDICATOR, PLAN_ITEM, Problem, review_plan, review_table
 
 
@@ -36,6 +37,7 @@ class Item:
     field = property(lambda self: self.problem.field)
     object_id = property(lambda self: self.problem.object_id)
     is_error = property(lambda self: self.problem.is_error)
+    is_missing = property(lambda self: self.problem.code in NOT_YET_FILLED)  # not filled yet (a checklist step)
 
     @property
     def key(self) -> tuple[str, str, str, int | None]:
@@ -64,6 +66,16 @@ class Review:
     @property
     def errors(self) -> int:
         return sum(i.problem.is_error for i in self.items)
+
+    @property
+    def missing(self) -> int:
+        """The errors that say something is not filled yet (the editor's checklist lists them)."""
+        return sum(i.problem.is_error and i.is_missing for i in self.items)
+
+    @property
+    def other_errors(self) -> int:
+        """The errors about what was filled in (a sum that does not add up, a unit that is a name)."""
+        return self.errors - self.missing
 
     @property
     def hints(self) -> int:

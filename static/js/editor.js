@@ -9,6 +9,8 @@
 // - Errors show a Chinese banner and swap nothing (409 conflicts are swapped on purpose);
 //   an expired session (401, or a sign-in page) offers to sign in in a new tab and 重试.
 // - A paste longer than a field's maxlength is refused with a message, not cut silently.
+// - "Not filled yet" errors (a new table's checklist) show beside a field once it was left.
+// - 添加指标 puts the cursor in the new row's first input.
 (function () {
   "use strict";
   var edits = new WeakMap(); // form -> number of edits so far
@@ -224,6 +226,29 @@
       fresh.replaceWith(old);
       setState(old, "dirty");
     });
+  });
+
+  // ------------------------------------------------------------ fewer steps
+  var touched = new Set(); // ids of the inputs the clerk has left, kept across swaps
+  function markTouched(id) {
+    var el = document.getElementById(id);
+    var box = el && el.closest(".field, .ind-row, .goals li");
+    if (box) box.classList.add("touched");
+  }
+  document.addEventListener("focusout", function (event) {
+    var el = event.target;
+    if (!el.id || !el.closest || !el.closest(".editor") || !/^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName)) return;
+    touched.add(el.id);
+    markTouched(el.id);
+  });
+  document.addEventListener("htmx:load", function () { touched.forEach(markTouched); });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var elt = event.detail.elt;
+    if (!elt || !elt.closest || !elt.closest("form.add-row")) return;
+    var row = event.detail.target.previousElementSibling;
+    var first = row && row.querySelector("input:not([type=hidden]), textarea, select");
+    if (first) first.focus();
   });
 
   document.addEventListener("htmx:sendError", function (event) {

@@ -21,6 +21,7 @@ from django_htmx.http import reswap, retarget
 
 from perfgoals.goals import forms as f
 from perfgoals.goals import grid
+from perfgoals.goals.checklist import table_checklist
 from perfgoals.goals.access import can
 from perfgoals.goals.views.common import level2_choices, one_of, tables, with_summary
 from perfgoals.review.outcome import review_document
@@ -126,6 +127,7 @@ def editor_context(table, *, editable: bool, comments: dict, panel=None, header_
         "groups": editor_groups(table, level2_choices(table.framework), problems, comments, bound, add),
         "problems": problems,
         "summary": review,
+        "checklist": table_checklist(table),
         "saved": saved,
         "notes": notes or {},
         "units_list": f.UNIT_SUGGESTIONS,
@@ -188,7 +190,7 @@ def row_response(request, table, bound, *, target: str, indicator_pk: int | None
     else:
         (_, level2), (form, prefix) = next(iter(bound.items()))
         row = new_row(table, level2, choices, form, prefix)
-    ctx = {"table": table, "editable": True, "problems": problems, "summary": review}
+    ctx = {"table": table, "editable": True, "problems": problems, "summary": review, "checklist": table_checklist(table)}
     row["saved"] = not row["form"].errors
     response = with_summary(request, "goals/edit.html#row", {**ctx, "row": row})
     response.status_code = status

@@ -6,6 +6,10 @@ from perfgoals.review.rules.registry import (
     COMPLETENESS, ERROR, FEASIBILITY, FIELD, HINT, INDICATOR, TABLE, flag, rule,
 )
 
+# Not filled yet: a new table lacks these; the editor lists them as a checklist (goals.checklist)
+# and shows each beside its field once the clerk has left it or tried to submit.
+NOT_YET_FILLED = frozenset({"HEADER_MISSING", "NO_GOAL", "LEVEL1_MISSING", "LEVEL2_MISSING", "VALUE_EMPTY"})
+
 REQUIRED_HEADER = {
     "project_name": ("项目名称", "填写项目的正式名称，与预算系统一致"),
     "project_code": ("项目编码", "从预算系统中复制项目编码"),
@@ -14,7 +18,7 @@ REQUIRED_HEADER = {
 }
 
 
-@rule("HEADER_MISSING", ERROR, COMPLETENESS, "项目编码、项目名称、预算数、资金用途必须填写",
+@rule("HEADER_MISSING", ERROR, COMPLETENESS, "项目编码、项目名称、预算数、资金用途、资金支出计划必须填写",
       example_bad="项目编码为空，预算数为空", example_fix="项目编码：13032221Q04ELG36NCMHS；预算数：50.00")
 def header_missing(table):
     for field, (label, how) in REQUIRED_HEADER.items():
@@ -23,6 +27,9 @@ def header_missing(table):
             if field == "budget_total" and (stated := _stated_total(table)):
                 how = f"{how}；说明中写的是“{stated}”"
             yield flag(f"{label}未填写：请{how}。", FIELD, field)
+    if all(share is None for share in table.spending_plan):  # one begun is checked as a plan (MONEY_SPENDING_PLAN)
+        yield flag("资金支出计划未填写：请填写 3月底、6月底、10月底、12月底的累计支出进度（%），12月底为 100。",
+                   FIELD, "spend_mar")
 
 
 def _stated_total(table) -> str:

@@ -31,6 +31,8 @@ def sum_mismatch(table):
       example_bad="3月底 50%，6月底 30%，10月底 80%，12月底 90%",
       example_fix="3月底 25%，6月底 50%，10月底 80%，12月底 100%（80、80、80、100 也可以）")
 def spending_plan(table):
+    if all(share is None for share in table.spending_plan):
+        return  # not filled yet: HEADER_MISSING says so
     for field, message in checks.spending_plan_errors(table.spending_plan):
         yield flag(message, FIELD, field)
 
