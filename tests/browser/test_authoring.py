@@ -187,3 +187,26 @@ def test_the_editor_works_without_javascript(seeded_state, browser, live_server,
         assert table.indicators.get(name="资金拨付及时率").value_display == "100%"
     finally:
         context.close()
+
+
+def test_a_blank_table_shows_a_checklist_and_an_error_only_where_the_clerk_has_been(page, clerk):
+    login(page, "clerk")
+    page.get_by_role("link", name="新建项目绩效目标表").first.click()
+    page.get_by_label("指标体系").select_option(label="河北省项目支出绩效指标体系")
+    page.get_by_label("项目名称").fill("安全生产培训")
+    page.get_by_role("button", name="新建项目绩效目标表").click()
+
+    summary = page.locator("#summary")
+    expect(summary).to_contain_text("已完成 1/15")
+    expect(summary.get_by_role("link", name="项目编码")).to_be_visible()
+    expect(page.locator(".problem.error").filter(visible=True)).to_have_count(0)  # no wall of 错误
+
+    code = page.locator("#header").get_by_label("项目编码")
+    code.focus()
+    code.press("Tab")  # left empty
+    expect(page.locator("#header").get_by_text("项目编码未填写")).to_be_visible()
+    expect(page.get_by_text("预算数未填写")).to_be_hidden()
+
+    quantity = group(page, "数量指标")
+    quantity.get_by_role("button", name="添加指标").click()
+    expect(quantity.locator("form.ind-row.new").last.get_by_label("三级指标")).to_be_focused()
