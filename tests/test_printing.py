@@ -689,6 +689,25 @@ def test_the_pool_is_started_once_per_process():
         assert runner.run(abs, [-1, 2, -3]) == [1, 2, 3]
 
 
+def test_the_workers_hold_no_file_of_this_process():
+    """Workers forked from this process held every file it had open, so the other end of a
+    pipe never saw it closed. That hung `pytest -n 3`: Playwright's driver waits for its
+    stdin to close, and workers forked after the driver started held it open. Here `cat`
+    stands for the driver, and the workers are started (from a thread, as start() does)
+    while its stdin is open."""
+    reader = subprocess.Popen(["cat"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    try:
+        with override_settings(PRINT_WORKERS=3):  # a new pool, of three
+            runner.start()
+            assert runner.run(abs, [-1, -2, -3]) == [1, 2, 3]
+            assert len(runner.pool()._processes) == 3
+            reader.stdin.close()
+            assert reader.wait(timeout=60) == 0  # with the workers forked from here: TimeoutExpired
+    finally:
+        reader.kill()
+        reader.wait()
+
+
 @pytest.mark.django_db
 def test_a_killed_worker_is_replaced_and_its_broken_pool_shut_down(make_table, unit, tmp_path):
     make_table()
@@ -712,8 +731,11 @@ import django
 django.setup()
 from perfgoals.printing import runner
 
-runner.run(abs, [1, 2])
-print("started", flush=True)
+if sys.argv[1] == "jobs":
+    runner.run(abs, [1, 2])
+else:  # started, and no job run yet (as when start() is followed by a book found in the cache)
+    runner.start()
+print(*runner.pool()._processes, flush=True)  # the workers' pids
 sys.stdin.read()  # until killed, or told to exit
 """
 
@@ -735,31 +757,40 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        below = children(todo.pop())
+        found += below
+        todo += below
+    return found
+
+
 def running(pid: int) -> bool:
     stat = proc_stat(pid)
     return stat is not None and stat[0] not in "ZX"  # a zombie has ended; only its entry is left
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
-@pytest.mark.parametrize("end", ["kill", "exit"])
-def test_worker_processes_never_outlive_their_parent(tmp_path, end):
+@pytest.mark.parametrize("end, work", [("kill", "jobs"), ("exit", "jobs"), ("exit", "none")])
+def test_worker_processes_never_outlive_their_parent(tmp_path, end, work):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "perfgoals.settings", "PRINT_WORKERS": "2",
            "DATA_DIR": str(tmp_path)}
-    parent = subprocess.Popen([sys.executable, "-c", WORKER_PARENT], stdin=subprocess.PIPE,
+    parent = subprocess.Popen([sys.executable, "-c", WORKER_PARENT, work], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, text=True, env=env, cwd=Path(__file__).parent.parent)
     try:
-        assert parent.stdout.readline().strip() == "started"
-        workers = children(parent.pid)
-        assert len(workers) == 2 and all(map(running, workers))
+        workers = [int(pid) for pid in parent.stdout.readline().split()]
+        helpers = descendants(parent.pid)  # the workers, the fork server they come from, its resource tracker
+        assert len(workers) == 2 and set(workers) <= set(helpers) and all(map(running, helpers))
         if end == "kill":
             parent.kill()  # SIGKILL: no atexit, no finally, nothing to tell the workers
         else:
             parent.stdin.close()  # the interpreter exits normally
         assert parent.wait(timeout=60) is not None
         deadline = time.monotonic() + 20
-        while any(map(running, workers)) and time.monotonic() < deadline:  # bounded poll
+        while any(map(running, helpers)) and time.monotonic() < deadline:  # bounded poll
             time.sleep(0.05)
-        assert not any(map(running, workers))
+        assert not any(map(running, helpers))
     finally:
         parent.kill()
         parent.wait()

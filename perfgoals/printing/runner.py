@@ -2,22 +2,43 @@
 and the processes that lay out PDFs.
 
 Today it is a pool of settings.PRINT_WORKERS worker processes (0: everything runs in the
-calling process), forked from this one so that they share its imported code. The heavy
-work moves to a task queue later; only this module changes then.
+calling process). The heavy work moves to a task queue later; only this module changes then.
+
+The workers are not forked from this process but from multiprocessing's fork server: a
+small process started once (from the interpreter, not forked), which imports
+perfgoals/printing/worker.py (Django, WeasyPrint, the fonts) and then forks a worker
+whenever one is asked for. So a worker starts warm, and it inherits nothing of this
+process:
+
+- no open file. A worker forked from this process held a copy of every file descriptor
+  open here at that moment, and kept the other end of a pipe or socket from ever seeing
+  it closed. That hung `pytest -n 3`: Playwright's driver exits when its stdin pipe
+  closes; workers forked after it started held that pipe open, and waited, as they
+  should, for their parent to end, while the parent waited for the driver. A web process
+  has the same problem with the client connections of requests served in other threads.
+- no lock held by another thread. This process has threads (gthread or runserver request
+  threads, the executor's own management and queue threads, a test's live server): a
+  child forked while one of them holds a lock (fontconfig's, an I/O buffer's, a module's
+  import lock) would wait for it for ever.
+
+As with any start method but 'fork', each worker imports the program's main module
+(`__mp_main__`): a script that prints must keep its work under `if __name__ ==
+"__main__":` (manage.py, gunicorn, pytest and bench/print.py do).
 
 The pool is kept safe, not clever:
 
-- started once per process, lazily, on first use (`start()` lets a caller start it early,
-  so the workers load their fonts while it reads the database); a forked child of this
-  process starts its own;
+- started once per process, lazily, on first use (`start()` starts it in the background,
+  so the fork server loads Django and the fonts while the caller reads the database). A
+  process forked from this one cannot ask this one's fork server for workers
+  (multiprocessing raises ChildProcessError); nothing in perfgoals forks;
 - a killed worker (the kernel's OOM killer, by hand) breaks the whole executor: it is shut
   down (`cancel_futures`, without waiting) and the jobs run once more on a new one;
 - shut down at interpreter exit;
 - never outliving its parent: each worker runs a watchdog thread that ends the worker
-  when its parent is gone (`os.getppid()` changes when the process is re-parented).
-  prctl(PR_SET_PDEATHSIG) would be quicker but fires when the *thread* that forked the
-  worker ends, and the pool is often started from a request thread (runserver, gthread
-  workers), which would kill healthy workers after the first request.
+  when the process that asked for it is gone (the pipe that process holds open for it,
+  multiprocessing's parent sentinel, reads end-of-file; its own parent is the fork
+  server). prctl(PR_SET_PDEATHSIG) would fire when the fork server ends, not this
+  process, and is not offered by Python.
 """
 
 from __future__ import annotations
@@ -25,9 +46,9 @@ from __future__ import annotations
 import atexit
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 import threading
-import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -36,7 +57,7 @@ from django.conf import settings
 
 logger = logging.getLogger("perfgoals.printing")
 
-WATCH_EVERY = 0.25  # seconds between a worker's checks that its parent is alive
+PRELOAD = "perfgoals.printing.worker"  # what the fork server imports before it forks a worker
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
@@ -70,27 +91,44 @@ def _results(executor: ProcessPoolExecutor, function: Callable, jobs: list) -> l
 
 
 def start() -> None:
-    """Start the workers now (they load the fonts) if there are to be any."""
-    if workers() > 0:
-        pool()
+    """Start the workers now, in the background, if there are to be any and they are not
+    running: the first time in a process, the fork server loads Django and the fonts
+    meanwhile (about a second), while the caller reads the database."""
+    count = workers()
+    if count > 0 and _owner != (os.getpid(), count):
+        threading.Thread(target=_start_quietly, args=(count,), name="print-pool-start", daemon=True).start()
+
+
+def _start_quietly(count: int) -> None:
+    try:
+        _executor(count)
+    except Exception:  # noqa: BLE001 — run() starts it again, and raises
+        logger.exception("print: the workers did not start")
 
 
 def pool() -> ProcessPoolExecutor:
     """This process's executor, started on first use."""
+    return _executor(workers())
+
+
+def _executor(count: int) -> ProcessPoolExecutor:
     global _pool, _owner
-    owner = (os.getpid(), workers())
+    owner = (os.getpid(), count)
     with _lock:
         if _pool is not None and _owner != owner:
             if _owner[0] == owner[0]:  # PRINT_WORKERS changed (tests): a pool of the new size
                 _pool.shutdown(wait=True, cancel_futures=True)
-            _pool = None  # else a forked child holds its parent's executor: leave it alone
+            _pool = None  # else a forked child holds its parent's executor: not ours to stop
         if _pool is None:
-            _pool = ProcessPoolExecutor(
-                owner[1], mp_context=multiprocessing.get_context("fork"),
-                initializer=_init_worker, initargs=(owner[0],),
-            )
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload([PRELOAD])  # read when the server starts: once
+            _pool = ProcessPoolExecutor(owner[1], mp_context=context, initializer=_init_worker)
             _owner = owner
-            _pool.submit(int)  # the first job starts every worker
+            # Every worker now, as the executor does for the 'fork' method (otherwise it forks
+            # one per job submitted while none is idle); then a first job starts the thread
+            # that manages them, without which shutdown() would not stop them.
+            _pool._launch_processes()
+            _pool.submit(int)
         return _pool
 
 
@@ -119,15 +157,14 @@ atexit.register(shutdown)
 # ---- in each worker ---------------------------------------------------------------------------
 
 
-def _init_worker(parent: int) -> None:
-    threading.Thread(target=_watch_parent, args=(parent,), name="print-watchdog", daemon=True).start()
-    from perfgoals.printing import render
+def _init_worker() -> None:
+    threading.Thread(target=_watch_parent, name="print-watchdog", daemon=True).start()
+    from perfgoals.printing import worker
 
-    render.warm_up()
+    worker.ready()  # done in the fork server; raises here if it failed there
 
 
-def _watch_parent(parent: int) -> None:
-    """End this worker as soon as the process that started it is gone."""
-    while os.getppid() == parent:
-        time.sleep(WATCH_EVERY)
+def _watch_parent() -> None:
+    """End this worker as soon as the process that asked for it is gone."""
+    multiprocessing.connection.wait([multiprocessing.parent_process().sentinel])
     os._exit(1)
