@@ -90,6 +90,16 @@ def make_user(username: str, unit: Unit | None, role: str, **extra) -> User:
 
 
 @pytest.fixture
+def warm_vocabulary(db) -> None:
+    """The review's vocabulary (a per-process cache of the template library) built for the
+    database as this test finds it, so that a query count does not include building it:
+    the test before, in this process, may have left it built for another library."""
+    from perfgoals.review.rules.vocabulary import vocabulary
+
+    vocabulary()
+
+
+@pytest.fixture
 def hebei(db) -> Framework:
     return Framework.objects.get(code="hebei-project")
 
@@ -177,6 +187,29 @@ def make_table(unit, hebei):
 # The PostgreSQL pass (bin/test, DB=postgres) runs the tests that touch the database;
 # the pure-Python ones (value parsing, text readers, …) already ran on SQLite.
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+
+# Under pytest-xdist (bin/test runs `-n 2`), the tests that share a costly session fixture
+# run on one worker, which builds it once: the seed documents printed (tests/test_printing.py),
+# Chromium with the live server (tests/browser/). Each other test is scheduled on its own.
+# (The xdist_group mark would say the same per test, but xdist 3.8's --dist loadgroup
+# no longer groups under pytest 9: pytest-xdist issue 1386.)
+SHARED_SCOPES = ("tests/browser/", "tests/test_printing.py::")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "load":  # the default; another --dist is left as asked
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedFixtureScheduling(LoadScopeScheduling):
+        """LoadScopeScheduling with the scopes above; with more tests than any single test,
+        they are sent out first (xdist orders scopes by size), one to each worker."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            return next((scope for scope in SHARED_SCOPES if nodeid.startswith(scope)), nodeid)
+
+    return SharedFixtureScheduling(config, log)
 
 
 def pytest_collection_modifyitems(config, items):

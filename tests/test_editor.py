@@ -471,7 +471,7 @@ def _count_queries(fn) -> int:
     return len(ctx.captured_queries)
 
 
-def test_the_editor_runs_a_fixed_number_of_queries(client_clerk, make_table, hebei, django_assert_num_queries):
+def test_the_editor_runs_a_fixed_number_of_queries(client_clerk, make_table, hebei, django_assert_num_queries, warm_vocabulary):
     small, large = _table_with(make_table, hebei, 10), _table_with(make_table, hebei, 30)
     urls = [reverse("table_edit", args=[t.pk]) for t in (small, large)]
     counts = [_count_queries(lambda u=u: client_clerk.get(u)) for u in urls]
@@ -480,7 +480,7 @@ def test_the_editor_runs_a_fixed_number_of_queries(client_clerk, make_table, heb
         client_clerk.get(urls[1])
 
 
-def test_a_row_edit_runs_a_fixed_number_of_queries(client_clerk, make_table, hebei, django_assert_num_queries):
+def test_a_row_edit_runs_a_fixed_number_of_queries(client_clerk, make_table, hebei, django_assert_num_queries, warm_vocabulary):
     small, large = _table_with(make_table, hebei, 10), _table_with(make_table, hebei, 30)
     counts = []
     for t in (small, large):

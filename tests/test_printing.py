@@ -1,6 +1,6 @@
 """The official printout: PDFs read back with pypdf and rasterised with pdftoppm.
 
-Each seed PDF is rendered once per module (module-scoped fixtures); tests that change a
+Each seed PDF is rendered once per session (session-scoped fixtures); tests that change a
 table's state build their own with `make_table`. A WeasyPrint warning (a character no font
 has, a refused URL) during any render fails the test that caused it.
 
@@ -56,7 +56,7 @@ class Warnings(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def weasyprint_warnings():
     handler = Warnings()
     logger = logging.getLogger("weasyprint")
@@ -107,9 +107,10 @@ def assert_looks_like_reference(pdf: bytes, tmp: Path, name: str, tolerance: flo
     assert ratio <= tolerance, f"{name}: {ratio:.2%} of pixels differ from tests/reference/{name}.png"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def seed_pdfs(django_db_setup, django_db_blocker, tmp_path_factory, weasyprint_warnings):
-    """Every seed document printed once: the three Hebei books, the Chengde book, the Hubei plan."""
+    """Every seed document printed once per session (read-only bytes; the seed documents
+    never change): the three Hebei books, the Chengde book, the Hubei plan."""
     out = tmp_path_factory.mktemp("seed-pdfs")
     pdfs = {}
     with django_db_blocker.unblock(), override_settings(PRINT_CACHE_DIR=out / "cache"):

@@ -486,7 +486,7 @@ def test_a_comment_on_a_goal_is_listed_beside_the_goal(client, submitted, superv
 
 
 def test_the_review_page_lists_every_indicator_with_its_comments_in_a_fixed_number_of_queries(
-    client, make_table, hebei, clerk, supervisor
+    client, make_table, hebei, clerk, supervisor, warm_vocabulary
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
