@@ -82,6 +82,18 @@ def _restore(state: str) -> None:
                 cursor.execute(sql)
 
 
+_handler: dict = {}  # the test clients' request handler, its middleware loaded
+
+
+@pytest.fixture
+def client(client):
+    """pytest-django's test client, with one request handler for the session: its middleware
+    is built once, as a server builds it once per process, not once per test (WhiteNoise
+    indexes every static file when it starts)."""
+    client.handler = _handler.setdefault("handler", client.handler)
+    return client
+
+
 def make_user(username: str, unit: Unit | None, role: str, **extra) -> User:
     user = User.objects.create_user(username, password=PASSWORD, **extra)
     if unit is not None:
