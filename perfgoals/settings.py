@@ -5,29 +5,72 @@ on SQLite. See README.md for the variables.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
-from perfgoals.lib.env import envbool, envint
+import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+from perfgoals.lib.env import envbool, envint, envlist, envorigins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.getenv("DATA_DIR", BASE_DIR / "var"))
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _private_data_dir(path: Path) -> None:
+    """DATA_DIR holds the database and the secret key: only its owner may enter it (0700),
+    and the files already there that say something are 0600, whoever created them."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_uid != os.getuid():
+        return  # not ours to change (a shared, read-only copy); its owner decides
+    path.chmod(0o700)
+    for name in ("secret_key", "perfgoals.sqlite3", "perfgoals.sqlite3-wal", "perfgoals.sqlite3-shm",
+                 "demo-accounts.txt"):  # fmt: skip
+        file = path / name
+        if file.is_file() and file.stat().st_mode & 0o077:
+            file.chmod(0o600)
+
+
+_private_data_dir(DATA_DIR)
+
+DEBUG = envbool("DEBUG", "False")
+DEVELOPMENT_KEY = "perfgoals-development-key-not-for-production"
 
 
 def _secret_key() -> str:
-    if key := os.getenv("SECRET_KEY"):
-        return key
+    key = os.getenv("SECRET_KEY", "").strip()
     key_file = DATA_DIR / "secret_key"
-    if key_file.exists():
-        return key_file.read_text().strip()
-    # Development and tests only: bin/setup writes var/secret_key on first run.
-    return "perfgoals-development-key-not-for-production"
+    if not key and key_file.exists():
+        key = key_file.read_text().strip()
+    if key and (key != DEVELOPMENT_KEY or DEBUG):
+        return key
+    if DEBUG:
+        return DEVELOPMENT_KEY  # development only: bin/install writes DATA_DIR/secret_key
+    raise ImproperlyConfigured(
+        f"perfgoals will not start without a secret key while DEBUG is off: set SECRET_KEY in the "
+        f"environment (50 random characters), or run bin/install, which writes {key_file}."
+    )
 
 
 SECRET_KEY = _secret_key()
-DEBUG = envbool("DEBUG", "False")
-ALLOWED_HOSTS = os.getenv("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
-CSRF_TRUSTED_ORIGINS = [o for o in os.getenv("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = envorigins("CSRF_TRUSTED_ORIGINS")
+
+# HTTPS=true: the site is served over HTTPS, by a reverse proxy (nginx) that sets
+# X-Forwarded-Proto. Plain HTTP is redirected, browsers are told to use HTTPS only (HSTS),
+# and the session and CSRF cookies are only sent over HTTPS.
+HTTPS = envbool("HTTPS", "false")
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", "31536000" if HTTPS else "0", minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("HSTS_INCLUDE_SUBDOMAINS", "true")
+SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", "true")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -36,6 +79,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
+    "csp",
     "django_htmx",
     "template_partials",
     "import_export",
@@ -51,6 +96,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -62,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "perfgoals.urls"
@@ -83,38 +130,78 @@ TEMPLATES = [
     },
 ]
 
-if os.getenv("DB", "sqlite") == "postgres":
-    DATABASES = {
-        "default": {
+
+def _database() -> dict:
+    """DATABASE_URL (sqlite:///path, postgres://user:password@host:port/name), or the
+    older DB=postgres with DB_NAME, DB_USER, DB_PASSWORD, DB_HOST, DB_PORT; the default is
+    SQLite in DATA_DIR (DB_NAME, when set, names its file)."""
+    url, kind = os.getenv("DATABASE_URL", "").strip(), os.getenv("DB", "").strip()
+    if url and kind:
+        raise ImproperlyConfigured(f"DATABASE_URL and DB={kind} are both set: keep one of them")
+    conn_max_age = envint("DB_CONN_MAX_AGE", "0", minimum=0)
+    if url:
+        try:
+            config = dj_database_url.parse(url, conn_max_age=conn_max_age)
+        except ValueError as e:  # an unknown scheme or a malformed URL
+            raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {e}") from None
+    elif kind == "postgres":
+        config = {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": os.getenv("DB_NAME", "perfgoals"),
             "USER": os.getenv("DB_USER", "postgres"),
             "PASSWORD": os.getenv("DB_PASSWORD", ""),
             "HOST": os.getenv("DB_HOST", "127.0.0.1"),
             "PORT": envint("DB_PORT", "5432"),
-            "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", "0"),
-            "TEST": {"NAME": os.getenv("DB_TEST_NAME", "test_perfgoals")},
+            "CONN_MAX_AGE": conn_max_age,
         }
-    }
-elif os.getenv("DB", "sqlite") == "sqlite":
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": os.getenv("DB_NAME", str(DATA_DIR / "perfgoals.sqlite3")),
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"},
-        }
-    }
-else:
-    from django.core.exceptions import ImproperlyConfigured
+    elif kind in ("", "sqlite"):
+        config = dj_database_url.parse(f"sqlite:///{os.getenv('DB_NAME', DATA_DIR / 'perfgoals.sqlite3')}")
+    else:
+        raise ImproperlyConfigured(f"DB={kind!r}: use DATABASE_URL, or DB=sqlite or DB=postgres")
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Writers queue for the lock at BEGIN instead of failing halfway; readers never wait.
+        config.setdefault("OPTIONS", {}).update(
+            {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+        )
+    elif test_name := os.getenv("DB_TEST_NAME"):  # bin/test: a test database of this run's own
+        config["TEST"] = {"NAME": test_name}
+    return config
 
-    raise ImproperlyConfigured("DB must be 'sqlite' or 'postgres'")
+
+DATABASES = {"default": _database()}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name from
+# one address, that pair is refused for AXES_COOLOFF_MINUTES (a person behind the same
+# office address can still sign in; someone elsewhere cannot lock a colleague out).
+# An administrator unlocks in the admin (访问尝试) or with manage.py axes_reset_username.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5", minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15", minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "perfgoals.units.signin.locked_out"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_CLIENT_IP_CALLABLE = "perfgoals.units.signin.client_ip"
+# Behind a reverse proxy REMOTE_ADDR is the proxy: TRUSTED_PROXIES=1 takes the client's
+# address from the last entry of X-Forwarded-For, which that proxy appends.
+TRUSTED_PROXIES = envint("TRUSTED_PROXIES", "0", minimum=0)
+
+# A signed-in session ends when the browser closes, and at the latest SESSION_HOURS after
+# it was last changed (signing in changes it).
+SESSION_COOKIE_AGE = envint("SESSION_HOURS", "8", minimum=1) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
@@ -131,7 +218,26 @@ LOGOUT_REDIRECT_URL = "login"
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
-X_FRAME_OPTIONS = "SAMEORIGIN"  # the PDF preview is shown in a frame of our own
+# No page may be framed, but the PDFs (perfgoals/printing/views.py), which the book
+# preview shows in a frame of our own: they say SAMEORIGIN.
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts only from this
+# site's own files (no inline script or style="" attribute), framed only by this site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "frame-ancestors": [SELF],
+    },
+}
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
@@ -140,19 +246,25 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 # "print_cache" alias (another Storage, e.g. off this machine).
 PRINT_WORKERS = envint("PRINT_WORKERS", str(min(2, os.cpu_count() or 1)))
 if PRINT_WORKERS < 0:
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured(f"PRINT_WORKERS={PRINT_WORKERS} must be 0 or more")
 PRINT_CACHE_DIR = Path(os.getenv("PRINT_CACHE_DIR", DATA_DIR / "print-cache"))
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A refused request (4xx) is one line: what and where, without a traceback.
+    "filters": {"one_line_4xx": {"()": "perfgoals.lib.logs.OneLineForRefusals"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "refusals": {"class": "logging.StreamHandler", "filters": ["one_line_4xx"]},
+    },
     "loggers": {
         "perfgoals": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
         # Refused requests (403 forged edits, 404 other units' objects) are worth seeing.
-        "django.request": {"handlers": ["console"], "level": "WARNING"},
+        "django.request": {"handlers": ["refusals"], "level": "WARNING"},
+        "django.security": {"handlers": ["refusals"], "level": "WARNING"},
+        # Sign-in, sign-out, wrong passwords and lock-outs (perfgoals/units/signin.py).
+        "axes": {"handlers": ["console"], "level": "WARNING"},
     },
 }
 
