@@ -263,8 +263,9 @@ LOGGING = {
         # Refused requests (403 forged edits, 404 other units' objects) are worth seeing.
         "django.request": {"handlers": ["refusals"], "level": "WARNING"},
         "django.security": {"handlers": ["refusals"], "level": "WARNING"},
-        # Sign-in, sign-out, wrong passwords and lock-outs (perfgoals/units/signin.py).
-        "axes": {"handlers": ["console"], "level": "WARNING"},
+        # Sign-in, sign-out, wrong passwords and lock-outs are perfgoals.audit lines
+        # (perfgoals/units/signin.py); django-axes' own, with the names masked, add nothing.
+        "axes": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
 

@@ -153,6 +153,8 @@ EXPECTED = {
     "review_table_unkeep": CLERK_ACTION, "review_plan_unkeep": CLERK_ACTION,
     # printing and export
     "print_table": PAGE, "print_plan": PAGE, "print_book": PAGE, "print_book_preview": PAGE,
+    # accounts
+    "password_change": EVERYONE, "password_change_done": EVERYONE,
     "export_json": EVERYONE, "import_document": EVERYONE,  # the page; a POST is checked in test_exchange_import
 }
 

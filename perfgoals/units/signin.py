@@ -7,9 +7,11 @@ for wrong passwords, 访问尝试 for the counts that lock, where an administrat
 
 import logging
 
+from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 audit = logging.getLogger("perfgoals.audit")
@@ -48,6 +50,14 @@ def _wrong_password(sender, credentials, request=None, **kwargs) -> None:
 @receiver(user_locked_out)
 def _locked_out(sender, request, username, ip_address, **kwargs) -> None:
     audit.warning("locked out: %s from %s after %d wrong passwords", username, ip_address, settings.AXES_FAILURE_LIMIT)
+
+
+@receiver(post_delete, sender=AccessAttempt)
+def _cleared(sender, instance, **kwargs) -> None:
+    """An administrator unlocked (the admin's 访问尝试, manage.py axes_reset_username), the
+    right password came before the limit, or the cool-off passed."""
+    audit.info("sign-in failures cleared: %s from %s (%d)", instance.username, instance.ip_address,
+               instance.failures_since_start)
 
 
 def locked_out(request, original_response=None, credentials=None):
