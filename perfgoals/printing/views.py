@@ -16,6 +16,7 @@ def pdf_response(request: HttpRequest, pdf: bytes, filename: str) -> HttpRespons
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(attachment, filename)
     response["Cache-Control"] = "private, no-store"
+    response["X-Frame-Options"] = "SAMEORIGIN"  # the book preview shows it in a frame (X_FRAME_OPTIONS is DENY)
     return response
 
 
