@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "perfgoals.exchange.middleware.upload_limit",  # before CSRF, which reads the body
     "perfgoals.middleware.EditorAnswers",  # before CSRF, which reads the body
     "django.middleware.csrf.CsrfViewMiddleware",
+    "perfgoals.lib.params.refuse_nul",  # after CSRF: a forged POST is refused before its body is read here
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -14,6 +14,7 @@ from perfgoals.exchange.forms import ImportForm
 from perfgoals.exchange.jsonexport import export
 from perfgoals.exchange.paste import PasteError, parse_paste
 from perfgoals.goals.models import DepartmentPlan, ProjectTable
+from perfgoals.lib.params import to_int
 from perfgoals.units.access import restrict, units_for
 from perfgoals.units.models import Membership, Unit
 
@@ -26,8 +27,8 @@ def export_json(request: HttpRequest) -> JsonResponse:
     plans = DepartmentPlan.objects.restrict(request.user, "view").filter(unit__in=units)
     if unit := request.GET.get("unit"):
         tables, plans = tables.filter(unit__code=unit), plans.filter(unit__code=unit)
-    if (year := request.GET.get("year", "")).isdigit():
-        tables, plans = tables.filter(year=int(year)), plans.filter(year=int(year))
+    if (year := to_int(request.GET.get("year"))) is not None:
+        tables, plans = tables.filter(year=year), plans.filter(year=year)
     if request.GET.get("templates") != "1":
         tables, plans = tables.filter(is_template=False), plans.filter(is_template=False)
     data = export(tables.order_by("unit__code", "year", "position", "id"), plans.order_by("unit__code", "year"))
@@ -60,7 +61,7 @@ def import_document(request: HttpRequest) -> HttpResponse:
     if request.POST.get("action") == "confirm":
         return _confirm(request, units)
     form = ImportForm(request.POST, request.FILES, units=units)
-    if request.POST.get("unit", "").isdigit() and int(request.POST["unit"]) not in {u.pk for u in units}:
+    if (unit_id := to_int(request.POST.get("unit"))) is not None and unit_id not in {u.pk for u in units}:
         raise Http404("没有这个单位。")  # another unit's: as if it did not exist
     if not form.is_valid():
         return render(request, "exchange/import.html", {**context, "form": form})

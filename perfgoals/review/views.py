@@ -17,6 +17,7 @@ from perfgoals.review.outcome import Review, review_document
 from perfgoals.review.rules import RULES, SEVERITY_LABELS
 from perfgoals.review.rules.common import PLAN_PREFETCH, TABLE_PREFETCH
 from perfgoals.units.access import restrict
+from perfgoals.lib.params import to_int
 from perfgoals.units.models import Unit
 
 
@@ -100,8 +101,8 @@ def report(request: HttpRequest) -> HttpResponse:
     unit_code, year = request.GET.get("unit", ""), request.GET.get("year", "")
     if unit_code:
         tables, plans = tables.filter(unit__code=unit_code), plans.filter(unit__code=unit_code)
-    if year.isdigit():
-        tables, plans = tables.filter(year=int(year)), plans.filter(year=int(year))
+    if (number := to_int(year)) is not None:
+        tables, plans = tables.filter(year=number), plans.filter(year=number)
     reviews = [review_document(doc) for doc in [*plans, *tables]]
     if request.GET.get("only") == "problems":
         reviews = [r for r in reviews if r.items]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import Count, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from perfgoals.goals import grid
 from perfgoals.goals.access import get_document_for_user
 from perfgoals.goals.models import DepartmentIndicator, DepartmentPlan, Goal, Indicator, ProjectTable, Status
+from perfgoals.lib.params import to_int
 from perfgoals.review.outcome import review_document
 from perfgoals.units.access import restrict, roles_for, unit_ids
 from perfgoals.units.models import Membership, Unit
@@ -105,18 +106,21 @@ def transition(request: HttpRequest, kind: str, pk: int, action: str) -> HttpRes
     return redirect(_next_url(request, _page_url(result)))
 
 
+ROW_KINDS = {"table": {"goal": Goal, "indicator": Indicator}, "plan": {"plan_indicator": DepartmentIndicator}}
+
+
 def _comment_target(doc, target: str) -> dict:
-    """The row a comment is attached to, from "goal:12" / "indicator:34" / "table"."""
+    """The row a comment is attached to, from "goal:12" / "indicator:34" / "table".
+
+    A row of a kind the document has not (an indicator of a plan) or an id that is not a
+    number is a crafted request (400); a row that is not the document's is not found (404)."""
     kind, _, pk = target.partition(":")
-    if kind in ("", "table", "plan"):
+    if kind in ("", doc.kind):
         return {}
-    lookups = {
-        "goal": (Goal, "table"), "indicator": (Indicator, "table"), "plan_indicator": (DepartmentIndicator, "plan"),
-    }
-    if kind not in lookups or not pk.isdigit():
-        raise Http404("批注对象不存在")
-    model, parent = lookups[kind]
-    return {kind: get_object_or_404(model, pk=pk, **{parent: doc})}
+    model = ROW_KINDS[doc.kind].get(kind)
+    if model is None or to_int(pk) is None:
+        raise BadRequest(f"comment target {target[:40]!r} is not a row of a {doc.kind}")
+    return {kind: get_object_or_404(model, pk=to_int(pk), **{doc.kind: doc})}
 
 
 @login_required
@@ -174,9 +178,9 @@ def diff_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         value = request.GET.get(name, "")
         if not value:
             return default
-        if not value.isdigit() or int(value) not in by_pk:
+        if to_int(value) not in by_pk:
             raise Http404("该版本不存在")
-        return by_pk[int(value)]
+        return by_pk[to_int(value)]
 
     new = pick("b", doc)
     old = pick("a", by_pk.get(new.previous_id) or chain[0])
@@ -237,8 +241,8 @@ def _title(doc) -> str:
 
 def _year(request: HttpRequest) -> int:
     value = request.GET.get("year", "")
-    if value.isdigit() and 2000 <= int(value) <= 2100:
-        return int(value)
+    if (year := to_int(value)) is not None and 2000 <= year <= 2100:
+        return year
     tables = ProjectTable.objects.restrict(request.user, "review")
     latest = tables.order_by("-year").values_list("year", flat=True).first()
     from django.utils import timezone

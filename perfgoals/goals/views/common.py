@@ -4,12 +4,13 @@ by what they point at, the answer with the review summary, and copying into a un
 from __future__ import annotations
 
 import copy
+import re
 from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,6 +21,7 @@ from perfgoals.goals import forms as f
 from perfgoals.goals import versions
 from perfgoals.goals.access import get_document_for_user
 from perfgoals.goals.models import DepartmentIndicator, DepartmentPlan, Indicator, ProjectTable
+from perfgoals.lib.params import to_int  # noqa: F401  (the views import it from here)
 from perfgoals.units.access import roles_for, units_for
 from perfgoals.units.models import Membership
 
@@ -103,13 +105,6 @@ def this_year() -> int:
     return date.today().year
 
 
-def to_int(text, default=None):
-    try:
-        return int(text)
-    except (TypeError, ValueError):
-        return default
-
-
 def with_summary(request: HttpRequest, template: str, ctx: dict) -> HttpResponse:
     """The changed part, and the review summary swapped out of band (its counts change too)."""
     html = render_to_string(template, ctx, request)
@@ -180,3 +175,16 @@ def copy_into(request: HttpRequest, source, copier, code_check):
         messages.error(request, e.messages[0])
         return None
     return copier(source, unit=unit, year=form.cleaned_data["year"], user=request.user)
+
+
+ROW_PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}")
+
+
+def row_prefix(value: str | None, default: str = "") -> str:
+    """The editor's id of a row form (ind-12, new-34-a1b2c3), sent back by the page and used
+    as an element id and in the HX-Retarget header: anything else is a crafted request."""
+    if not value:
+        return default
+    if not ROW_PREFIX.fullmatch(value):
+        raise BadRequest("prefix is not a row id")
+    return value

@@ -12,7 +12,7 @@ from perfgoals.frameworks.models import Level2
 from perfgoals.goals import forms as f
 from perfgoals.goals import suggest
 from perfgoals.goals.models import Indicator
-from perfgoals.goals.views.common import editing, level2_choices, move, one_of, save_row, tables, to_int
+from perfgoals.goals.views.common import editing, level2_choices, move, one_of, row_prefix, save_row, tables, to_int
 from perfgoals.goals.views.editor import new_row, row_response
 from perfgoals.review.rules import INDICATOR, review_table
 
@@ -37,7 +37,7 @@ def indicator_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
-    prefix = request.POST.get("prefix", "")[:40] or "new"
+    prefix = row_prefix(request.POST.get("prefix"), "new")
     with editing(request, "table", pk, tables()) as table:
         form = f.IndicatorForm(request.POST, level2_choices=level2_choices(table.framework))
         if form.is_valid():
@@ -93,7 +93,7 @@ def indicator_move(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResp
 @require_POST
 def indicator_fill(request: HttpRequest, pk: int) -> HttpResponse:
     """指标推荐: fill a row from a template indicator in one click (saves it)."""
-    prefix = request.POST.get("prefix", "")[:40]
+    prefix = row_prefix(request.POST.get("prefix"))
     with editing(request, "table", pk, tables()) as table:
         source = get_object_or_404(Indicator.objects.filter(table__is_template=True), pk=to_int(request.POST.get("source")))
         if indicator_pk := to_int(request.POST.get("indicator")):
@@ -146,7 +146,7 @@ def indicator_suggest(request: HttpRequest) -> HttpResponse:
             if len(suggestions) == 5:
                 break
     ctx = {
-        "suggestions": suggestions, "q": q, "prefix": request.GET.get("prefix", "")[:40],
+        "suggestions": suggestions, "q": q, "prefix": row_prefix(request.GET.get("prefix")),
         "indicator_id": to_int(request.GET.get("indicator")), "level2_id": level2.pk if level2 else None,
         "level2_name": level2.name if level2 else "", "table_id": to_int(request.GET.get("table")),
     }  # fmt: skip
