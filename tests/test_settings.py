@@ -14,7 +14,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # The variables these tests set; the rest of the environment (PATH, …) is inherited.
 OURS = ("DEBUG", "SECRET_KEY", "DATA_DIR", "DATABASE_URL", "DB", "DB_NAME", "DB_TEST_NAME", "HTTPS", "ALLOWED_HOSTS",
-        "CSRF_TRUSTED_ORIGINS", "SESSION_HOURS", "HSTS_SECONDS", "AXES_FAILURE_LIMIT")  # fmt: skip
+        "CSRF_TRUSTED_ORIGINS", "SESSION_HOURS", "HSTS_SECONDS", "AXES_FAILURE_LIMIT",
+        "DJANGO_ALLOW_ASYNC_UNSAFE")  # fmt: skip  (the browser tests set the last one in this process)
 SHOW = """
 import json, django
 django.setup()
