@@ -16,6 +16,8 @@ from django.core import serializers
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.dispatch import receiver
+from django.test.signals import setting_changed
 
 from perfgoals.frameworks.models import Framework
 from perfgoals.units.models import Membership, Unit
@@ -83,6 +85,14 @@ def _restore(state: str) -> None:
 
 
 _handler: dict = {}  # the test clients' request handler, its middleware loaded
+
+
+@receiver(setting_changed)
+def _forget_handler(**kwargs):
+    """Middleware reads settings when it is built (SecurityMiddleware's SSL redirect, …):
+    a test that changes a setting gets the middleware built again with it, and so does the next."""
+    if "handler" in _handler:
+        _handler["handler"].load_middleware()
 
 
 @pytest.fixture
