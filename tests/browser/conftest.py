@@ -17,8 +17,13 @@ from pathlib import Path
 
 import pytest
 from django.db import connections
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
+
+# Waits, not sleeps: how long an expectation may take on a loaded two-core machine (CI runs
+# two test workers, each with its Chromium and print processes).
+expect.set_options(timeout=15_000)
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
 # in a thread with a running loop unless told it is safe (it is: one test at a time).
@@ -62,7 +67,7 @@ def browser():
 @pytest.fixture
 def page(request, seeded_state, live_server, browser):
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(20_000)
     page = context.new_page()
     yield page
     report = getattr(request.node, "report_call", None)

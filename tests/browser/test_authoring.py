@@ -25,6 +25,7 @@ def settled(page) -> None:
 
 
 def save_row(row, scope) -> None:
+    settled(row.page)  # the 指标推荐 lookup typing started has come back (a person reads it first)
     row.get_by_role("button", name="保存").click()
     expect(scope.get_by_role("status").filter(has_text="已保存").first).to_be_visible()
     settled(row.page)
