@@ -62,7 +62,7 @@
     if (options && options.retry && lastFailed) {
       var b = document.createElement("button");
       b.type = "button";
-      b.className = "primary";
+      b.className = "primary retry";
       b.textContent = "重试";
       b.addEventListener("click", retry);
       box.appendChild(b);
@@ -158,6 +158,8 @@
 
   function failed(event, message, options) {
     var info = pending.get(event.detail.xhr) || {};
+    // A failed save's banner, with its 重试, outranks a later lookup's failure.
+    if (!info.saving && document.querySelector("#save-banner .retry")) return;
     if (info.saving) {
       lastFailed = event.detail.elt;
       setState(info.form, "dirty", "未保存");
