@@ -18,3 +18,17 @@ from perfgoals.settings import *  # noqa: E402, F401, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AXES_ENABLED = False
+
+# The print cache of this test run, new for each run (not var/print-cache, which the
+# server of this checkout uses): a test never finds a PDF a previous run laid out.
+import atexit  # noqa: E402
+import shutil  # noqa: E402
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+# The pytest-xdist workers inherit the variable from the process that starts them, so they
+# share one cache, which that process deletes when the run ends.
+if "PERFGOALS_TEST_PRINT_CACHE" not in os.environ:
+    os.environ["PERFGOALS_TEST_PRINT_CACHE"] = tempfile.mkdtemp(prefix="perfgoals-test-print-cache-")
+    atexit.register(shutil.rmtree, os.environ["PERFGOALS_TEST_PRINT_CACHE"], ignore_errors=True)
+PRINT_CACHE_DIR = Path(os.environ["PERFGOALS_TEST_PRINT_CACHE"])

@@ -29,6 +29,7 @@ from perfgoals.frameworks.models import Framework
 from perfgoals.goals import grid
 from perfgoals.goals.models import DepartmentPlan, ProjectTable, Status
 from perfgoals.goals.values import format_money, format_percent
+from perfgoals.printing import cache as print_cache
 from perfgoals.printing.fetcher import STATIC_DIR, StaticOnlyFetcher, base_url
 
 logger = logging.getLogger("perfgoals.printing")
@@ -314,8 +315,16 @@ STANDALONE = {"table": table_html, "plan": plan_html}  # doc.kind -> the documen
 
 
 def render_document(document: ProjectTable | DepartmentPlan) -> bytes:
-    """A table or plan printed on its own, rendered now."""
-    return html_to_pdf(STANDALONE[document.kind](document))
+    """A table or plan printed on its own: from the print cache when exactly this text (its
+    watermark and approval line included) was laid out before, else laid out now and kept.
+    A clerk previewing an unchanged draft, or its supervisor opening it, waits for nothing."""
+    html = STANDALONE[document.kind](document)
+    key = print_cache.key("document\n" + html)
+    pdf = print_cache.get(key)
+    if pdf is None:
+        pdf = html_to_pdf(html)
+        print_cache.put(key, pdf)
+    return pdf
 
 
 def document_pdf(document: ProjectTable | DepartmentPlan) -> bytes:
