@@ -6,6 +6,7 @@ a transaction that is rolled back.
 """
 
 import os
+import sqlite3
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.dispatch import receiver
+from django.test import TransactionTestCase
 from django.test.signals import setting_changed
 
 from perfgoals.frameworks.models import Framework
@@ -39,18 +41,40 @@ _seeded: dict = {}  # the serialized start state and the pytest-django db blocke
 @pytest.fixture(scope="session")
 def seeded_state(django_db_setup, django_db_blocker) -> None:
     """For transactional tests (the live server's, threads with their own connections):
-    the database as every test starts from it (migrated, seeds loaded), serialized before
-    the first of them empties it, and loaded back after each of them."""
+    the database as every test starts from it (migrated, seeds loaded), kept before the
+    first of them changes it, and put back after each of them.
+
+    On the in-memory SQLite database of the SQLite pass, a copy made with SQLite's backup
+    API is copied back over the database instead of Django's flush (milliseconds instead of
+    about a second a test); elsewhere the database is flushed, then the state serialized
+    here is loaded back."""
     if "state" not in _seeded:
         with django_db_blocker.unblock():
+            if connection.vendor == "sqlite" and connection.is_in_memory_db():
+                connection.ensure_connection()
+                _seeded["sqlite"] = sqlite3.connect(":memory:", check_same_thread=False)
+                connection.connection.backup(_seeded["sqlite"])
             _seeded["state"] = connection.creation.serialize_db_to_string()
         _seeded["blocker"] = django_db_blocker
 
 
+def _fixture_teardown(self) -> None:
+    """TransactionTestCase's teardown (a flush), or the copy above put back."""
+    copy = _seeded.get("sqlite")
+    if copy is None or connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        return _flush(self)
+    connection.ensure_connection()
+    copy.backup(connection.connection)
+
+
+_flush = TransactionTestCase._fixture_teardown
+TransactionTestCase._fixture_teardown = _fixture_teardown
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
-    yield  # a transactional test has now emptied every table
-    if nextitem is not None and _seeded and "seeded_state" in item.fixturenames:
+    yield  # a transactional test has now emptied every table (unless the copy was put back)
+    if nextitem is not None and "state" in _seeded and "sqlite" not in _seeded and "seeded_state" in item.fixturenames:
         with _seeded["blocker"].unblock():
             _restore(_seeded["state"])
 

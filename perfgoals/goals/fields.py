@@ -24,19 +24,32 @@ class NotedBoundField(forms.BoundField):
         return self.field.note(self.data)
 
 
-class MoneyField(forms.Field):
-    """An amount in 万元 typed as people write it: 50, 50万, 1,000.5, 500000元, 五十万 (values.parse_money)."""
+class TypedNumberField(forms.Field):
+    """A number typed as people write it, read by `parse` (text → (value, note)); optional."""
 
     max_length = 30
 
     def __init__(self, label: str, **kwargs):
         super().__init__(label=label, required=False, **kwargs)
 
+    @staticmethod
+    def parse(text: str) -> tuple:
+        raise NotImplementedError
+
     def to_python(self, value):
         try:
-            return values.parse_money(str(value or ""))[0]
+            return self.parse(str(value or ""))[0]
         except ValueError as e:
             raise ValidationError(str(e), code="invalid") from None
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "maxlength": str(self.max_length)}
+
+
+class MoneyField(TypedNumberField):
+    """An amount in 万元 typed as people write it: 50, 50万, 1,000.5, 500000元, 五十万 (values.parse_money)."""
+
+    parse = staticmethod(values.parse_money)
 
     def note(self, value) -> str:
         try:
@@ -44,26 +57,15 @@ class MoneyField(forms.Field):
         except ValueError:
             return ""
 
-    def widget_attrs(self, widget):
-        return {**super().widget_attrs(widget), "maxlength": str(self.max_length)}
-
     def get_bound_field(self, form, field_name):
         return NotedBoundField(form, self, field_name)
 
 
-class PercentField(forms.Field):
+class PercentField(TypedNumberField):
     """A percentage typed as 10 or 10% (values.parse_percent), 0 to 100."""
 
     max_length = 20
 
-    def __init__(self, label: str, **kwargs):
-        super().__init__(label=label, required=False, **kwargs)
-
-    def to_python(self, value):
-        try:
-            return values.parse_percent(str(value or ""))
-        except ValueError as e:
-            raise ValidationError(str(e), code="invalid") from None
-
-    def widget_attrs(self, widget):
-        return {**super().widget_attrs(widget), "maxlength": str(self.max_length)}
+    @staticmethod
+    def parse(text: str) -> tuple:
+        return values.parse_percent(text), ""

@@ -19,16 +19,21 @@ def save_header(page):
     page.locator("#header").get_by_role("button", name="保存", exact=True).click()
 
 
-def test_two_tabs_editing_the_same_field_meet_a_conflict_and_use_mine_saves(page, make_table, clerk):
-    table = make_table()
+def two_tabs_after_tab_a_renamed_the_project(page, table):
+    """The clerk has the table open in two tabs, and has changed 项目名称 in the first."""
     login(page, "clerk")
     tab_a, tab_b = page, page.context.new_page()
     open_editor(tab_a, table)
     open_editor(tab_b, table)
-
     tab_a.locator("#header").get_by_label("项目名称").fill("甲窗口的名称")
     save_header(tab_a)
     expect(tab_a.locator("#header .save-state")).to_contain_text("已保存")
+    return tab_b
+
+
+def test_two_tabs_editing_the_same_field_meet_a_conflict_and_use_mine_saves(page, make_table, clerk):
+    table = make_table()
+    tab_b = two_tabs_after_tab_a_renamed_the_project(page, table)
 
     tab_b.locator("#header").get_by_label("项目名称").fill("乙窗口的名称")
     save_header(tab_b)
@@ -48,14 +53,8 @@ def test_two_tabs_editing_the_same_field_meet_a_conflict_and_use_mine_saves(page
 
 def test_two_tabs_editing_different_fields_both_save(page, make_table, clerk):
     table = make_table()
-    login(page, "clerk")
-    tab_a, tab_b = page, page.context.new_page()
-    open_editor(tab_a, table)
-    open_editor(tab_b, table)
+    tab_b = two_tabs_after_tab_a_renamed_the_project(page, table)
 
-    tab_a.locator("#header").get_by_label("项目名称").fill("甲窗口的名称")
-    save_header(tab_a)
-    expect(tab_a.locator("#header .save-state")).to_contain_text("已保存")
     tab_b.locator("#header").get_by_label("资金用途").fill("乙窗口写的用途")
     save_header(tab_b)
     expect(tab_b.locator("#header .save-state")).to_contain_text("已保存")
