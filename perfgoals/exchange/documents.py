@@ -266,7 +266,7 @@ def _store_table(table: TablePreview, unit: Unit, year: int, source: str, positi
         unit=unit, year=year, framework=table.framework, source=source[:200], position=position,
         project_code=parsed.project_code, project_name=parsed.project_name[:200],
         budget_total=table.budget[0], budget_fiscal=table.budget[1], budget_other=table.budget[2],
-        fund_use=parsed.fund_use,
+        fund_use=parsed.fund_use, explanation=parsed.explanation,
     )
     stored.spend_mar, stored.spend_jun, stored.spend_oct, stored.spend_dec = parsed.spending_plan
     _validate(stored, parsed.line)

@@ -216,6 +216,24 @@ def find_header(rows: list[Row]) -> tuple[int, Columns] | None:
     return None
 
 
+_SUB_VALUE = {"值", "数值", "指标值", "值（数值）"}
+
+
+def sub_heading(row: Row, columns: Columns) -> Columns | None:
+    """A second heading row under a merged 指标值 (符号 | 值 | 单位（文字描述）): the columns it
+    refines, or None when the row is not one (it has an indicator name, or no heading)."""
+    if _get(row, columns.roles.get("name")):
+        return None
+    found = {}
+    for c, text in enumerate(row.cells):
+        role = "value" if normalize_label(text) in _SUB_VALUE else heading_role(text)
+        if role in ("operator", "value", "unit"):
+            found[role] = c
+    if not found:
+        return None
+    return Columns({**columns.roles, **found}, columns.skipped, columns.skipped_horizon)
+
+
 def _columns(found: list[tuple[int, str, str]]) -> Columns:
     """Split repeated headings into two horizons (中期 | 年度 side by side) and keep 年度."""
     groups: list[dict[str, int]] = [{}]
@@ -242,6 +260,10 @@ def _columns(found: list[tuple[int, str, str]]) -> Columns:
 # ---------------------------------------------------------------- the fields above the grid
 
 PROJECT_LABELS = ["项目名称", "项目支出名称", "专项名称", "项目"]
+PROJECT_CODE_LABELS = ["项目编码", "项目代码", "项目编号"]
+FUND_USE_LABELS = ["资金用途", "预算规模及资金用途", "项目资金用途", "资金主要用途"]
+_MONTH_END = re.compile(r"^(3|6|9|10|12)月(?:底|末)?$")
+_GOAL_NUMBERED = re.compile(r"^目标\s*[0-9一二三四五六七八九十]+$")
 UNIT_LABELS = [  # the unit that carries the project out first, then the one filing it
     ["实施单位", "项目执行单位", "执行单位"],
     ["预算单位", "单位名称", "申报单位", "填报单位", "部门名称", "部门（单位）名称", "预算部门", "单位"],
@@ -313,7 +335,7 @@ def _read_money(head: list[Row], default_unit: str) -> tuple[Decimal | None, Dec
             if in_cell and (kind := _amount_kind(in_cell["label"])):
                 amount = _parse_amount(in_cell["num"] + (in_cell["unit"] or ""), unit)
             elif (kind := _amount_kind(text)) and c + 1 < len(row.cells):
-                amount = _parse_amount(row.cells[c + 1], unit)
+                amount = _parse_amount(_next_text(row, c), unit)
             else:
                 continue
             if amount is not None:
@@ -336,6 +358,11 @@ def _read_money(head: list[Row], default_unit: str) -> tuple[Decimal | None, Dec
     if total_amount is None and fiscal_amount is not None:
         total_amount = fiscal_amount + (other_amount or 0)  # only the parts are printed (资金总额 as a heading)
     return total_amount, fiscal_amount, other_amount
+
+
+def _next_text(row: Row, c: int) -> str:
+    """The next non-empty cell after column c: a label merged across columns leaves empty cells after it."""
+    return next((later for later in row.cells[c + 1 :] if later), "")
 
 
 def _label_value(row: Row, c: int) -> str:
@@ -384,8 +411,13 @@ def _split_unit(text: str) -> tuple[str, str]:
     return "", text
 
 
+_YEAR_LINE = re.compile(r"^[（(]?(20\d{2})年度?[）)]?$")
+
+
 def _read_head(head: list[Row], table: ParsedTable, doc: ParsedDocument, default_unit: str) -> None:
     units: dict[int, str] = {}
+    if not doc.year:  # a cell that gives only the year (2021年度) says it better than a title naming one
+        doc.year = next((int(m[1]) for row in head for t in row.cells if (m := _YEAR_LINE.match(normalize_label(t)))), None)
     for row in head:
         for c, text in enumerate(row.cells):
             if not table.project_name and _is_label(text, PROJECT_LABELS):
@@ -402,11 +434,71 @@ def _read_head(head: list[Row], table: ParsedTable, doc: ParsedDocument, default
         # 主管部门及编码 [015001]某局 names the code of the same unit as 实施单位 某局
         table.unit_code = next((code for code, name in named if code and name == table.unit_name), "")
     table.budget_total, table.budget_fiscal, table.budget_other = _read_money(head, default_unit)
-    table.goals = _read_goals(head)
+    table.goals = _numbered_goals(head) or _read_goals(head)
+    _read_form_fields(head, table)
 
 
 _ALL_LABELS = {heading_key(lb) for labels in (PROJECT_LABELS, *UNIT_LABELS, ANNUAL_GOAL_LABELS, PLAIN_GOAL_LABELS,
-                                              LONG_GOAL_LABELS) for lb in labels}
+                                              LONG_GOAL_LABELS, PROJECT_CODE_LABELS, FUND_USE_LABELS) for lb in labels}
+
+
+def _read_form_fields(head: list[Row], table: ParsedTable) -> None:
+    """项目编码; 资金用途 (beside its label, or in the row below when the label also heads the
+    money, as 预算规模及资金用途 does); the spending plan (3月底 | 6月底 | 10月底 | 12月底 with the
+    percentages in the row below)."""
+    for i, row in enumerate(head):
+        for c, text in enumerate(row.cells):
+            if not table.project_code and _is_label(text, PROJECT_CODE_LABELS):
+                table.project_code = _label_value(row, c)
+            if not table.fund_use and _is_label(text, FUND_USE_LABELS):
+                heads_money = any(_amount_kind(t) for t in row.cells[c + 1 :] if t)
+                below = head[i + 1] if i + 1 < len(head) else None
+                if heads_money and below is not None and not below.cells[0]:
+                    table.fund_use = _next_text(below, 0)
+                elif not heads_money:
+                    table.fund_use = _label_value(row, c)
+        months = [c for c, text in enumerate(row.cells) if _MONTH_END.match(normalize_label(text))]
+        if len(months) == 4 and i + 1 < len(head):
+            below = head[i + 1].cells
+            shares = [values.parse_number(below[c].rstrip("%％")) if c < len(below) else None for c in months]
+            table.spending_plan = shares
+
+
+def _numbered_goals(head: list[Row]) -> list[str]:
+    """绩效目标 | 目标1 | text, then | 目标2 | text in the rows below (the label merged down)."""
+    goals: list[str] = []
+    for row in head:
+        filled = [(c, t) for c, t in enumerate(row.cells) if t]
+        starts = bool(filled) and heading_key(filled[0][1]) in _GOAL_PRIORITY
+        numbered = [k for k, (_, t) in enumerate(filled) if _GOAL_NUMBERED.match(normalize_label(t))]
+        if numbered and (starts or goals) and numbered[0] <= 1:
+            goals.append(" ".join(t for _, t in filled[numbered[0] + 1 :]))
+        elif goals:
+            break
+    return [g for g in goals if g]
+
+
+def explanation_rows(head: list[Row]) -> tuple[str, list[Row]]:
+    """The prose 说明 a Chengde-layout table prints between its title and its form, and the rest
+    of the head: the one-cell rows after the title (the first row) and before the first row of
+    the form, less a caption (…表) and lines giving only the year or the money unit. Taken
+    only when it is prose (40 characters or more): a form's few title lines are not."""
+    end = next((k for k, row in enumerate(head) if sum(1 for t in row.cells if t) > 1), len(head))
+    lines = []
+    for row in head[1:end]:
+        text = next((t for t in row.cells if t), "")
+        key = normalize_label(text)
+        labelled = re.match(r"^([^:：]{1,12})[:：]", text)  # 预算单位：某局 is a field, not prose
+        if _YEAR_LINE.match(key) or _money_unit(text) or (labelled and heading_key(labelled[1]) in _ALL_LABELS):
+            continue
+        lines.append(row)
+    if lines and normalize_label(next(t for t in lines[-1].cells if t)).endswith("表"):
+        lines.pop()  # the caption above the form: 预算项目绩效表
+    text = "\n".join(next(t for t in row.cells if t) for row in lines)
+    if len(normalize_label(text)) < 40:
+        return "", head
+    taken = {id(row) for row in lines}
+    return text, [row for row in head if id(row) not in taken]
 
 
 # ---------------------------------------------------------------- the grid
@@ -528,6 +620,8 @@ def parse_rows(rows: list[Row], *, what: str = "粘贴的内容") -> ParsedDocum
             continue
         index, columns = header
         head, body = segment[:index], segment[index + 1 :]
+        if body and (refined := sub_heading(body[0], columns)):
+            columns, body = refined, body[1:]
         if "project" in columns.roles:
             for row in head:
                 for text in row.cells:
@@ -536,6 +630,7 @@ def parse_rows(rows: list[Row], *, what: str = "粘贴的内容") -> ParsedDocum
             _read_flat(body, columns, doc, default_unit)
             continue
         table = PastedTable(segment[index].line, "one_cell", position=len(doc.tables) + 1)
+        table.explanation, head = explanation_rows(head)
         _read_head(head, table, doc, default_unit)
         _read_grid(body, columns, table)
         doc.tables.append(table)

@@ -1,0 +1,315 @@
+"""导出Excel: a table, or a unit's year, as the printed form laid out in a workbook (openpyxl).
+
+Each sheet mirrors the PDF of its layout (render.table_template / plan_template): the
+title, the unit line with 单位：万元, the money block, the spending plan, the goals and the
+一级 → 二级 → 三级指标 grid from `goals.grid` with its merged category cells; thin borders,
+column widths in the printed proportions, wrapped text, A4 in the printed orientation,
+fitted to the page width, the grid's heading repeated on every printed page.
+
+What the form prints, the import reads back (exchange.files → exchange.paste): the sheet
+also names the year (2021年度) and the unit's code beside its name (预算单位：[321001]…),
+which the printed page carries on the book's cover instead. Amounts and percentages are
+numbers (formatted 0.00), everything else text; text that looks like a formula is kept as
+text (`lib.cells.write`).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import unicodedata
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+
+from perfgoals.goals import grid, values
+from perfgoals.goals.models import DepartmentPlan, ProjectTable
+from perfgoals.lib.cells import write
+from perfgoals.printing.render import explanation_parts, is_split, paragraphs, plan_title
+
+FONT = "宋体"
+THIN = Side(style="thin", color="000000")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+MM = 1 / 25.4  # inches
+LINE_POINTS = 15  # one line of 10.5 pt text, with its leading
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Column widths (Excel character units) in the proportions of the printed <colgroup>s.
+HEBEI_COLUMNS = [17] + [7.5] * 12  # 16 % + 12 × 7 %
+SPLIT_COLUMNS = [18, 12] + [7] * 10  # 18 %, 12 %, 10 × 7 %
+# Where each grid column sits on those columns (first, last), 1-based.
+HEBEI_GRID = {"level1": (1, 1), "level2": (2, 3), "name": (4, 6), "description": (7, 9), "value": (10, 11), "basis": (12, 13)}
+SPLIT_GRID = {"level1": (1, 1), "level2": (2, 2), "name": (3, 4), "description": (5, 7),
+              "symbol": (8, 8), "number": (9, 9), "unit": (10, 10), "basis": (11, 12)}  # fmt: skip
+
+
+def _width(text: str) -> int:
+    """How many character units a text takes: a Chinese character two, a Latin one."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+class Sheet:
+    """A worksheet written row by row, with merged, bordered, wrapped cells and row heights
+    estimated from the text (Excel does not size rows of merged cells by itself)."""
+
+    def __init__(self, ws, widths: list[float], landscape: bool = False):
+        self.ws, self.widths, self.row = ws, widths, 1
+        self.lines: dict[int, int] = {}
+        for c, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(c)].width = width
+        setup = ws.page_setup
+        setup.paperSize = ws.PAPERSIZE_A4
+        setup.orientation = "landscape" if landscape else "portrait"
+        setup.fitToWidth, setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_options.horizontalCentered = True
+        margins = ws.page_margins  # GB/T 9704: top 37 mm, bottom 35 mm, left 28 mm, right 26 mm
+        margins.top, margins.bottom, margins.left, margins.right = 37 * MM, 35 * MM, 28 * MM, 26 * MM
+        margins.header, margins.footer = 15 * MM, 15 * MM
+        ws.sheet_view.showGridLines = False
+
+    def put(self, first: int, last: int, value, *, rows: int = 1, box: bool = True, bold: bool = False,
+            size: float = 10.5, align: str = "center", number_format: str = "") -> None:
+        """Write `value` into columns first..last of the current row (and `rows` rows down), merged."""
+        top, bottom = self.row, self.row + rows - 1
+        cell = self.ws.cell(top, first)
+        write(cell, value)
+        cell.font = Font(name=FONT, size=size, bold=bold)
+        cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
+        if number_format:
+            cell.number_format = number_format
+        if first != last or rows > 1:
+            self.ws.merge_cells(start_row=top, start_column=first, end_row=bottom, end_column=last)
+        if box:
+            for r in range(top, bottom + 1):
+                for c in range(first, last + 1):
+                    self.ws.cell(r, c).border = BOX
+        if isinstance(value, str) and value:
+            room = max(sum(self.widths[first - 1 : last]) - 1.5, 2) * (10.5 / size)
+            lines = sum(max(1, math.ceil(_width(part) / room)) for part in value.split("\n"))
+            self.lines[top] = max(self.lines.get(top, 1), math.ceil(lines / rows), 1)
+
+    def next(self, points: float | None = None) -> None:
+        lines = self.lines.get(self.row, 1)
+        self.ws.row_dimensions[self.row].height = points or max(lines * LINE_POINTS + 4, 20)
+        self.row += 1
+
+    def line(self, value: str, *, size: float = 10.5, bold: bool = False, align: str = "center") -> None:
+        """A line of text above or between the form's tables, across the whole width."""
+        self.put(1, len(self.widths), value, box=False, size=size, bold=bold, align=align)
+        self.next(max(self.lines.get(self.row, 1) * size * 1.45 + 6, 20))
+
+    def above(self, unit_text: str, middle: str) -> None:
+        """The line above a form: the unit on the left, the year, 单位：万元 on the right."""
+        n = len(self.widths)
+        self.put(1, n - 5, unit_text, box=False, align="left")
+        self.put(n - 4, n - 2, middle, box=False)
+        self.put(n - 1, n, "单位：万元", box=False, align="right")
+        self.next()
+
+
+def _unit_text(unit) -> str:
+    return f"预算单位：[{unit.printed_code}]{unit.name}" if unit.printed_code else f"预算单位：{unit.name}"
+
+
+def _money(amount):
+    return amount if amount is None else float(amount)
+
+
+# ---- project tables ----------------------------------------------------------------
+
+
+def write_table(ws, table: ProjectTable, number: int | None = None) -> None:
+    """One project table on `ws`, laid out as its printed form."""
+    split = is_split(table.framework)
+    sheet = Sheet(ws, SPLIT_COLUMNS if split else HEBEI_COLUMNS)
+    prefix = f"{number}." if number else ""
+    explanation = explanation_parts(table.explanation) if split else []
+    if explanation:
+        sheet.line(f"{prefix}{table.project_name}", size=16, bold=True)
+        for kind, text in explanation:
+            sheet.line(text, size=12, bold=kind != "p", align="center" if kind == "title" else "left")
+        sheet.line("预算项目绩效表", size=14)
+    else:
+        sheet.line(f"{prefix}{table.project_name}{'预算项目绩效表' if split else '绩效目标表'}", size=16, bold=True)
+    sheet.above(_unit_text(table.unit), f"{table.year}年度")
+    (_split_head if split else _hebei_head)(sheet, table)
+    _grid(sheet, grid.printed_rows(grid.table_groups(table)), split)
+
+
+def _hebei_head(sheet: Sheet, table: ProjectTable) -> None:
+    sheet.put(1, 1, "项目编码"), sheet.put(2, 6, table.project_code), sheet.put(7, 8, "项目名称")
+    sheet.put(9, 13, table.project_name)
+    sheet.next()
+    sheet.put(1, 1, "预算规模及资金用途", rows=2)
+    for first, label, amount in ((2, "预算数", table.budget_total), (6, "其中：财政资金", table.budget_fiscal),
+                                 (10, "其他资金", table.budget_other)):
+        sheet.put(first, first + 1, label)
+        sheet.put(first + 2, first + 3, _money(amount), number_format="0.00")
+    sheet.next()
+    sheet.put(2, 13, table.fund_use, align="left")
+    sheet.next()
+    sheet.put(1, 1, "资金支出计划（%）", rows=2)
+    for k, label in enumerate(("3月底", "6月底", "10月底", "12月底")):
+        sheet.put(2 + 3 * k, 4 + 3 * k, label)
+    sheet.next()
+    for k, share in enumerate(table.spending_plan):
+        sheet.put(2 + 3 * k, 4 + 3 * k, _money(share), number_format='0.00"%"')
+    sheet.next()
+    goals = [g.text for g in table.goals.all()]
+    sheet.put(1, 1, "绩效目标")
+    sheet.put(2, 13, "\n".join(f"{n}.{text}" for n, text in enumerate(goals, start=1)), align="left")
+    sheet.next()
+
+
+def _split_head(sheet: Sheet, table: ProjectTable) -> None:
+    sheet.put(1, 1, "项目编码"), sheet.put(2, 6, table.project_code), sheet.put(7, 8, "项目名称")
+    sheet.put(9, 12, table.project_name)
+    sheet.next()
+    sheet.put(1, 1, "项目绩效模板"), sheet.put(2, 12, "")
+    sheet.next()
+    sheet.put(1, 1, "预算数"), sheet.put(2, 4, _money(table.budget_total), number_format="0.00")
+    sheet.put(5, 6, "其中：财政资金"), sheet.put(7, 8, _money(table.budget_fiscal), number_format="0.00")
+    sheet.put(9, 10, "其他资金"), sheet.put(11, 12, _money(table.budget_other), number_format="0.00")
+    sheet.next()
+    sheet.put(1, 1, "资金用途"), sheet.put(2, 12, table.fund_use, align="left")
+    sheet.next()
+    spans = ((3, 5), (6, 7), (8, 10), (11, 12))
+    sheet.put(1, 1, "资金支出计划（累计进度%）", rows=2), sheet.put(2, 2, "")
+    for (first, last), label in zip(spans, ("3月底", "6月底", "10月底", "12月底")):
+        sheet.put(first, last, label)
+    sheet.next()
+    sheet.put(2, 2, "")
+    for (first, last), share in zip(spans, table.spending_plan):
+        sheet.put(first, last, _money(share), number_format="0.00")
+    sheet.next()
+    goals = [g.text for g in table.goals.all()] or [""]
+    sheet.put(1, 1, "绩效目标", rows=len(goals))
+    for n, text in enumerate(goals, start=1):
+        if len(goals) > 1 or text:
+            sheet.put(2, 2, f"目标{n}")
+        else:
+            sheet.put(2, 2, "")
+        sheet.put(3, 12, text, align="left")
+        sheet.next()
+
+
+def _grid(sheet: Sheet, blocks: list[list[grid.Row]], split: bool) -> None:
+    """The indicator grid: its heading (repeated on every printed page), then the rows."""
+    cols = SPLIT_GRID if split else HEBEI_GRID
+    heading_top = sheet.row
+    if split:
+        for key, text in (("level1", "一级指标"), ("level2", "二级指标"), ("name", "三级指标"),
+                          ("description", "绩效指标描述"), ("basis", "指标值确定依据")):
+            sheet.put(*cols[key], text, rows=2, bold=True)
+        sheet.put(cols["symbol"][0], cols["unit"][1], "指标值", bold=True)
+        sheet.next()
+        for key, text in (("symbol", "符号"), ("number", "值"), ("unit", "单位（文字描述）")):
+            sheet.put(*cols[key], text, bold=True)
+        sheet.next()
+    else:
+        for key, text in (("level1", "一级指标"), ("level2", "二级指标"), ("name", "三级指标"),
+                          ("description", "绩效指标描述"), ("value", "指标值"), ("basis", "指标值确定依据")):
+            sheet.put(*cols[key], text, bold=True)
+        sheet.next()
+    sheet.ws.print_title_rows = f"{heading_top}:{sheet.row - 1}"
+    for block in blocks:
+        for row in block:
+            if row.level1:
+                sheet.put(*cols["level1"], row.level1.strip(), rows=row.level1_span)
+            if row.level2:
+                sheet.put(*cols["level2"], row.level2.strip(), rows=row.level2_span)
+            indicator = row.indicator
+            sheet.put(*cols["name"], indicator.name, align="left")
+            sheet.put(*cols["description"], indicator.description, align="left")
+            if split:
+                for key, text in zip(("symbol", "number", "unit"), _value_cells(indicator)):
+                    sheet.put(*cols[key], text)
+            else:
+                sheet.put(*cols["value"], indicator.value_display)
+            sheet.put(*cols["basis"], indicator.basis, align="left")
+            sheet.next()
+
+
+def _value_cells(indicator) -> tuple[str, str, str]:
+    """符号 | 值 | 单位 as printed; a value kept verbatim because it did not read cleanly
+    (`>= 90.00 服务对象满意度90%以上`, read from these three cells) gives back its own cells."""
+    value = getattr(indicator, "value", None)
+    if value is not None and value.raw and value.kind == values.QUANTITATIVE:
+        parts = value.raw.split(None, 2)
+        if len(parts) == 3 and values.parse_number(parts[1]) is not None:
+            return parts[0], parts[1], parts[2]
+    return indicator.value_cells
+
+
+# ---- the department plan (the plain layout: prose, then the indicator grid) -------------
+
+
+def write_plan(ws, plan: DepartmentPlan) -> None:
+    split = plan.framework is not None and is_split(plan.framework)
+    sheet = Sheet(ws, SPLIT_COLUMNS if split else HEBEI_COLUMNS)
+    sheet.line(plan_title(plan), size=16, bold=True)
+    sections = (
+        ("一、总体绩效目标", [paragraphs(plan.overall_goal)]),
+        ("二、分项绩效目标", [paragraphs(i.text) for i in plan.items.all() if i.kind == i.SUB_GOAL]),
+        ("三、工作保障措施", [paragraphs(i.text) for i in plan.items.all() if i.kind == i.SAFEGUARD]),
+    )
+    for heading, items in sections:
+        sheet.line(heading, size=14, bold=True, align="left")
+        texts = [p for item in items for p in item] or ["（未填写）"]
+        for text in texts:
+            sheet.line(text, size=14, align="left")
+    indicators = list(plan.indicators.all())
+    if indicators:
+        sheet.line("部门整体支出绩效指标情况", size=14)
+        _grid(sheet, grid.printed_rows(grid.plan_groups(indicators)), split)
+
+
+def has_plain_layout(plan: DepartmentPlan) -> bool:
+    """The Hubei 部门整体绩效目标表 (landscape, funding block) is not laid out as a sheet yet."""
+    return plan.framework is None or plan.framework.kind != plan.framework.DEPARTMENT
+
+
+# ---- workbooks -------------------------------------------------------------------------
+
+
+_BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
+
+
+def _title(book: Workbook, text: str) -> str:
+    """A sheet name Excel accepts (31 characters, none of []:*?/\\), unique in the workbook."""
+    base = _BAD_TITLE.sub("", text).strip("'")[:31] or "表"
+    title, n = base, 1
+    while title in book.sheetnames:
+        n += 1
+        title = f"{base[: 31 - len(str(n)) - 1]}-{n}"
+    return title
+
+
+def _save(book: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def table_workbook(table: ProjectTable) -> bytes:
+    book = Workbook()
+    ws = book.active
+    ws.title = _title(book, table.project_name)
+    write_table(ws, table)
+    return _save(book)
+
+
+def book_workbook(plan: DepartmentPlan | None, tables: list[ProjectTable]) -> bytes:
+    """A unit's year: the plan's sheet (plain layout) first, then one sheet per table, numbered as in the book."""
+    book = Workbook()
+    book.remove(book.active)
+    if plan is not None and has_plain_layout(plan):
+        write_plan(book.create_sheet(_title(book, "部门整体绩效目标")), plan)
+    for number, table in enumerate(tables, start=1):
+        write_table(book.create_sheet(_title(book, f"{number}.{table.project_name}")), table, number)
+    if not book.worksheets:
+        book.create_sheet("空")
+    return _save(book)
