@@ -153,6 +153,7 @@ EXPECTED = {
     "review_table_unkeep": CLERK_ACTION, "review_plan_unkeep": CLERK_ACTION,
     # printing and export
     "print_table": PAGE, "print_plan": PAGE, "print_book": PAGE, "print_book_preview": PAGE,
+    "xlsx_table": PAGE, "xlsx_book": PAGE,
     # accounts
     "password_change": EVERYONE, "password_change_done": EVERYONE,
     "healthz": (200,) * len(ROLES),  # for a load balancer: no sign-in

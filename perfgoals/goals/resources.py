@@ -3,7 +3,8 @@ the admin, with Chinese column headers (units: perfgoals.units.resources).
 
 Related objects are named by their codes (单位编码, 指标体系代码), an indicator's
 categories by their Chinese names, and its value in the printed form (≥20项), which
-is parsed back with the one value parser on import.
+is parsed back with the one value parser on import. Text that looks like a formula is
+neutralised on export (perfgoals.lib.cells).
 """
 
 from django.core.exceptions import ValidationError
@@ -12,10 +13,11 @@ from import_export import fields, resources, widgets
 from perfgoals.frameworks.models import Framework
 from perfgoals.goals import values
 from perfgoals.goals.models import BasisCategory, Indicator, ProjectTable
+from perfgoals.lib.cells import NeutralisedResource
 from perfgoals.units.models import Unit
 
 
-class ProjectTableResource(resources.ModelResource):
+class ProjectTableResource(NeutralisedResource, resources.ModelResource):
     id = fields.Field("id", "编号")
     unit = fields.Field("unit", "单位编码", widgets.ForeignKeyWidget(Unit, "code"))
     unit_name = fields.Field("unit__name", "单位名称", readonly=True)
@@ -51,7 +53,7 @@ class ProjectTableResource(resources.ModelResource):
         return table.get_status_display()
 
 
-class IndicatorResource(resources.ModelResource):
+class IndicatorResource(NeutralisedResource, resources.ModelResource):
     id = fields.Field("id", "编号")
     table = fields.Field("table", "绩效目标表编号", widgets.ForeignKeyWidget(ProjectTable))
     project_code = fields.Field("table__project_code", "项目编码", readonly=True)

@@ -42,3 +42,19 @@ def write(cell, value) -> None:
     if is_formula_like(value):
         cell.data_type = "s"
         cell.quotePrefix = True
+
+
+class NeutralisedResource:
+    """A django-import-export resource mixin (the admin's spreadsheets): text cells are
+    neutralised on export, numbers left alone; the apostrophe is taken off again on import."""
+
+    def export_field(self, field, instance, **kwargs):
+        from import_export.widgets import NumberWidget
+
+        value = super().export_field(field, instance, **kwargs)
+        return value if isinstance(field.widget, NumberWidget) else neutralise(value)
+
+    def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
+        for key, value in list(row.items()):
+            row[key] = restore(value)

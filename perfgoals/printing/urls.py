@@ -6,5 +6,7 @@ urlpatterns = [
     path("table/<int:pk>.pdf", views.print_table, name="print_table"),
     path("plan/<int:pk>.pdf", views.print_plan, name="print_plan"),
     path("book/<str:code>/<int:year>.pdf", views.print_book, name="print_book"),
+    path("table/<int:pk>.xlsx", views.xlsx_table, name="xlsx_table"),
+    path("book/<str:code>/<int:year>.xlsx", views.xlsx_book, name="xlsx_book"),
     path("book/<str:code>/<int:year>/", views.preview_book, name="print_book_preview"),
 ]

@@ -1,4 +1,5 @@
-"""下载PDF: a table, a plan or the department book, inline (preview) or as an attachment."""
+"""下载PDF: a table, a plan or the department book, inline (preview) or as an attachment;
+导出Excel: a table, or the unit's year, as the printed form in a workbook (printing.xlsx)."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -6,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 
 from perfgoals.goals.models import DepartmentPlan, ProjectTable
-from perfgoals.printing import book, render as printing
+from perfgoals.printing import book, render as printing, xlsx
 from perfgoals.units.access import restrict
 from perfgoals.units.models import Unit
 
@@ -34,6 +35,19 @@ def print_plan(request: HttpRequest, pk: int) -> HttpResponse:
     return pdf_response(request, printing.document_pdf(plan), filename)
 
 
+def xlsx_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=xlsx.XLSX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def xlsx_table(request: HttpRequest, pk: int) -> HttpResponse:
+    table = get_object_or_404(printing.table_queryset().restrict(request.user, "print"), pk=pk)
+    return xlsx_response(xlsx.table_workbook(table), f"{table.year}-{table.project_name}绩效目标表.xlsx")
+
+
 def book_unit(request: HttpRequest, code: str) -> tuple[Unit, bool]:
     """The unit and whether the user may print its own documents (else only its templates)."""
     unit = get_object_or_404(Unit, code=code)
@@ -59,3 +73,13 @@ def preview_book(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """A page that shows 正在生成 while the book renders, then the PDF in a frame."""
     unit, _ = book_unit(request, code)
     return render(request, "print/preview.html", {"unit": unit, "year": year})
+
+
+@login_required
+def xlsx_book(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """The unit's year as one workbook: the plan's sheet, then a sheet per table (as 全本PDF finds them)."""
+    unit, templates_only = book_unit(request, code)
+    plan, tables = book.book_contents(unit, year, templates_only=templates_only)
+    if plan is None and not tables:
+        raise Http404("该单位本年度没有绩效目标。")
+    return xlsx_response(xlsx.book_workbook(plan, tables), f"{year}-{unit.name}部门预算绩效目标.xlsx")
