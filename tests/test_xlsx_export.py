@@ -192,3 +192,14 @@ def test_a_neutralised_cell_imports_back_without_its_apostrophe(client, admin_us
     client.force_login(admin_user)
     import_and_confirm(client, "/admin/units/unit/", "单位编码,单位名称,上级部门编码,财政区划代码\n990009,'=测试局,,\n")
     assert Unit.objects.get(code="990009").name == "=测试局"
+
+
+def test_print_goals_writes_the_workbook_when_the_output_is_xlsx(tmp_path):
+    from django.core.management import call_command
+
+    call_command("print_goals", unit="926001", year=2021, out=str(tmp_path / "book.xlsx"), stdout=io.StringIO())
+    assert len(load_workbook(tmp_path / "book.xlsx").sheetnames) == 1 + 11
+    call_command("print_goals", unit="926001", year=2021, project="130682210O53F1D4P4MYG",
+                 out=str(tmp_path / "t.xlsx"), stdout=io.StringIO())
+    (imported,) = import_back("t.xlsx", (tmp_path / "t.xlsx").read_bytes())
+    assert imported.project_code == "130682210O53F1D4P4MYG"
