@@ -203,3 +203,12 @@ def test_print_goals_writes_the_workbook_when_the_output_is_xlsx(tmp_path):
                  out=str(tmp_path / "t.xlsx"), stdout=io.StringIO())
     (imported,) = import_back("t.xlsx", (tmp_path / "t.xlsx").read_bytes())
     assert imported.project_code == "130682210O53F1D4P4MYG"
+
+
+def test_a_units_year_workbook_imports_back_every_table(other_unit):
+    from perfgoals.printing import book
+
+    plan, tables = book.book_contents(Unit.objects.get(code="926001"), 2021)
+    imported = import_back("全本.xlsx", xlsx.book_workbook(plan, tables), other_unit)
+    assert [as_printed(t) | {"unit": "926001"} for t in imported] == [as_printed(t) for t in tables]
+    assert [t.position for t in imported] == list(range(1, 12))

@@ -99,20 +99,35 @@ def _read_xlsx(data: bytes, label: str) -> ParsedDocument:
     except Exception:  # openpyxl raises many kinds for a damaged workbook
         raise FileRefused(f"{label}已损坏，无法作为 Excel 工作簿打开。") from None
     try:
-        errors = []
+        errors, docs = [], []
         for sheet in book.worksheets:
             rows = _sheet_rows(sheet, label)
             if not rows:
                 continue
             try:
-                return parse_rows(rows, what=f"{label}工作表“{sheet.title}”")
+                docs.append(parse_rows(rows, what=f"{label}工作表“{sheet.title}”"))
             except PasteError as e:
                 errors.append(str(e))
+        if docs:
+            return _combined(docs)
         if not errors:
             raise FileRefused(f"{label}中没有内容。")
         raise FileRefused(f"{label}中没有可以导入的绩效指标表：" + "；".join(errors))
     finally:
         book.close()
+
+
+def _combined(docs: list[ParsedDocument]) -> ParsedDocument:
+    """The tables of every sheet that holds some (a workbook of a unit's year: a sheet per table).
+    A sheet whose grid names no project (the department plan's sheet) is left out when others do."""
+    named = [d for d in docs if any(t.project_name for t in d.tables)] or docs
+    doc = named[0]
+    for other in named[1:]:
+        doc.tables.extend(t for t in other.tables if t.project_name)
+        doc.year = doc.year or other.year
+    for position, table in enumerate(doc.tables, start=1):
+        table.position = position
+    return doc
 
 
 def _sheet_rows(sheet, label: str) -> list[Row]:

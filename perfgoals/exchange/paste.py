@@ -597,7 +597,7 @@ def _segments(rows: list[Row]) -> list[list[Row]]:
     seen_grid = False
     for row in rows:
         first = next((t for t in row.cells if t), "")
-        if seen_grid and _is_label(first, PROJECT_LABELS):
+        if seen_grid and (_is_label(first, PROJECT_LABELS) or _is_label(first, PROJECT_CODE_LABELS)):
             segments.append([])
             seen_grid = False
         segments[-1].append(row)
