@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from perfgoals.frameworks.models import Framework, Level1, Level2
@@ -94,11 +95,26 @@ def match(framework: Framework, level1_label: str, level2_label: str, level1_wri
                  suggestions=closest(level2_label, names))
 
 
-def choose_framework(candidates: list[Framework], rows: list[tuple[str, str, bool]]) -> Framework:
+class Matcher:
+    """`match`, remembering each answer for the time of one import (one framework's rows repeat)."""
+
+    def __init__(self):
+        self.known: dict[tuple, Match] = {}
+
+    def __call__(self, framework: Framework, level1_label: str, level2_label: str, level1_written: bool = True) -> Match:
+        key = (framework.pk, level1_label, level2_label, level1_written)
+        if key not in self.known:
+            self.known[key] = match(framework, level1_label, level2_label, level1_written)
+        return self.known[key]
+
+
+def choose_framework(candidates: list[Framework], rows: list[tuple[str, str, bool]], match=match) -> Framework:
     """The framework in which most rows' categories are found, by equal names first."""
 
+    counted = Counter(rows)  # each distinct row matched once
+
     def score(framework: Framework) -> tuple[int, int]:
-        matches = [match(framework, *row) for row in rows]
-        return sum(m.level2 is None for m in matches), sum(m.fuzzy for m in matches)
+        matches = [(match(framework, *row), n) for row, n in counted.items()]
+        return sum(n for m, n in matches if m.level2 is None), sum(n for m, n in matches if m.fuzzy)
 
     return min(candidates, key=score)

@@ -174,9 +174,10 @@ def make_preview(doc: ParsedDocument, *, source: str, unit: Unit | None = None, 
     if unit is None and not doc.unit_name and not doc.unit_code:
         preview.errors.append(f"{source}：无法从表中确定预算单位，请指定单位。")
     candidates = [framework] if framework else project_frameworks()
+    matcher = categories.Matcher()  # a flat list repeats the same categories in every table
     for parsed in doc.tables:
         rows = [(i.level1, i.level2, getattr(i, "level1_written", True)) for i in parsed.indicators]
-        chosen = categories.choose_framework(candidates, rows)
+        chosen = categories.choose_framework(candidates, rows, matcher)
         table = TablePreview(parsed, chosen, [], tuple(_rounded(a) for a in
                              (parsed.budget_total, parsed.budget_fiscal, parsed.budget_other)))
         table.notes = list(getattr(parsed, "notes", []))
@@ -189,7 +190,7 @@ def make_preview(doc: ParsedDocument, *, source: str, unit: Unit | None = None, 
         if not parsed.project_name:
             preview.errors.append(f"{source} 第 {parsed.line} 行：没有找到项目名称。")
         for item in parsed.indicators:
-            m = categories.match(chosen, item.level1, item.level2, getattr(item, "level1_written", True))
+            m = matcher(chosen, item.level1, item.level2, getattr(item, "level1_written", True))
             value = (values.parse_split(*item.split, name=item.name) if item.split is not None
                      else values.parse_value(item.value, name=item.name))
             table.indicators.append(IndicatorPreview(item, value, m.level2, m.problem, m.suggestions))
@@ -198,11 +199,15 @@ def make_preview(doc: ParsedDocument, *, source: str, unit: Unit | None = None, 
                     f"{source} 第 {item.line} 行：{m.problem}；最接近的是：{'、'.join(m.suggestions)}。"
                     f"请改正表中的名称，或选择另一个指标体系。"
                 )
-        if unit is not None and preview.year:
-            table.existing = ProjectTable.objects.filter(
-                unit=unit, year=preview.year, project_name=parsed.project_name, is_template=False
-            ).first()
         preview.tables.append(table)
+    if unit is not None and preview.year:
+        names = [t.parsed.project_name for t in preview.tables]
+        existing = ProjectTable.objects.filter(unit=unit, year=preview.year, project_name__in=names, is_template=False)
+        by_name = {}
+        for stored in existing.order_by("-pk"):
+            by_name[stored.project_name] = stored  # the first made, as .first() gave
+        for table in preview.tables:
+            table.existing = by_name.get(table.parsed.project_name)
     if review and not preview.errors:
         _review(preview)
     return preview
@@ -248,19 +253,27 @@ def _store(preview: Preview, user=None) -> list[ProjectTable]:
         code = preview.unit_code or generated_unit_code(preview.unit_name)
         unit, _ = Unit.objects.get_or_create(code=code, defaults={"name": preview.unit_name})
     position = ProjectTable.objects.filter(unit=unit, year=preview.year, is_template=False).count()
-    created = []
+    created, goals, indicators = [], [], []
     for table in preview.tables:
         if table.existing:
             continue
         position += 1
         try:
-            created.append(_store_table(table, unit, preview.year, preview.source, position, user))
+            created.append(_store_table(table, unit, preview.year, preview.source, position, user, goals, indicators))
         except SeedFormatError as e:
             raise ImportRefused(f"{preview.source} 第 {e.line} 行：{e.message}（未导入任何内容）") from None
+    bulk_create_with_history(goals, Goal, default_user=user)  # every table's rows at once
+    bulk_create_with_history(indicators, Indicator, default_user=user)
     return created
 
 
-def _store_table(table: TablePreview, unit: Unit, year: int, source: str, position: int, user) -> ProjectTable:
+# Foreign keys to rows this import has just found or made: validating each costs a query.
+_KNOWN_TO_EXIST = ["unit", "framework"]
+
+
+def _store_table(table: TablePreview, unit: Unit, year: int, source: str, position: int, user,
+                 goals: list[Goal], indicators: list[Indicator]) -> ProjectTable:
+    """Save the table; its goals and indicators are added to the lists, for _store to create."""
     parsed = table.parsed
     stored = ProjectTable(
         unit=unit, year=year, framework=table.framework, source=source[:200], position=position,
@@ -269,19 +282,16 @@ def _store_table(table: TablePreview, unit: Unit, year: int, source: str, positi
         fund_use=parsed.fund_use, explanation=parsed.explanation,
     )
     stored.spend_mar, stored.spend_jun, stored.spend_oct, stored.spend_dec = parsed.spending_plan
-    _validate(stored, parsed.line)
+    _validate(stored, parsed.line, exclude=_KNOWN_TO_EXIST)
     stored._history_user = user
     stored.save()
-    goals = [Goal(table=stored, text=text, order=n) for n, text in enumerate(parsed.goals, start=1)]
-    bulk_create_with_history(goals, Goal, default_user=user)
-    indicators = []
+    goals += [Goal(table=stored, text=text, order=n) for n, text in enumerate(parsed.goals, start=1)]
     for order, item in enumerate(table.indicators, start=1):
         indicator = Indicator(
             table=stored, level2=item.level2, name=item.parsed.name[:200], description=item.parsed.description,
             basis=item.parsed.basis, basis_category=BasisCategory.from_label(item.parsed.basis_category), order=order,
         )
         indicator.value = item.value
-        _validate(indicator, item.parsed.line, exclude=["table"])
+        _validate(indicator, item.parsed.line, exclude=["table", "level2"])
         indicators.append(indicator)
-    bulk_create_with_history(indicators, Indicator, default_user=user)
     return stored

@@ -88,7 +88,7 @@ def import_document(request: HttpRequest) -> HttpResponse:
     return render(request, "exchange/import.html", {**context, "form": form, "preview": preview, "token": token})
 
 
-def _preview(name, content, unit_pk, year, framework, request):
+def _preview(name, content, unit_pk, year, framework, request, review=True):
     """The preview of a file or paste for the user's unit, or the message saying why there is none."""
     unit = next((u for u in units_for(request.user, Membership.CLERK) if u.pk == unit_pk), None)
     if unit is None:
@@ -101,7 +101,7 @@ def _preview(name, content, unit_pk, year, framework, request):
             doc = read_file(name, content)
     except (FileRefused, PasteError) as e:
         return None, f"{e}（未导入任何内容）"
-    return make_preview(doc, source=name, unit=unit, year=year, framework=framework), ""
+    return make_preview(doc, source=name, unit=unit, year=year, framework=framework, review=review), ""
 
 
 def _confirm(request: HttpRequest, units) -> HttpResponse:
@@ -117,7 +117,8 @@ def _confirm(request: HttpRequest, units) -> HttpResponse:
     except OSError:
         messages.error(request, "导入的预览已过期，请重新上传或粘贴。")
         return redirect("import_document")
-    preview, error = _preview(pending["name"], content, pending["unit"], pending["year"], framework, request)
+    preview, error = _preview(pending["name"], content, pending["unit"], pending["year"], framework, request,
+                              review=False)  # shown already; store() checks again what it writes
     if error or preview.errors:
         messages.error(request, error or "；".join(preview.errors))
         return redirect("import_document")

@@ -44,7 +44,9 @@ class Command(BaseCommand):
             doc = read_file(path.name, data)
         except FileRefused as e:
             raise CommandError(f"{e}（未导入任何内容）") from None
-        preview = make_preview(doc, source=path.name, unit=target, year=year, framework=chosen)
+        # The review is what the preview shows; an import that shows none (no --dry-run, text) skips it.
+        review = dry_run or format == "json"
+        preview = make_preview(doc, source=path.name, unit=target, year=year, framework=chosen, review=review)
         if format == "json":
             self.stdout.write(json.dumps({"dry_run": dry_run, **preview.as_dict()}, ensure_ascii=False, indent=2))
         elif dry_run or preview.errors:
@@ -62,5 +64,5 @@ class Command(BaseCommand):
             table_unit = created[0].unit if created else preview.unit
             self.stdout.write(
                 f"{path.name}：{table_unit.code} {table_unit.name} {preview.year}年，新增项目表 {len(created)} 张"
-                f"（已有 {skipped} 张），三级指标 {sum(t.indicators.count() for t in created)} 项，均为草稿。"
+                f"（已有 {skipped} 张），三级指标 {sum(len(t.indicators) for t in preview.tables if t.existing is None)} 项，均为草稿。"
             )
