@@ -131,6 +131,20 @@ def test_another_units_clerk_cannot_export_the_table(client, other_clerk, make_t
     assert client.get(reverse("xlsx_book", args=[table.unit.code, table.year])).status_code == 404
 
 
+def test_a_hubei_department_plan_gets_its_landscape_form_sheet():
+    from perfgoals.printing import book
+
+    plan, tables = book.book_contents(Unit.objects.get(code="U693004"), 2024)
+    workbook = load_workbook(io.BytesIO(xlsx.book_workbook(plan, tables)))
+    (ws,) = workbook.worksheets
+    assert ws.page_setup.orientation == "landscape" and ws["A1"].value == "部门整体绩效目标表"
+    texts = [c.value for row in ws.iter_rows() for c in row if c.value is not None]
+    for heading in ("部门（单位）名称", "收入构成", "支出构成", "长期绩效指标", "年度绩效指标", "预期当年实现值", "2022年"):
+        assert heading in texts
+    assert 509.41 in texts and "方凯萍" in texts
+    assert {i.name for i in plan.indicators.all()} <= set(texts)  # every indicator, long-term and annual
+
+
 def test_the_template_librarys_year_exports_for_anyone_signed_in(client, clerk):
     client.force_login(clerk)
     response = client.get(reverse("xlsx_book", args=["321001", 2021]))

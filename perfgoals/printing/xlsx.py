@@ -267,8 +267,88 @@ def write_plan(ws, plan: DepartmentPlan) -> None:
         _grid(sheet, grid.printed_rows(grid.plan_groups(indicators)), split)
 
 
+HUBEI_COLUMNS = [11, 14, 19, 11, 11, 12, 30, 11]  # the annual grid's eight columns (9/12/16/9/9/10/26/9 %)
+
+
+def write_hubei_plan(ws, plan: DepartmentPlan) -> None:
+    """The Hubei 部门整体绩效目标表 (print/plan_hubei.html), landscape, on the annual grid's columns."""
+    sheet = Sheet(ws, HUBEI_COLUMNS, landscape=True)
+    sheet.line("部门整体绩效目标表", size=16, bold=True)
+    sheet.put(1, 3, f"{plan.year}年度", box=False, align="left"), sheet.put(7, 8, "单位：万元", box=False, align="right")
+    sheet.next()
+    sheet.put(1, 1, "部门（单位）名称"), sheet.put(2, 8, plan.unit.name, align="left")
+    sheet.next()
+    sheet.put(1, 1, "填报人"), sheet.put(2, 3, plan.contact_person), sheet.put(4, 4, "联系电话")
+    sheet.put(5, 8, plan.contact_phone)
+    sheet.next()
+    income, expense = plan.funding("income"), plan.funding("expense")
+    sheet.put(1, 1, "部门总体资金情况", rows=2 + len(income) + len(expense) + bool(income) + bool(expense))
+    sheet.put(2, 3, "总体资金情况", rows=2), sheet.put(4, 4, "当年金额", rows=2), sheet.put(5, 5, "占比", rows=2)
+    sheet.put(6, 8, "近两年收支金额")
+    sheet.next()
+    sheet.put(6, 6, f"{plan.year - 2}年"), sheet.put(7, 8, f"{plan.year - 1}年")
+    sheet.next()
+    for label, lines, kind in (("收入构成", income, "income"), ("支出构成", expense, "expense")):
+        if not lines:
+            continue
+        sheet.put(2, 2, label, rows=len(lines) + 1)
+        total = plan.funding_total(kind)
+        rows = [(line.name, line.amount, f"{line.share}%" if line.share is not None else "", line.prior_amount_1,
+                 line.prior_amount_2) for line in lines]
+        rows.append(("合计", total, "100%", plan.funding_total(kind, "prior_amount_1"),
+                     plan.funding_total(kind, "prior_amount_2")))
+        for name, amount, share, prior_1, prior_2 in rows:
+            sheet.put(3, 3, name), sheet.put(4, 4, _money(amount), number_format="0.00"), sheet.put(5, 5, share)
+            sheet.put(6, 6, _money(prior_1), number_format="0.00"), sheet.put(7, 8, _money(prior_2), number_format="0.00")
+            sheet.next()
+    for label, text in (("部门职能概述", plan.functions), ("年度工作任务", plan.annual_tasks), ("长期目标", plan.long_term_goal)):
+        sheet.put(1, 1, label), sheet.put(2, 8, text, align="left")
+        sheet.next()
+    indicators = list(plan.indicators.all())
+    long_term = [i for i in indicators if i.horizon == i.LONG_TERM]
+    if long_term:
+        sheet.put(1, 8, "长期绩效指标", bold=True)
+        sheet.next()
+        columns = ((1, 1, "一级指标"), (2, 2, "二级指标"), (3, 3, "三级指标"), (4, 5, "指标值"), (6, 7, "指标值确定依据"), (8, 8, "指标分类"))
+        for first, last, text in columns:
+            sheet.put(first, last, text, bold=True)
+        sheet.next()
+        _plan_rows(sheet, long_term, lambda i: [(4, 5, i.value_display, "center"), (6, 7, i.basis or i.description, "left"),
+                                                (8, 8, i.get_basis_category_display(), "center")])
+    sheet.put(1, 1, "年度目标"), sheet.put(2, 8, plan.annual_goal, align="left")
+    sheet.next()
+    annual = [i for i in indicators if i.horizon == i.ANNUAL]
+    if annual:
+        sheet.put(1, 8, "年度绩效指标", bold=True)
+        sheet.next()
+        for first, text in ((1, "一级指标"), (2, "二级指标"), (3, "三级指标"), (7, "指标值确定依据"), (8, "指标分类")):
+            sheet.put(first, first, text, rows=3, bold=True)
+        sheet.put(4, 6, "指标值", bold=True)
+        sheet.next()
+        sheet.put(4, 5, "近两年指标值", bold=True), sheet.put(6, 6, "预期当年实现值", rows=2, bold=True)
+        sheet.next()
+        sheet.put(4, 4, f"{plan.year - 2}年", bold=True), sheet.put(5, 5, f"{plan.year - 1}年", bold=True)
+        sheet.next()
+        _plan_rows(sheet, annual, lambda i: [
+            (4, 4, i.prior_value_1, "center"), (5, 5, i.prior_value_2, "center"), (6, 6, i.value_display, "center"),
+            (7, 7, i.basis or i.description, "left"), (8, 8, i.get_basis_category_display(), "center")])
+
+
+def _plan_rows(sheet: Sheet, indicators: list, cells) -> None:
+    for block in grid.printed_rows(grid.plan_groups(indicators)):
+        for row in block:
+            if row.level1:
+                sheet.put(1, 1, row.level1.strip(), rows=row.level1_span)
+            if row.level2:
+                sheet.put(2, 2, row.level2.strip(), rows=row.level2_span)
+            sheet.put(3, 3, row.indicator.name, align="left")
+            for first, last, text, align in cells(row.indicator):
+                sheet.put(first, last, text, align=align)
+            sheet.next()
+
+
 def has_plain_layout(plan: DepartmentPlan) -> bool:
-    """The Hubei 部门整体绩效目标表 (landscape, funding block) is not laid out as a sheet yet."""
+    """A plan without a department-wide framework prints as prose and a grid (print/plan.html)."""
     return plan.framework is None or plan.framework.kind != plan.framework.DEPARTMENT
 
 
@@ -303,11 +383,12 @@ def table_workbook(table: ProjectTable) -> bytes:
 
 
 def book_workbook(plan: DepartmentPlan | None, tables: list[ProjectTable]) -> bytes:
-    """A unit's year: the plan's sheet (plain layout) first, then one sheet per table, numbered as in the book."""
+    """A unit's year: the plan's sheet first, then one sheet per table, numbered as in the book."""
     book = Workbook()
     book.remove(book.active)
-    if plan is not None and has_plain_layout(plan):
-        write_plan(book.create_sheet(_title(book, "部门整体绩效目标")), plan)
+    if plan is not None:
+        ws = book.create_sheet(_title(book, "部门整体绩效目标"))
+        (write_plan if has_plain_layout(plan) else write_hubei_plan)(ws, plan)
     for number, table in enumerate(tables, start=1):
         write_table(book.create_sheet(_title(book, f"{number}.{table.project_name}")), table, number)
     if not book.worksheets:
