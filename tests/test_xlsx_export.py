@@ -89,6 +89,16 @@ def test_the_sheet_is_laid_out_as_the_printed_hebei_form(make_table):
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.print_title_rows == f"${heading}:${heading}"  # the grid's heading on every printed page
     assert ws.column_dimensions["A"].width > ws.column_dimensions["B"].width
+    assert ws.oddHeader.center.text == "草稿 · 未审核"  # the paper state, as on the PDF
+
+
+def test_an_approved_tables_sheet_carries_the_approval_line_and_no_draft_mark(make_table):
+    from django.utils import timezone
+
+    table = make_table()
+    ProjectTable.objects.filter(pk=table.pk).update(status="approved", approved_at=timezone.now())
+    ws = sheet_of(xlsx.table_workbook(table_queryset().get(pk=table.pk)))
+    assert ws.oddHeader.center.text is None and ws.oddFooter.left.text.startswith("第1版 · ")
 
 
 def test_a_chengde_table_has_its_explanation_and_the_split_value_heading():

@@ -4,7 +4,8 @@ Each sheet mirrors the PDF of its layout (render.table_template / plan_template)
 title, the unit line with 单位：万元, the money block, the spending plan, the goals and the
 一级 → 二级 → 三级指标 grid from `goals.grid` with its merged category cells; thin borders,
 column widths in the printed proportions, wrapped text, A4 in the printed orientation,
-fitted to the page width, the grid's heading repeated on every printed page.
+fitted to the page width, the grid's heading repeated on every printed page, and the
+paper state in the page header and footer (草稿 · 未审核 until approved, the approval line).
 
 What the form prints, the import reads back (exchange.files → exchange.paste): the sheet
 also names the year (2021年度) and the unit's code beside its name (预算单位：[321001]…),
@@ -16,24 +17,15 @@ text (`lib.cells.write`).
 from __future__ import annotations
 
 import io
-import math
 import re
-import unicodedata
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
 
 from perfgoals.goals import grid, values
 from perfgoals.goals.models import DepartmentPlan, ProjectTable
-from perfgoals.lib.cells import write
-from perfgoals.printing.render import explanation_parts, is_split, paragraphs, plan_title
+from perfgoals.printing.render import approval_line, explanation_parts, is_split, paragraphs, plan_title, watermark
+from perfgoals.printing.sheet import Sheet, money
 
-FONT = "宋体"
-THIN = Side(style="thin", color="000000")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-MM = 1 / 25.4  # inches
-LINE_POINTS = 15  # one line of 10.5 pt text, with its leading
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Column widths (Excel character units) in the proportions of the printed <colgroup>s.
@@ -45,77 +37,8 @@ SPLIT_GRID = {"level1": (1, 1), "level2": (2, 2), "name": (3, 4), "description":
               "symbol": (8, 8), "number": (9, 9), "unit": (10, 10), "basis": (11, 12)}  # fmt: skip
 
 
-def _width(text: str) -> int:
-    """How many character units a text takes: a Chinese character two, a Latin one."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-class Sheet:
-    """A worksheet written row by row, with merged, bordered, wrapped cells and row heights
-    estimated from the text (Excel does not size rows of merged cells by itself)."""
-
-    def __init__(self, ws, widths: list[float], landscape: bool = False):
-        self.ws, self.widths, self.row = ws, widths, 1
-        self.lines: dict[int, int] = {}
-        for c, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(c)].width = width
-        setup = ws.page_setup
-        setup.paperSize = ws.PAPERSIZE_A4
-        setup.orientation = "landscape" if landscape else "portrait"
-        setup.fitToWidth, setup.fitToHeight = 1, 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_options.horizontalCentered = True
-        margins = ws.page_margins  # GB/T 9704: top 37 mm, bottom 35 mm, left 28 mm, right 26 mm
-        margins.top, margins.bottom, margins.left, margins.right = 37 * MM, 35 * MM, 28 * MM, 26 * MM
-        margins.header, margins.footer = 15 * MM, 15 * MM
-        ws.sheet_view.showGridLines = False
-
-    def put(self, first: int, last: int, value, *, rows: int = 1, box: bool = True, bold: bool = False,
-            size: float = 10.5, align: str = "center", number_format: str = "") -> None:
-        """Write `value` into columns first..last of the current row (and `rows` rows down), merged."""
-        top, bottom = self.row, self.row + rows - 1
-        cell = self.ws.cell(top, first)
-        write(cell, value)
-        cell.font = Font(name=FONT, size=size, bold=bold)
-        cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
-        if number_format:
-            cell.number_format = number_format
-        if first != last or rows > 1:
-            self.ws.merge_cells(start_row=top, start_column=first, end_row=bottom, end_column=last)
-        if box:
-            for r in range(top, bottom + 1):
-                for c in range(first, last + 1):
-                    self.ws.cell(r, c).border = BOX
-        if isinstance(value, str) and value:
-            room = max(sum(self.widths[first - 1 : last]) - 1.5, 2) * (10.5 / size)
-            lines = sum(max(1, math.ceil(_width(part) / room)) for part in value.split("\n"))
-            self.lines[top] = max(self.lines.get(top, 1), math.ceil(lines / rows), 1)
-
-    def next(self, points: float | None = None) -> None:
-        lines = self.lines.get(self.row, 1)
-        self.ws.row_dimensions[self.row].height = points or max(lines * LINE_POINTS + 4, 20)
-        self.row += 1
-
-    def line(self, value: str, *, size: float = 10.5, bold: bool = False, align: str = "center") -> None:
-        """A line of text above or between the form's tables, across the whole width."""
-        self.put(1, len(self.widths), value, box=False, size=size, bold=bold, align=align)
-        self.next(max(self.lines.get(self.row, 1) * size * 1.45 + 6, 20))
-
-    def above(self, unit_text: str, middle: str) -> None:
-        """The line above a form: the unit on the left, the year, 单位：万元 on the right."""
-        n = len(self.widths)
-        self.put(1, n - 5, unit_text, box=False, align="left")
-        self.put(n - 4, n - 2, middle, box=False)
-        self.put(n - 1, n, "单位：万元", box=False, align="right")
-        self.next()
-
-
 def _unit_text(unit) -> str:
     return f"预算单位：[{unit.printed_code}]{unit.name}" if unit.printed_code else f"预算单位：{unit.name}"
-
-
-def _money(amount):
-    return amount if amount is None else float(amount)
 
 
 # ---- project tables ----------------------------------------------------------------
@@ -147,7 +70,7 @@ def _hebei_head(sheet: Sheet, table: ProjectTable) -> None:
     for first, label, amount in ((2, "预算数", table.budget_total), (6, "其中：财政资金", table.budget_fiscal),
                                  (10, "其他资金", table.budget_other)):
         sheet.put(first, first + 1, label)
-        sheet.put(first + 2, first + 3, _money(amount), number_format="0.00")
+        sheet.put(first + 2, first + 3, money(amount), number_format="0.00")
     sheet.next()
     sheet.put(2, 13, table.fund_use, align="left")
     sheet.next()
@@ -156,7 +79,7 @@ def _hebei_head(sheet: Sheet, table: ProjectTable) -> None:
         sheet.put(2 + 3 * k, 4 + 3 * k, label)
     sheet.next()
     for k, share in enumerate(table.spending_plan):
-        sheet.put(2 + 3 * k, 4 + 3 * k, _money(share), number_format='0.00"%"')
+        sheet.put(2 + 3 * k, 4 + 3 * k, money(share), number_format='0.00"%"')
     sheet.next()
     goals = [g.text for g in table.goals.all()]
     sheet.put(1, 1, "绩效目标")
@@ -170,9 +93,9 @@ def _split_head(sheet: Sheet, table: ProjectTable) -> None:
     sheet.next()
     sheet.put(1, 1, "项目绩效模板"), sheet.put(2, 12, "")
     sheet.next()
-    sheet.put(1, 1, "预算数"), sheet.put(2, 4, _money(table.budget_total), number_format="0.00")
-    sheet.put(5, 6, "其中：财政资金"), sheet.put(7, 8, _money(table.budget_fiscal), number_format="0.00")
-    sheet.put(9, 10, "其他资金"), sheet.put(11, 12, _money(table.budget_other), number_format="0.00")
+    sheet.put(1, 1, "预算数"), sheet.put(2, 4, money(table.budget_total), number_format="0.00")
+    sheet.put(5, 6, "其中：财政资金"), sheet.put(7, 8, money(table.budget_fiscal), number_format="0.00")
+    sheet.put(9, 10, "其他资金"), sheet.put(11, 12, money(table.budget_other), number_format="0.00")
     sheet.next()
     sheet.put(1, 1, "资金用途"), sheet.put(2, 12, table.fund_use, align="left")
     sheet.next()
@@ -183,7 +106,7 @@ def _split_head(sheet: Sheet, table: ProjectTable) -> None:
     sheet.next()
     sheet.put(2, 2, "")
     for (first, last), share in zip(spans, table.spending_plan):
-        sheet.put(first, last, _money(share), number_format="0.00")
+        sheet.put(first, last, money(share), number_format="0.00")
     sheet.next()
     goals = [g.text for g in table.goals.all()] or [""]
     sheet.put(1, 1, "绩效目标", rows=len(goals))
@@ -298,8 +221,8 @@ def write_hubei_plan(ws, plan: DepartmentPlan) -> None:
         rows.append(("合计", total, "100%", plan.funding_total(kind, "prior_amount_1"),
                      plan.funding_total(kind, "prior_amount_2")))
         for name, amount, share, prior_1, prior_2 in rows:
-            sheet.put(3, 3, name), sheet.put(4, 4, _money(amount), number_format="0.00"), sheet.put(5, 5, share)
-            sheet.put(6, 6, _money(prior_1), number_format="0.00"), sheet.put(7, 8, _money(prior_2), number_format="0.00")
+            sheet.put(3, 3, name), sheet.put(4, 4, money(amount), number_format="0.00"), sheet.put(5, 5, share)
+            sheet.put(6, 6, money(prior_1), number_format="0.00"), sheet.put(7, 8, money(prior_2), number_format="0.00")
             sheet.next()
     for label, text in (("部门职能概述", plan.functions), ("年度工作任务", plan.annual_tasks), ("长期目标", plan.long_term_goal)):
         sheet.put(1, 1, label), sheet.put(2, 8, text, align="left")
@@ -368,6 +291,15 @@ def _title(book: Workbook, text: str) -> str:
     return title
 
 
+def _paper(ws, document) -> None:
+    """The paper state as the PDF prints it: 草稿 / 未审核 at the top of every page of anything
+    not approved, the approval line and the page number at the foot."""
+    if mark := watermark(document):
+        ws.oddHeader.center.text, ws.oddHeader.center.color, ws.oddHeader.center.size = mark, "C80000", 12
+    ws.oddFooter.left.text = approval_line(document)
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
 def _save(book: Workbook) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
@@ -379,6 +311,7 @@ def table_workbook(table: ProjectTable) -> bytes:
     ws = book.active
     ws.title = _title(book, table.project_name)
     write_table(ws, table)
+    _paper(ws, table)
     return _save(book)
 
 
@@ -389,8 +322,11 @@ def book_workbook(plan: DepartmentPlan | None, tables: list[ProjectTable]) -> by
     if plan is not None:
         ws = book.create_sheet(_title(book, "部门整体绩效目标"))
         (write_plan if has_plain_layout(plan) else write_hubei_plan)(ws, plan)
+        _paper(ws, plan)
     for number, table in enumerate(tables, start=1):
-        write_table(book.create_sheet(_title(book, f"{number}.{table.project_name}")), table, number)
+        ws = book.create_sheet(_title(book, f"{number}.{table.project_name}"))
+        write_table(ws, table, number)
+        _paper(ws, table)
     if not book.worksheets:
         book.create_sheet("空")
     return _save(book)
