@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from simple_history.utils import bulk_create_with_history
 
 from perfgoals.exchange import categories
@@ -29,6 +30,7 @@ from perfgoals.goals import values
 from perfgoals.goals.models import BasisCategory, Goal, Indicator, ProjectTable
 from perfgoals.review.outcome import review_document
 from perfgoals.review.rules import INDICATOR
+from perfgoals.review.rules.common import TABLE_PREFETCH
 from perfgoals.units.models import Unit
 
 CENT = Decimal("0.01")
@@ -222,9 +224,10 @@ def _review(preview: Preview) -> None:
     try:
         with transaction.atomic():
             created = _store(preview)
+            prefetch_related_objects(created, *TABLE_PREFETCH)  # every table's rows in a few queries
             for table, stored in zip([t for t in preview.tables if not t.existing], created):
                 by_pk = {}
-                for item, indicator in zip(table.indicators, stored.indicators.order_by("order")):
+                for item, indicator in zip(table.indicators, stored.indicators.all()):
                     by_pk[indicator.pk] = item
                 for problem in review_document(stored).problems:
                     text = f"{problem.severity_label}：{problem.message}"
