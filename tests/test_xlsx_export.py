@@ -236,3 +236,18 @@ def test_a_units_year_workbook_imports_back_every_table(other_unit):
     imported = import_back("全本.xlsx", xlsx.book_workbook(plan, tables), other_unit)
     assert [as_printed(t) | {"unit": "926001"} for t in imported] == [as_printed(t) for t in tables]
     assert [t.position for t in imported] == list(range(1, 12))
+
+
+def test_a_clerk_uploads_an_exported_table_on_the_import_page_and_gets_the_same_table(client, clerk, unit):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    template = table_queryset().get(project_code="13032221Q04ELG36NCMHS")
+    client.force_login(clerk)
+    upload = SimpleUploadedFile("招商引资工作经费.xlsx", xlsx.table_workbook(template), content_type=xlsx.XLSX_TYPE)
+    response = client.post(reverse("import_document"), {"unit": unit.pk, "file": upload, "action": "preview"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "招商引资工作经费" in page and "≥5个" in page
+    response = client.post(reverse("import_document"), {"action": "confirm", "token": response.context["token"]})
+    imported = ProjectTable.objects.get(unit=unit, project_name="招商引资工作经费")
+    assert response.status_code == 302 and imported.status == "draft"
+    assert as_printed(imported) | {"unit": "321001"} == as_printed(template)
