@@ -70,7 +70,7 @@ def sheet_of(data: bytes):
 def test_the_sheet_is_laid_out_as_the_printed_hebei_form(make_table):
     table = make_table()
     ws = sheet_of(xlsx.table_workbook(table))
-    assert ws["A1"].value == "安全生产培训经费绩效目标表" and ws["A1"].font.b
+    assert ws["A1"].value == "安全生产培训经费绩效目标表" and ws["A1"].font.b  # position 0: no number
     assert ws["A2"].value == "预算单位：[990001]测试县测试局本级" and ws["M2"].value is None
     assert ws["L2"].value == "单位：万元"
     cells = {c.value: c.coordinate for row in ws.iter_rows() for c in row if c.value is not None}
@@ -105,7 +105,7 @@ def test_a_chengde_table_has_its_explanation_and_the_split_value_heading():
     table = table_queryset().get(project_code="105-0901-YBN-DPPC")
     ws = sheet_of(xlsx.table_workbook(table))
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
-    assert texts[0] == "重点产业扶持资金" and "预算项目绩效表" in texts
+    assert texts[0] == "1.重点产业扶持资金" and "预算项目绩效表" in texts  # numbered as printed
     assert "绩效指标的说明" in texts and "一、基本情况" in texts
     assert ["符号", "值", "单位（文字描述）"] == [t for t in texts if t in ("符号", "值", "单位（文字描述）")]
     assert ["目标1", "目标2"] == [t for t in texts if t.startswith("目标") and len(t) == 3]

@@ -310,7 +310,7 @@ def table_workbook(table: ProjectTable) -> bytes:
     book = Workbook()
     ws = book.active
     ws.title = _title(book, table.project_name)
-    write_table(ws, table)
+    write_table(ws, table, table.position or None)  # numbered as the PDF prints it
     _paper(ws, table)
     return _save(book)
 
