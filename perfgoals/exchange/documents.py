@@ -23,11 +23,12 @@ from django.db.models import prefetch_related_objects
 from simple_history.utils import bulk_create_with_history
 
 from perfgoals.exchange import categories
+from perfgoals.exchange import importer
 from perfgoals.exchange.importer import _validate, generated_unit_code
-from perfgoals.exchange.seedtext import ParsedDocument, ParsedIndicator, ParsedTable, SeedFormatError
-from perfgoals.frameworks.models import Framework, Level2
+from perfgoals.exchange.seedtext import ParsedDocument, ParsedIndicator, ParsedPlan, ParsedTable, SeedFormatError
+from perfgoals.frameworks.models import Framework, Level1, Level2
 from perfgoals.goals import values
-from perfgoals.goals.models import BasisCategory, Goal, Indicator, ProjectTable
+from perfgoals.goals.models import BasisCategory, DepartmentPlan, Goal, Indicator, ProjectTable
 from perfgoals.review.outcome import review_document
 from perfgoals.review.rules import INDICATOR
 from perfgoals.review.rules.common import TABLE_PREFETCH
@@ -48,6 +49,18 @@ class IndicatorPreview:
     category_problem: str = ""
     suggestions: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # the review's, as 错误/提示：message
+    level1: Level1 | None = None  # a department indicator's, which may have no level 2
+
+
+@dataclass
+class PlanPreview:
+    """The department part (部门整体绩效目标) of a document."""
+
+    parsed: ParsedPlan
+    framework: Framework | None
+    indicators: list[IndicatorPreview]
+    problems: list[str] = field(default_factory=list)
+    existing: DepartmentPlan | None = None  # the unit already has its plan for the year: not imported
 
 
 @dataclass
@@ -69,6 +82,7 @@ class Preview:
     unit_name: str
     year: int | None
     tables: list[TablePreview] = field(default_factory=list)
+    plan: PlanPreview | None = None
     errors: list[str] = field(default_factory=list)  # what prevents the import
 
     @property
@@ -77,7 +91,7 @@ class Preview:
 
     @property
     def indicator_count(self) -> int:
-        return sum(len(t.indicators) for t in self.tables)
+        return sum(len(t.indicators) for t in self.tables) + (len(self.plan.indicators) if self.plan else 0)
 
     def as_dict(self) -> dict:
         return {
@@ -120,7 +134,50 @@ class Preview:
                 }
                 for t in self.tables
             ],
+            "plan": self._plan_dict(),
         }
+
+    def _plan_dict(self) -> dict | None:
+        plan = self.plan
+        if plan is None:
+            return None
+        parsed = plan.parsed
+        return {
+            "framework": plan.framework.code if plan.framework else None,
+            "already_imported": plan.existing is not None,
+            "overall_goal": parsed.overall_goal, "sub_goals": parsed.sub_goals, "safeguards": parsed.safeguards,
+            "functions": parsed.functions, "annual_tasks": parsed.annual_tasks,
+            "long_term_goal": parsed.long_term_goal, "annual_goal": parsed.annual_goal,
+            "funding": [{"kind": f.kind, "name": f.name, "amount": _money(f.amount)} for f in parsed.funding],
+            "problems": plan.problems,
+            "indicators": [
+                {"line": i.parsed.line, "horizon": i.parsed.table or "annual",
+                 "level1": i.level1.name if i.level1 else i.parsed.level1,
+                 "level2": i.level2.name if i.level2 else i.parsed.level2,
+                 "name": i.parsed.name, "value": values.format_value(i.value), "problems": i.problems}
+                for i in plan.indicators
+            ],
+        }
+
+    def _plan_text(self) -> list[str]:
+        plan = self.plan
+        parsed = plan.parsed
+        state = "（本单位该年度已有，跳过）" if plan.existing else ""
+        lines = ["", f"部门整体绩效目标{state}"]
+        if plan.framework:
+            lines.append(f"  指标体系：{plan.framework.code} {plan.framework.name}")
+        if parsed.overall_goal:
+            lines.append(f"  总体绩效目标：{parsed.overall_goal.splitlines()[0]}")
+        lines += [f"  分项绩效目标 {n}. {text.splitlines()[0]}" for n, text in enumerate(parsed.sub_goals, start=1)]
+        lines += [f"  工作保障措施 {n}. {text.splitlines()[0]}" for n, text in enumerate(parsed.safeguards, start=1)]
+        lines += [f"  资金：{f.name} {values.format_wan(f.amount)}" for f in parsed.funding]
+        lines += [f"  审核：{p}" for p in plan.problems]
+        for i in plan.indicators:
+            level1 = i.level1.name if i.level1 else i.parsed.level1
+            horizon = "长期" if i.parsed.table == "long_term" else "年度"
+            lines.append(f"  第 {i.parsed.line} 段  {horizon} {level1} / {i.parsed.name}：{values.format_value(i.value) or '（空）'}")
+            lines += [f"      审核：{p}" for p in i.problems]
+        return lines
 
     def as_text(self) -> str:
         unit = f"{self.unit.code} {self.unit.name}" if self.unit else f"{self.unit_code or '（自动编码）'} {self.unit_name}（新单位）"
@@ -143,6 +200,8 @@ class Preview:
                 if i.category_problem:
                     lines.append(f"      无法归类：{i.category_problem}；最接近的是：{'、'.join(i.suggestions)}")
                 lines += [f"      审核：{p}" for p in i.problems]
+        if self.plan:
+            lines += self._plan_text()
         if self.errors:
             lines += ["", "不能导入："] + [f"  {e}" for e in self.errors]
         return "\n".join(lines)
@@ -210,9 +269,29 @@ def make_preview(doc: ParsedDocument, *, source: str, unit: Unit | None = None, 
             by_name[stored.project_name] = stored  # the first made, as .first() gave
         for table in preview.tables:
             table.existing = by_name.get(table.parsed.project_name)
+    if doc.plan:
+        preview.plan = _plan_preview(doc.plan, preview, source)
+    if not preview.tables and not preview.plan:
+        preview.errors.append(f"{source}：没有找到项目绩效目标表或部门整体绩效目标。")
     if review and not preview.errors:
         _review(preview)
     return preview
+
+
+def _plan_preview(parsed: ParsedPlan, preview: Preview, source: str) -> PlanPreview:
+    try:
+        framework = importer.plan_framework(parsed)
+    except SeedFormatError as e:
+        preview.errors.append(f"{source} 第 {e.line} 段：{e.message}")
+        framework = None
+    indicators = []
+    for item in parsed.indicators:
+        level1, level2 = importer.plan_indicator_levels(framework, item)
+        indicators.append(IndicatorPreview(item, importer.parsed_value(item), level2, level1=level1))
+    plan = PlanPreview(parsed, framework, indicators)
+    if preview.unit is not None and preview.year:
+        plan.existing = DepartmentPlan.objects.filter(unit=preview.unit, year=preview.year, is_template=False).first()
+    return plan
 
 
 class _Rollback(Exception):
@@ -224,17 +303,12 @@ def _review(preview: Preview) -> None:
     try:
         with transaction.atomic():
             created = _store(preview)
+            plan = created.pop() if preview.plan and not preview.plan.existing else None
             prefetch_related_objects(created, *TABLE_PREFETCH)  # every table's rows in a few queries
+            if plan is not None:
+                _review_into(plan, preview.plan.indicators, preview.plan.problems)
             for table, stored in zip([t for t in preview.tables if not t.existing], created):
-                by_pk = {}
-                for item, indicator in zip(table.indicators, stored.indicators.all()):
-                    by_pk[indicator.pk] = item
-                for problem in review_document(stored).problems:
-                    text = f"{problem.severity_label}：{problem.message}"
-                    if problem.target == INDICATOR and problem.object_id in by_pk:
-                        by_pk[problem.object_id].problems.append(text)
-                    else:
-                        table.problems.append(text)
+                _review_into(stored, table.indicators, table.problems)
             raise _Rollback
     except _Rollback:
         pass
@@ -242,15 +316,27 @@ def _review(preview: Preview) -> None:
         preview.errors.append(str(e))
 
 
-def store(preview: Preview, user=None) -> list[ProjectTable]:
-    """Create the previewed tables as drafts of the unit, in one transaction; ImportRefused if it cannot."""
+def _review_into(stored, items: list[IndicatorPreview], problems: list[str]) -> None:
+    rows = sorted(stored.indicators.all(), key=lambda indicator: (indicator.order, indicator.pk))  # prefetched
+    by_pk = dict(zip((indicator.pk for indicator in rows), items))
+    for problem in review_document(stored).problems:
+        text = f"{problem.severity_label}：{problem.message}"
+        if problem.target == INDICATOR and problem.object_id in by_pk:
+            by_pk[problem.object_id].problems.append(text)
+        else:
+            problems.append(text)
+
+
+def store(preview: Preview, user=None) -> list[ProjectTable | DepartmentPlan]:
+    """Create the previewed tables (and the department plan, last) as drafts of the unit, in one
+    transaction; ImportRefused if it cannot."""
     if preview.errors:
         raise ImportRefused("；".join(preview.errors) + "（未导入任何内容）")
     with transaction.atomic():
         return _store(preview, user)
 
 
-def _store(preview: Preview, user=None) -> list[ProjectTable]:
+def _store(preview: Preview, user=None) -> list[ProjectTable | DepartmentPlan]:
     unit = preview.unit
     if unit is None:
         code = preview.unit_code or generated_unit_code(preview.unit_name)
@@ -267,6 +353,13 @@ def _store(preview: Preview, user=None) -> list[ProjectTable]:
             raise ImportRefused(f"{preview.source} 第 {e.line} 行：{e.message}（未导入任何内容）") from None
     bulk_create_with_history(goals, Goal, default_user=user)  # every table's rows at once
     bulk_create_with_history(indicators, Indicator, default_user=user)
+    if preview.plan and not preview.plan.existing:
+        plan = preview.plan
+        try:
+            created.append(importer.create_plan(plan.parsed, unit, preview.year, preview.source, plan.framework,
+                                                is_template=False, user=user))
+        except SeedFormatError as e:
+            raise ImportRefused(f"{preview.source} 第 {e.line} 段：{e.message}（未导入任何内容）") from None
     return created
 
 

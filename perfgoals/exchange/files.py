@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from perfgoals.exchange.paste import PasteError, column_letter, parse_rows, rows_from_html, rows_from_text
+from perfgoals.exchange import seedtext, wordfile
 from perfgoals.exchange.seedtext import ParsedDocument, Row
 from perfgoals.goals.values import format_number
 
@@ -153,46 +154,42 @@ def _sheet_rows(sheet, label: str) -> list[Row]:
 
 
 def _read_docx(data: bytes, label: str) -> ParsedDocument:
+    """A department document (第一部分 …, the Hubei 部门整体 form, tables with 项目编码) is read as the
+    seed documents are, from Word's own cells; any other table as a pasted one, by its headings."""
     import docx
 
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception:  # python-docx raises many kinds for a damaged document
         raise FileRefused(f"{label}已损坏，无法作为 Word 文档打开。") from None
-    rows: list[Row] = []
-    number = 0
-    # Paragraphs before a table (its title, 单位：万元) read as one-cell rows, in document order.
-    body = document.element.body
-    tables = iter(document.tables)
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            text = "".join(t.text or "" for t in child.iter() if t.tag.endswith("}t")).strip()
-            if text:
-                number += 1
-                rows.append(Row([text], number))
-        elif tag == "tbl":
-            table = next(tables)
-            for cells in _docx_rows(table):
-                number += 1
-                if any(cells):
-                    rows.append(Row(cells, number))
-    return parse_rows(rows, what=label)
+    blocks = wordfile.read_blocks(document)
+    tokens = seedtext.drop_row_numbers(wordfile.tokens(blocks))
+    if seedtext.is_goal_document(tokens):
+        try:
+            doc = seedtext.parse_tokens(tokens)
+            _add_other_tables(doc, blocks, label)
+            return doc
+        except seedtext.SeedFormatError as e:
+            try:  # laid out otherwise: read its tables by their headings
+                return parse_rows(wordfile.grid_rows(blocks), what=label)
+            except PasteError:
+                raise FileRefused(f"{label}第 {e.line} 段：{e.message}") from None
+    return parse_rows(wordfile.grid_rows(blocks), what=label)
 
 
-def _docx_rows(table) -> list[list[str]]:
-    """A Word table's rows; a cell merged down or across is written once, empty in the other places."""
-    result = []
-    above: list[object] = []
-    for row in table.rows:
-        cells, seen = [], []
-        for c, cell in enumerate(row.cells):
-            tc = cell._tc
-            merged_from_above = c < len(above) and above[c] is tc
-            repeated = tc in seen  # a horizontal merge repeats the same cell
-            seen.append(tc)
-            cells.append("" if merged_from_above or repeated else "\n".join(
-                p.text.strip() for p in cell.paragraphs if p.text.strip()))
-        above = seen
-        result.append(cells)
-    return result
+def _add_other_tables(doc: ParsedDocument, blocks, label: str) -> None:
+    """A department document's project tables in another layout (no 项目编码 row): read by their headings."""
+    for blocks_of_table in wordfile.tables_with_preludes(blocks):
+        rows = seedtext.drop_row_numbers(wordfile.tokens([b for b in blocks_of_table if isinstance(b, wordfile.WordRow)]))
+        if not seedtext.names_project(rows) or any(seedtext.label(r.cells[0]) == "项目编码" for r in rows if r.cells):
+            continue
+        try:
+            found = parse_rows(wordfile.grid_rows(blocks_of_table), what=label)
+        except PasteError:
+            continue
+        for table in found.tables:
+            table.position = len(doc.tables) + 1
+            doc.tables.append(table)
+        doc.year = doc.year or found.year
+        if not doc.unit_name and not doc.unit_code:
+            doc.unit_code, doc.unit_name = found.unit_code, found.unit_name

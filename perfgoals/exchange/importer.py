@@ -142,7 +142,7 @@ def _resolve(framework: Framework, indicator: ParsedIndicator, need_level2: bool
     return level1, level2
 
 
-def _value(parsed: ParsedIndicator) -> values.Value:
+def parsed_value(parsed: ParsedIndicator) -> values.Value:
     if parsed.split is not None:
         return values.parse_split(*parsed.split, name=parsed.name)
     return values.parse_value(parsed.value, name=parsed.name)
@@ -150,7 +150,7 @@ def _value(parsed: ParsedIndicator) -> values.Value:
 
 def _save_indicator(indicator, parsed: ParsedIndicator, parent: str) -> None:
     """Save a table's or a plan's indicator with its value, validated (`parent` is not saved yet to check)."""
-    indicator.value = _value(parsed)
+    indicator.value = parsed_value(parsed)
     _validate(indicator, parsed.line, exclude=[parent])
     indicator.save()
 
@@ -191,18 +191,36 @@ def _store_plan(parsed: ParsedPlan, unit: Unit, year: int, source: str, result: 
     if DepartmentPlan.objects.filter(unit=unit, year=year, revision=1, is_template=True).exists():
         result.plans_existing += 1
         return
-    framework = None
-    if parsed.indicators:
-        candidates = _frameworks(Framework.DEPARTMENT, parsed.indicator_layout)
-        candidates += [f for f in _frameworks(None, parsed.indicator_layout) if f not in candidates]
-        framework = choose_framework(candidates, parsed.indicators, need_level2=False)
+    plan = create_plan(parsed, unit, year, source, plan_framework(parsed), is_template=True)
+    result.plans_created += 1
+    result.count_review(plan)
+
+
+def plan_framework(parsed: ParsedPlan) -> Framework | None:
+    """The framework of a plan's indicators (department frameworks first); SeedFormatError when none fits."""
+    if not parsed.indicators:
+        return None
+    candidates = _frameworks(Framework.DEPARTMENT, parsed.indicator_layout)
+    candidates += [f for f in _frameworks(None, parsed.indicator_layout) if f not in candidates]
+    return choose_framework(candidates, parsed.indicators, need_level2=False)
+
+
+def plan_indicator_levels(framework: Framework | None, item: ParsedIndicator) -> tuple[Level1 | None, Level2 | None]:
+    found = _resolve(framework, item, need_level2=False) if framework else None
+    return found or (None, None)
+
+
+def create_plan(parsed: ParsedPlan, unit: Unit, year: int, source: str, framework: Framework | None, *,
+                is_template: bool, user=None) -> DepartmentPlan:
+    """The department plan with its items, funding lines and indicators, each validated."""
     plan = DepartmentPlan(
-        unit=unit, year=year, framework=framework, is_template=True, source=source,
+        unit=unit, year=year, framework=framework, is_template=is_template, source=source[:200],
         overall_goal=parsed.overall_goal, functions=parsed.functions, annual_tasks=parsed.annual_tasks,
         long_term_goal=parsed.long_term_goal, annual_goal=parsed.annual_goal,
         contact_person=parsed.contact_person, contact_phone=parsed.contact_phone,
     )
     _validate(plan, parsed.line)
+    plan._history_user = user
     plan.save()
     for kind, texts in ((PlanItem.SUB_GOAL, parsed.sub_goals), (PlanItem.SAFEGUARD, parsed.safeguards)):
         for order, text in enumerate(texts, start=1):
@@ -213,7 +231,7 @@ def _store_plan(parsed: ParsedPlan, unit: Unit, year: int, source: str, result: 
             prior_amount_1=line.prior_amounts[0], prior_amount_2=line.prior_amounts[1], order=order,
         )
     for order, item in enumerate(parsed.indicators, start=1):
-        level1, level2 = _resolve(framework, item, need_level2=False)
+        level1, level2 = plan_indicator_levels(framework, item)
         indicator = DepartmentIndicator(
             plan=plan, horizon=item.table or DepartmentIndicator.ANNUAL, level1=level1, level2=level2,
             name=item.name, description=item.description, basis=item.basis,
@@ -221,8 +239,7 @@ def _store_plan(parsed: ParsedPlan, unit: Unit, year: int, source: str, result: 
             prior_value_1=item.prior_values[0], prior_value_2=item.prior_values[1], order=order,
         )
         _save_indicator(indicator, item, "plan")
-    result.plans_created += 1
-    result.count_review(plan)
+    return plan
 
 
 def _validate(obj, line: int, exclude: list[str] | None = None) -> None:

@@ -56,6 +56,11 @@ def clean(text: str) -> str:
 
 def tokenize(text: str) -> list[Paragraph | Row]:
     """Turn the dump into paragraphs and table rows, each with its first line number."""
+    return drop_row_numbers(dump_tokens(text))
+
+
+def dump_tokens(text: str) -> list[Paragraph | Row]:
+    """The dump's paragraphs and rows as written (Excel row numbers kept)."""
     tokens: list[Paragraph | Row] = []
     row: Row | None = None
     last_was_cell = False
@@ -76,9 +81,14 @@ def tokenize(text: str) -> list[Paragraph | Row]:
             text_ = clean(line)
             if text_:
                 tokens.append(Paragraph(text_, number))
+    return tokens
+
+
+def drop_row_numbers(tokens: list[Paragraph | Row]) -> list[Paragraph | Row]:
+    """An Excel export's row numbers (`2.00` in a table's first cell) are not data (seed 001)."""
     for token in tokens:
         if isinstance(token, Row) and len(token.cells) > 1 and _ROW_NUMBER.match(token.cells[0]):
-            token.cells.pop(0)  # an Excel export's row number, not data
+            token.cells.pop(0)
     return tokens
 
 
@@ -214,7 +224,11 @@ _ISSUER = re.compile(r"^(?P<name>\S{2,30}?(?:局|中心|委员会|管委会|办�
 
 
 def parse_document(text: str) -> ParsedDocument:
-    tokens = tokenize(text)
+    return parse_tokens(tokenize(text))
+
+
+def parse_tokens(tokens: list[Paragraph | Row]) -> ParsedDocument:
+    """A document's paragraphs and table rows (from a text dump or a Word file) → its plan and tables."""
     doc = ParsedDocument()
     if any(isinstance(t, Row) and label(t.cells[0]).startswith("部门（单位）") for t in tokens[:5]):
         _parse_hubei(tokens, doc)
@@ -227,6 +241,22 @@ def parse_document(text: str) -> ParsedDocument:
     if doc.plan is None and not doc.tables:
         raise SeedFormatError(1, "未识别的格式：没有找到部门整体绩效目标，也没有找到项目绩效目标表（应含“项目编码”一行）。")
     return doc
+
+
+def is_goal_document(tokens: list[Paragraph | Row]) -> bool:
+    """A 部门预算绩效目标文本 as the seeds are: the department part's headings, the Hubei
+    部门整体 form, or project tables with a 项目编码 row."""
+    for t in tokens:
+        if isinstance(t, Paragraph) and (_SECTION.match(t.text) or any(p.match(t.text) for p in _HEADINGS.values())):
+            return True
+        if isinstance(t, Row) and t.cells and (label(t.cells[0]) == "项目编码" or label(t.cells[0]).startswith("部门（单位）")):
+            return True
+    return False
+
+
+def names_project(rows: list[Row]) -> bool:
+    """A table with a 项目名称 label is a project's, in whatever layout."""
+    return any(label(c).rstrip("：:") == "项目名称" for r in rows for c in r.cells)
 
 
 def _runs(tokens: list[Paragraph | Row]) -> list[tuple[list[Paragraph], list[Row]]]:
@@ -260,7 +290,8 @@ def _parse_classic(tokens: list[Paragraph | Row], doc: ParsedDocument) -> None:
                         if _SECTION.match(p.text) and not p.text.startswith("第一部分")), None)
             if cut is None and not is_project:
                 plan_paragraphs.extend(paragraphs)
-                plan_rows = rows or plan_rows  # a department-wide indicator table (seed 001)
+                if not names_project(rows):  # another layout's project table is not the department's
+                    plan_rows = rows or plan_rows  # a department-wide indicator table (seed 001)
                 continue
             if cut is None:  # no section heading: only a table title stays with the table
                 titled = paragraphs and re.search(r"(?:绩效目标表|^\d+[\.．、].*表)$", paragraphs[-1].text)

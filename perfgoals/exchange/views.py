@@ -130,5 +130,7 @@ def _confirm(request: HttpRequest, units) -> HttpResponse:
     del request.session[SESSION_KEY]
     _pending_path(pending["token"]).unlink(missing_ok=True)
     skipped = sum(t.existing is not None for t in preview.tables)
-    messages.success(request, f"已导入 {len(created)} 张项目绩效目标表（草稿）" + (f"，{skipped} 张此前已导入，未重复导入" if skipped else "") + "。")
+    tables = [d for d in created if isinstance(d, ProjectTable)]
+    plan = "及部门整体绩效目标" if len(tables) < len(created) else ""
+    messages.success(request, f"已导入 {len(tables)} 张项目绩效目标表{plan}（草稿）" + (f"，{skipped} 张此前已导入，未重复导入" if skipped else "") + "。")
     return redirect(created[0] if len(created) == 1 else "home")

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from perfgoals.exchange.documents import ImportRefused, make_preview, store
 from perfgoals.exchange.files import FileRefused, read_file
 from perfgoals.frameworks.models import Framework
+from perfgoals.goals.models import ProjectTable
 from perfgoals.units.models import Unit
 
 
@@ -60,9 +61,11 @@ class Command(BaseCommand):
         except ImportRefused as e:
             raise CommandError(str(e)) from None
         skipped = sum(t.existing is not None for t in preview.tables)
+        tables = [d for d in created if isinstance(d, ProjectTable)]
         if format == "text":
             table_unit = created[0].unit if created else preview.unit
             self.stdout.write(
                 f"{path.name}：{table_unit.code} {table_unit.name} {preview.year}年，新增项目表 {len(created)} 张"
-                f"（已有 {skipped} 张），三级指标 {sum(len(t.indicators) for t in preview.tables if t.existing is None)} 项，均为草稿。"
+                f"（已有 {skipped} 张），三级指标 {sum(len(t.indicators) for t in preview.tables if t.existing is None)} 项"
+                + ("，部门整体绩效目标 1 份" if len(tables) < len(created) else "") + "，均为草稿。"
             )

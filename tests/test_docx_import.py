@@ -1,0 +1,272 @@
+"""Word documents as clerks hold them import into the same tables, plans and indicators as the seeds.
+
+Each seed text dump is a dump of a published Word document. `word_document` lays it out
+again as Word does, with python-docx: one table per run of rows, a cell that spans the
+rest of a shorter row, the 一级/二级 (and label) cells merged down, labels split over
+lines, a nested table in a cell (seed 003), Excel row numbers as a real column (seed 001),
+table-of-contents field codes and bookmarks on the headings. The document goes through
+the import (files.read_file → documents.make_preview → store), and every table,
+indicator and department plan is compared with what the seed import stored.
+"""
+
+import io
+import re
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from perfgoals.exchange.documents import make_preview, store
+from perfgoals.exchange.files import read_file
+from perfgoals.exchange.seedtext import Paragraph, Row, dump_tokens, label
+from perfgoals.goals.models import DepartmentPlan, ProjectTable
+from tests.conftest import SEED_FILES
+
+pytestmark = pytest.mark.django_db
+
+_ROW_NUMBER = re.compile(r"^\d+\.00$")
+_TC_FIELD = re.compile(r"\s+TC\s+(.*)$")
+_BOOKMARK = re.compile(r"\[bookmark:\s*([^\]]*)\]")
+
+
+# ---------------------------------------------------------------- the builder
+
+
+def _field(paragraph, instruction: str) -> None:
+    """A field code (a table of contents' TC entry) as Word writes it: begin, instruction, end."""
+    for kind, text in (("begin", None), (None, instruction), ("end", None)):
+        run = paragraph.add_run()._r
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run.append(char)
+        else:
+            instr = OxmlElement("w:instrText")
+            instr.text = f" {text} "
+            run.append(instr)
+
+
+def _bookmark(paragraph, name: str) -> None:
+    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    start.set(qn("w:id"), "0"), start.set(qn("w:name"), name), end.set(qn("w:id"), "0")
+    paragraph._p.insert(0, start)
+    paragraph._p.append(end)
+
+
+def _write(cell, text: str) -> None:
+    """A cell's lines: a short label split by a line break (运行 / 成本), longer text one paragraph a line."""
+    lines = text.split("\n")
+    first = cell.paragraphs[0]
+    if len(lines) > 1 and len(text) <= 12:
+        run = first.add_run(lines[0])
+        for line in lines[1:]:
+            run.add_break()
+            run = first.add_run(line)
+        return
+    first.add_run(lines[0])
+    for line in lines[1:]:
+        cell.add_paragraph(line)
+
+
+def _mend_broken(rows: list[list[str]], width: int) -> list[tuple[list[str], int | None]]:
+    """A row cut short by a nested table in the dump (seed 003) → one row, and where the nested table sits."""
+    mended, i = [], 0
+    while i < len(rows):
+        cells = rows[i]
+        if 0 < len(cells) < width and any(cells) and i + 1 < len(rows):
+            head = list(cells)
+            while head and not head[-1]:
+                head.pop()
+            mended.append((head + rows[i + 1], len(head) - 1))
+            i += 2
+            continue
+        mended.append((cells, None))
+        i += 1
+    return mended
+
+
+def _table(document, rows: list[list[str]]) -> None:
+    numbered = all(_ROW_NUMBER.match(r[0]) for r in rows if len(r) > 1 and r[0])
+    offset = 1 if numbered and any(_ROW_NUMBER.match(r[0]) for r in rows if r) else 0
+    grid_at = next((i for i, r in enumerate(rows) if len(r) > offset and label(r[offset]) == "一级指标"), None)
+    grid_width = len(rows[grid_at]) if grid_at is not None else 0
+    laid = [(r, None) for r in rows]
+    if grid_at is not None:
+        laid = laid[: grid_at + 1] + _mend_broken(rows[grid_at + 1 :], grid_width)
+    width = max(len(r) for r, _ in laid)
+    table = document.add_table(rows=len(laid), cols=width)
+    table.style = "Table Grid"
+    hubei = label(rows[0][0]).startswith("部门（单位）")
+    level_columns = {0, 1, 2} if hubei else {offset, offset + 1} if grid_at is not None else set()
+    merge_columns = {0} | level_columns
+    for r, (cells, nested) in enumerate(laid):
+        grid = table.rows[r].cells
+        if len(cells) < width:  # the last cell spans the rest of the row
+            grid[len(cells) - 1].merge(grid[width - 1])
+        for c, text in enumerate(cells):
+            in_grid = grid_at is not None and r > grid_at
+            mergeable = c in (level_columns if in_grid or hubei else {0}) and c in merge_columns
+            if not text and r > 0 and mergeable and _text_above(laid, r, c):
+                table.cell(r - 1, c).merge(table.cell(r, c))  # merged down: the category of the rows below
+                continue
+            if text:
+                _write(table.cell(r, c), text)
+            if nested == c:  # the empty nested table Word left in this cell
+                table.cell(r, c).add_table(rows=1, cols=2)
+
+
+def _text_above(laid, r: int, c: int) -> bool:
+    """The cell above holds (or continues) a label: a merge down from it is what the dump shows."""
+    above, _ = laid[r - 1]
+    return c < len(above) and c < len(laid[r][0]) - 1 and (bool(above[c]) or _text_above(laid, r - 1, c))
+
+
+def word_document(path: Path) -> bytes:
+    """The seed dump at `path` laid out again as the Word document it was dumped from."""
+    raw = path.read_text(encoding="utf-8").splitlines()
+    document = docx.Document()
+    rows: list[list[str]] = []
+    for token in dump_tokens(path.read_text(encoding="utf-8")) + [Paragraph("", 0)]:
+        if isinstance(token, Row):
+            rows.append(token.cells)
+            continue
+        if rows:
+            _table(document, rows)
+            rows = []
+        if not token.text:
+            continue
+        paragraph = document.add_paragraph(token.text)
+        source = raw[token.line - 1]
+        if m := _TC_FIELD.search(source):
+            _field(paragraph, "TC " + m[1].strip())
+        if m := _BOOKMARK.search(source):
+            _bookmark(paragraph, m[1])
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- comparing
+
+
+def _indicators(document) -> list[tuple]:
+    return [
+        (i.level1.name if i.level1 else None, i.level2.name if i.level2 else None, i.name, i.description,
+         i.value_display, i.value_cells, i.basis, i.basis_category, i.prior_value_1, i.prior_value_2,
+         getattr(i, "horizon", ""))
+        for i in document.indicators.select_related("level2__level1", "level1").order_by("order")
+    ] if isinstance(document, DepartmentPlan) else [
+        (i.level1.name, i.level2.name, i.name, i.description, i.value_display, i.value_cells, i.basis,
+         i.basis_category, i.prior_value_1, i.prior_value_2)
+        for i in document.indicators.select_related("level2__level1").order_by("order")
+    ]
+
+
+def _table_fields(table: ProjectTable) -> dict:
+    return {
+        "unit": table.unit.code, "year": table.year, "framework": table.framework.code,
+        "code": table.project_code, "name": table.project_name,
+        "money": (table.budget_total, table.budget_fiscal, table.budget_other),
+        "fund_use": table.fund_use, "spending_plan": table.spending_plan, "explanation": table.explanation,
+        "goals": [g.text for g in table.goals.order_by("order")], "indicators": _indicators(table),
+    }
+
+
+def _plan_fields(plan: DepartmentPlan) -> dict:
+    return {
+        "unit": plan.unit.code, "year": plan.year, "framework": plan.framework.code if plan.framework else None,
+        "texts": (plan.overall_goal, plan.functions, plan.annual_tasks, plan.long_term_goal, plan.annual_goal,
+                  plan.contact_person, plan.contact_phone),
+        "items": [(i.kind, i.text) for i in plan.items.order_by("kind", "order")],
+        "funding": [(f.kind, f.name, f.amount, f.prior_amount_1, f.prior_amount_2)
+                    for f in plan.funding_lines.order_by("order")],
+        "indicators": _indicators(plan),
+    }
+
+
+@pytest.mark.parametrize("seed", SEED_FILES, ids=[p.name[:3] for p in SEED_FILES])
+def test_a_word_document_laid_out_as_a_seed_imports_the_same_tables_plan_and_indicators(seed):
+    name = seed.name.replace(".txt", ".docx")
+    templates = list(ProjectTable.objects.filter(source=seed.name, is_template=True).order_by("position", "id"))
+    template_plan = DepartmentPlan.objects.filter(source=seed.name, is_template=True).first()
+
+    preview = make_preview(read_file(name, word_document(seed)), source=name)
+    assert preview.errors == []
+    created = store(preview)
+
+    tables = [d for d in created if isinstance(d, ProjectTable)]
+    plans = [d for d in created if isinstance(d, DepartmentPlan)]
+    assert [t.project_name for t in tables] == [t.project_name for t in templates]
+    for table, template in zip(tables, templates):
+        assert table.status == "draft" and not table.is_template
+        assert _table_fields(table) == _table_fields(template), template.project_name
+    assert len(plans) == (1 if template_plan else 0)
+    if template_plan:
+        assert _plan_fields(plans[0]) == _plan_fields(template_plan)
+        assert not plans[0].is_template
+
+
+# ---------------------------------------------------------------- other layouts in a department document
+
+
+def _department_document_with_a_hubei_project_table() -> bytes:
+    document = docx.Document()
+    for text in ["第一部分", "部门整体绩效目标", "一、总体绩效目标", "全面完成年度教育工作任务。", "二、分项绩效目标",
+                 "1.改善办学条件", "三、工作保障措施", "加强预算绩效管理。", "第二部分", "2024年项目支出绩效目标表", "单位：元"]:
+        document.add_paragraph(text)
+    rows = [
+        ["项目名称", "学校设备购置", "", ""],
+        ["主管部门及代码", "[015001]某区教育局", "实施单位", "某区教育局"],
+        ["项目资金", "资金总额", "1,200,000.00", ""],
+        ["", "其中：财政拨款", "1,200,000.00", ""],
+        ["年度目标", "购置教学设备，改善办学条件", "", ""],
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出值", "数量指标", "购置设备台数", "≧200台"],
+        ["", "", "验收合格率", "100%"],
+        ["效果指标", "社会效益指标", "办学条件", "持续改善"],
+        ["满意度指标（必填）", "服务对象满意度指标", "师生满意度", "≥90%"],
+    ]
+    table = document.add_table(rows=len(rows), cols=4)
+    for r, cells in enumerate(rows):
+        for c, text in enumerate(cells):
+            if text:
+                table.cell(r, c).text = text
+    table.cell(0, 1).merge(table.cell(0, 3))
+    table.cell(4, 1).merge(table.cell(4, 3))
+    table.cell(2, 0).merge(table.cell(3, 0))
+    table.cell(6, 0).merge(table.cell(7, 0))
+    table.cell(6, 1).merge(table.cell(7, 1))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_department_document_with_a_project_table_in_another_layout_imports_both(unit):
+    doc = read_file("部门.docx", _department_document_with_a_hubei_project_table())
+    preview = make_preview(doc, source="部门.docx", unit=unit)
+    assert preview.errors == [] and preview.year == 2024
+    (table,) = preview.tables
+    assert table.parsed.project_name == "学校设备购置" and table.budget[0] == 120
+    assert [(i.level2.name, i.parsed.name, i.value.display()) for i in table.indicators] == [
+        ("数量指标", "购置设备台数", "≥200台"), ("数量指标", "验收合格率", "100%"),  # merged down
+        ("社会效益指标", "办学条件", "持续改善"), ("服务对象满意度指标", "师生满意度", "≥90%")]
+    assert table.indicators[0].level2.level1.name == "产出指标"  # 产出值
+    assert preview.plan.parsed.overall_goal == "全面完成年度教育工作任务。"
+    assert preview.plan.parsed.sub_goals == ["1.改善办学条件"] and preview.plan.parsed.indicators == []
+    created = store(preview)
+    plan = next(d for d in created if isinstance(d, DepartmentPlan))
+    assert (plan.unit, plan.year, plan.status, plan.items.count()) == (unit, 2024, "draft", 2)
+
+
+def test_the_dry_run_of_a_department_document_names_its_plan_and_tables(unit, tmp_path, capsys):
+    from django.core.management import call_command
+
+    path = tmp_path / "部门.docx"
+    path.write_bytes(_department_document_with_a_hubei_project_table())
+    before = (ProjectTable.objects.count(), DepartmentPlan.objects.count())
+    call_command("import_document", str(path), "--unit", unit.code, "--dry-run")
+    out = capsys.readouterr().out
+    assert "项目表 1：学校设备购置" in out and "部门整体绩效目标" in out and "总体绩效目标：全面完成年度教育工作任务。" in out
+    assert before == (ProjectTable.objects.count(), DepartmentPlan.objects.count())
