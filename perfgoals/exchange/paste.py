@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from html.parser import HTMLParser
 
+from perfgoals.exchange import plantable
 from perfgoals.exchange.seedtext import ParsedDocument, ParsedIndicator, ParsedTable, Row, split_goals
 from perfgoals.goals import values
 from perfgoals.goals.values import normalize_label
@@ -213,6 +214,13 @@ def find_header(rows: list[Row]) -> tuple[int, Columns] | None:
         roles = [r for _, r, _ in found if r]
         if "name" in roles and "value" in roles and ("level1" in roles or "level2" in roles):
             return index, _columns(found)
+        if "value" in roles and "level1" in roles and "level2" in roles:
+            # A two-level grid (一级指标 | 二级指标 | … | 指标值, no 三级): the last level column
+            # holds the indicators, the one before it their categories.
+            columns = _columns(found)
+            columns.roles["name"] = columns.roles.pop("level2")
+            columns.roles["level2"] = columns.roles.pop("level1")
+            return index, columns
     return None
 
 
@@ -308,11 +316,11 @@ def _amount_kind(label: str) -> tuple[str, bool] | None:
     if not key or "中期" in key or "上年" in key or "前年" in key:
         return None
     annual = bool(re.search("年度|当年|本年", key))
-    if re.search("资金总额|预算数|预算金额|预算申请|申请.*预算资金|^部门预算$|^项目金额$", key):
+    if re.search("资金总额|预算数|预算金额|预算申请|申请.*预算资金|^部门预算$|^项目金额$|预计投入", key):
         return "total", annual
     if re.search("财政拨款|财政资金|^预算资金|一般公共预算", key) or (label.replace(" ", "").startswith("其中") and "上级资金" in key):
         return "fiscal", annual
-    if re.search("其他资金|自有资金|其他收入", key):
+    if re.search("其他资金|自有资金|其他收入|^其他$", key):
         return "other", annual
     return None
 
@@ -327,15 +335,17 @@ def _parse_amount(text: str, unit: str) -> Decimal | None:
 
 def _read_money(head: list[Row], default_unit: str) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
     found: list[_Amount] = []
-    for row in head:
+    for i, row in enumerate(head):
         row_unit = _money_unit(row.cells[0]) if row.cells else ""
         for c, text in enumerate(row.cells):
             unit = _money_unit(text) or row_unit or default_unit
             in_cell = _LABEL_AND_MONEY.match(normalize_label(text))
             if in_cell and (kind := _amount_kind(in_cell["label"])):
                 amount = _parse_amount(in_cell["num"] + (in_cell["unit"] or ""), unit)
-            elif (kind := _amount_kind(text)) and c + 1 < len(row.cells):
-                amount = _parse_amount(_next_text(row, c), unit)
+            elif kind := _amount_kind(text):
+                amount = _parse_amount(_next_text(row, c), unit) if c + 1 < len(row.cells) else None
+                if amount is None and not _get(row, c + 1):
+                    amount = _amount_below(head[i + 1 : i + 4], row, c, unit)
             else:
                 continue
             if amount is not None:
@@ -348,6 +358,8 @@ def _read_money(head: list[Row], default_unit: str) -> tuple[Decimal | None, Dec
         annual = [a for a in of_kind if a.annual]
         return annual or of_kind
 
+    if not found and (cost := _cost_buildup(head, default_unit)) is not None:
+        found.append(_Amount("total", cost, 0, 0, True))
     totals = pick("total", None)
     column = totals[0].column if totals else None
     fiscal = pick("fiscal", column)
@@ -363,6 +375,37 @@ def _read_money(head: list[Row], default_unit: str) -> tuple[Decimal | None, Dec
 def _next_text(row: Row, c: int) -> str:
     """The next non-empty cell after column c: a label merged across columns leaves empty cells after it."""
     return next((later for later in row.cells[c + 1 :] if later), "")
+
+
+def _amount_below(below: list[Row], row: Row, c: int, unit: str) -> Decimal | None:
+    """A money heading with its amounts in a row below (专项资金情况: 财政资金 over 中央 | 省级 | 市级 | 本级):
+    the numbers under the heading's columns, up to the next heading, added up."""
+    end = next((k for k in range(c + 1, len(row.cells)) if row.cells[k]), max(len(row.cells), c + 1))
+    for lower in below:
+        amounts = [_parse_amount(_get(lower, k), unit) for k in range(c, end)]
+        if any(a is not None for a in amounts):
+            return sum((a for a in amounts if a is not None), Decimal(0))
+    return None
+
+
+def _cost_buildup(head: list[Row], unit: str) -> Decimal | None:
+    """成本构成 | 金额 | 测算依据 …: the 合计 line's amount, or the lines added up."""
+    for i, row in enumerate(head):
+        keys = [heading_key(t) for t in row.cells]
+        if "成本构成" not in keys or "金额" not in keys:
+            continue
+        name_at, amount_at = keys.index("成本构成"), keys.index("金额")
+        lines = []
+        for below in head[i + 1 :]:
+            name = heading_key(_get(below, name_at))
+            amount = _parse_amount(_get(below, amount_at), unit)
+            if name == "合计" and amount is not None:
+                return amount
+            if not name or amount is None:
+                break
+            lines.append(amount)
+        return sum(lines, Decimal(0)) if lines else None
+    return None
 
 
 def _label_value(row: Row, c: int) -> str:
@@ -423,6 +466,8 @@ def _read_head(head: list[Row], table: ParsedTable, doc: ParsedDocument, default
             if not table.project_name and _is_label(text, PROJECT_LABELS):
                 table.project_name = _label_value(row, c)
             for rank, labels in enumerate(UNIT_LABELS):
+                if _money_unit(text):
+                    break  # 单位：万元 names the money's unit, not the budget unit
                 if rank not in units and _is_label(text, labels) and _split_unit(_label_value(row, c))[1]:
                     units[rank] = _label_value(row, c)
             if not doc.year and (m := _YEAR.search(text)) and not _is_label(text, PROJECT_LABELS):
@@ -612,6 +657,8 @@ def parse_rows(rows: list[Row], *, what: str = "粘贴的内容") -> ParsedDocum
         raise PasteError(f"{what}是空的。")
     if all(len(r.cells) < 2 for r in rows):
         raise PasteError(f"{what}不是表格：没有用制表符分隔的单元格。请从 Word、Excel 或网页中选中整张表格后复制。")
+    if plantable.is_hubei_form(rows):
+        return plantable.read_hubei_form(rows)
     doc = ParsedDocument()
     default_unit = next((u for r in rows for t in r.cells if (u := _money_unit(t)) and "单位" in t), "") or "万元"
     for segment in _segments(rows):
@@ -645,6 +692,8 @@ def parse_rows(rows: list[Row], *, what: str = "粘贴的内容") -> ParsedDocum
             raise PasteError(f"项目“{table.project_name or '（未命名）'}”的指标表中没有三级指标。", table.line)
     first = doc.tables[0]
     doc.unit_code, doc.unit_name = first.unit_code, first.unit_name
+    if plantable.is_department_table(rows):
+        return plantable.as_plan(doc, rows, default_unit)
     return doc
 
 

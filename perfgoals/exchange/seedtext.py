@@ -230,7 +230,7 @@ def parse_document(text: str) -> ParsedDocument:
 def parse_tokens(tokens: list[Paragraph | Row]) -> ParsedDocument:
     """A document's paragraphs and table rows (from a text dump or a Word file) → its plan and tables."""
     doc = ParsedDocument()
-    if any(isinstance(t, Row) and label(t.cells[0]).startswith("部门（单位）") for t in tokens[:5]):
+    if any(isinstance(t, Row) and is_department_form(t.cells[0]) for t in tokens[:5]):
         _parse_hubei(tokens, doc)
     else:
         _parse_classic(tokens, doc)
@@ -249,9 +249,14 @@ def is_goal_document(tokens: list[Paragraph | Row]) -> bool:
     for t in tokens:
         if isinstance(t, Paragraph) and (_SECTION.match(t.text) or any(p.match(t.text) for p in _HEADINGS.values())):
             return True
-        if isinstance(t, Row) and t.cells and (label(t.cells[0]) == "项目编码" or label(t.cells[0]).startswith("部门（单位）")):
+        if isinstance(t, Row) and t.cells and (label(t.cells[0]) == "项目编码" or is_department_form(t.cells[0])):
             return True
     return False
+
+
+def is_department_form(first_cell: str) -> bool:
+    """部门（单位）名称 (or 部门(单位)名称) opens the Hubei 部门整体绩效目标表."""
+    return label(first_cell).replace("(", "（").replace(")", "）").startswith("部门（单位）")
 
 
 def names_project(rows: list[Row]) -> bool:
@@ -516,7 +521,7 @@ def _parse_hubei(tokens: list[Paragraph | Row], doc: ParsedDocument) -> None:
     for row in rows:
         cells = [c.strip() for c in row.cells]
         first = label(cells[0])
-        if first.startswith("部门（单位）"):
+        if is_department_form(first):
             doc.unit_name = cells[1].strip()
         elif first == "填报人":
             plan.contact_person = cells[1].strip()
@@ -538,8 +543,9 @@ def _parse_hubei(tokens: list[Paragraph | Row], doc: ParsedDocument) -> None:
             table, level1, level2 = "annual", "", ""
         elif first.startswith("部门总体"):
             funding_kind = "header"
-        elif funding_kind and not table and len(cells) == 6 and all(re.match(r"^20\d\d\s*年$", c) for c in cells[4:6]):
-            prior_years = [int(c[:4]) for c in cells[4:6]]
+        elif (funding_kind and not table and len(cells) in (6, 7) and not any(cells[:-2])
+              and all(re.match(r"^20\d\d\s*年$", c) for c in cells[-2:])):
+            prior_years = [int(c[:4]) for c in cells[-2:]]
         elif funding_kind and not table and len(cells) == 7:
             if label(cells[1]):
                 funding_kind = "income" if label(cells[1]).startswith("收入") else "expense"
