@@ -106,6 +106,121 @@ def test_mata_2023_flat_export_gives_one_table_per_project_with_money_in_yuan(un
     assert values["按时发放"] == "≥1人/年"
 
 
+# ---------------------------------------------------------------- the partial realworld examples: what is there is read
+
+
+@needs_realworld
+def test_nanxian_2025_reads_the_cost_first_grid_with_value_type_target_and_unit_columns(unit):
+    table, indicators = imported("08", unit)  # the copy stops after the three 成本指标 rows
+    assert (table.year, table.budget_total, table.framework.code) == (2025, Decimal("70.00"), "mof-2021")
+    assert table.goals.get().text.startswith("对全县突发卫生公共事件进行相关人员培训")
+    assert [i.level2.name for i in indicators.values()] == ["经济成本指标", "社会成本指标", "生态环境成本指标"]
+    assert indicators["疾病预防控制中心经费"].value_display == "≤70万元"
+    assert indicators["疾病预防控制中心经费"].description == "反映疾病预防控制中心经费。"  # 指标值内容
+    assert indicators["实施项目对社会产生的不利影响"].value.text == "减少"  # 定性
+
+
+@needs_realworld
+def test_dongguan_2019_asks_which_category_a_merged_level2_name_means_and_imports_the_pick(unit):
+    preview = make_preview(parse_paste(clipboard("11")), source="11", unit=unit)
+    (unmatched,) = preview.unmatched  # 社会、经济、生态效益指标 names three categories: not guessed
+    assert unmatched.written == "效果指标 / 社会、经济、生态效益指标" and unmatched.lines == [12]
+    assert {"社会效益指标", "经济效益指标", "生态效益指标"} <= {o.name for o in unmatched.options[:3]}
+    with pytest.raises(Exception, match="未导入任何内容"):
+        store(preview)
+    table, indicators = imported("11", unit, choices={"社会、经济、生态效益指标": "社会效益指标"})
+    assert (table.year, table.project_name, table.budget_total) == (2019, "镇际联网路升级改造工程一期", Decimal("919.00"))
+    assert len(indicators) == 5  # the 中期 half of the grid is left out, with a note in the preview
+    assert indicators["补助款结算争议率"].level2.name == "社会效益指标"
+    assert indicators["补助款结算误差率"].value_display == "±3%以内"
+    assert indicators["年度预算执行率"].level2.name == "成本指标"  # 预算(或投资规模)控制指标
+    assert indicators["镇街补助款完成结算项目数"].level2.name == "数量指标"  # 数量指标(或建筑规模指标)
+
+
+@needs_realworld
+def test_qidong_2024_department_wide_table_becomes_the_units_plan(unit):
+    from perfgoals.goals.models import DepartmentPlan
+
+    preview = make_preview(parse_paste(clipboard("12")), source="12", unit=unit)
+    assert preview.errors == [] and preview.tables == [] and preview.year == 2024
+    assert preview.unit_name == "祁东县疾病预防控制中心"
+    parsed = preview.plan.parsed
+    assert parsed.overall_goal.startswith("根据《湖南省卫生健康委疾控处")
+    assert parsed.functions.startswith("中心的职能职责是")
+    assert [(f.kind, f.name, f.amount) for f in parsed.funding if f.amount is not None] == [
+        ("income", "一般公共预算", Decimal("952.22")), ("expense", "基本支出", Decimal("875.22")),
+        ("expense", "项目支出", Decimal("77"))]
+    (plan,) = store(preview)
+    assert isinstance(plan, DepartmentPlan) and (plan.unit, plan.year, plan.status) == (unit, 2024, "draft")
+    values = {i.name: i for i in plan.indicators.select_related("level1")}
+    assert len(values) == 4 and values["免疫规划知识培训次数"].value_display == "≥2次"
+    assert values["免疫规划知识培训人次"].level1.name == "产出指标"
+    assert values["全年检测次数"].value.text.startswith("自愿咨询检测1000人次以上")  # several targets: kept as written
+
+
+@needs_realworld
+def test_ezhou_2022_reads_a_two_level_grid_and_the_cost_buildup_total(unit):
+    table, indicators = imported("13", unit)
+    assert (table.year, table.project_name, table.budget_total) == (2022, "滨湖大胆办公大楼运行保障", Decimal("814.00"))
+    assert len(indicators) == 7
+    assert [i.level2.name for i in indicators.values()][:3] == ["数量指标", "数量指标", "质量指标"]
+    assert indicators["办公大楼日常维修维护次数"].value_display == "2280次"  # OCR of ≥280次: kept, not guessed
+    assert indicators["办公大楼日常维修维护验收合格率"].value_display == ">92%"
+    assert table.goals.get().text.startswith("以办公大楼服务对象满意为目标")
+
+
+@needs_realworld
+def test_ezhou_library_2020_without_its_indicator_grid_says_there_is_none():
+    with pytest.raises(PasteError, match="没有找到绩效指标表"):
+        parse_paste(clipboard("14"))  # header and cost lines only: the grid was not retrievable
+
+
+@needs_realworld
+def test_bozhou_2023_reads_the_annual_half_of_identical_midterm_and_annual_grids(unit):
+    preview = make_preview(parse_paste(clipboard("15")), source="15", unit=unit)
+    (table,) = preview.tables
+    assert table.budget[:2] == (Decimal("189.80"), Decimal("189.80"))  # 年度资金总额, not 中期
+    assert any("其内容与年度指标相同" in note for note in table.notes)
+    assert [i.parsed.name for i in table.indicators] == ["飞机增雨作业航时", "围绕农业生产、生态环境修复、改善空气质量等需求"]
+    assert table.indicators[0].value.text == "暂定量按15次作业且总航时不少于30小时测算"
+
+
+@needs_realworld
+def test_nanyue_2023_special_fund_reads_the_money_by_government_level_below_its_headings(unit):
+    table, indicators = imported("16", unit)
+    assert (table.project_name, table.year) == ("2023年雨露计划就学补助项目", 2023)
+    assert (table.budget_total, table.budget_fiscal, table.budget_other) == (Decimal("7.00"), Decimal("7.00"), Decimal("0.00"))
+    assert indicators["年度申请就学补助户数"].value_display == "≥101人/次"
+    assert indicators["逾期发放率"].value_display == "≥100%"
+    assert [g.text for g in table.goals.all()][0] == "对提供就读学籍证明的学生了放就学补助;"
+
+
+@needs_realworld
+def test_mengcheng_2024_reads_the_u2267_operator_and_keeps_three_decimals_of_money_in_a_note(unit):
+    preview = make_preview(parse_paste(clipboard("17")), source="17", unit=unit)
+    (table,) = preview.tables
+    assert table.parsed.project_name == "国家基本公共卫生服务项目" and preview.year == 2024
+    assert table.budget[0] == Decimal("2279.05") and any("2279.048" in n for n in table.notes)
+    assert [i.value.display() for i in table.indicators][:2] == ["≥90%", "≥85%"]  # ≧
+    assert table.parsed.goals[0].startswith("发挥绩效评价")
+
+
+@needs_realworld
+def test_guangshui_2023_hubei_department_form_reads_the_funding_block_into_the_plan(unit):
+    preview = make_preview(parse_paste(clipboard("18")), source="18", unit=unit)
+    assert preview.errors == [] and preview.year == 2023 and preview.unit_name == "广水市教育局"
+    parsed = preview.plan.parsed
+    assert [(f.kind, f.name, f.amount, f.prior_amounts) for f in parsed.funding] == [
+        ("income", "财政拨款", Decimal("108292.73"), (Decimal("90147"), Decimal("98577.39"))),
+        ("income", "其他资金", Decimal("14348.77"), (Decimal("5819"), Decimal("10597.65"))),
+        ("expense", "基本支出", Decimal("93199.91"), (Decimal("81781"), Decimal("99611.05"))),
+        ("expense", "项目支出", Decimal("29441.59"), (Decimal("14185"), Decimal("9564.46"))),
+    ]
+    assert parsed.functions.startswith("(一)贯彻执行党和国家")
+    (plan,) = store(preview)
+    assert plan.funding_lines.count() == 4 and plan.unit == unit
+
+
 # ---------------------------------------------------------------- html, xlsx, docx
 
 
@@ -375,3 +490,51 @@ def test_the_import_form_needs_the_csrf_token(clerk, unit):
     client.login(username="clerk", password=PASSWORD)
     response = client.post(reverse("import_document"), {"unit": unit.pk, "text": PASTE, "action": "preview"})
     assert response.status_code == 403
+
+
+UNKNOWN_CATEGORY = ("项目名称\t社区服务\n(2024年度)\n一级指标\t二级指标\t三级指标\t指标值\n"
+                    "产出指标\t数量指标\t服务人次\t1000人次以上\n"
+                    "效果指标\t社会、经济、生态效益指标\t居民获得感\t明显提升\n"
+                    "满意度指标\t服务对象满意度指标\t满意度\t≥90%\n")
+
+
+def test_a_clerk_picks_a_category_for_a_name_the_framework_lacks_and_then_confirms(client, clerk, unit, hebei):
+    from perfgoals.frameworks.models import Level2
+
+    client.login(username="clerk", password=PASSWORD)
+    url = reverse("import_document")
+    response = client.post(url, {"unit": unit.pk, "framework": hebei.pk, "text": UNKNOWN_CATEGORY, "action": "preview"})
+    page = response.content.decode()
+    assert "选择指标类别" in page and "效果指标 / 社会、经济、生态效益指标" in page and 'name="pick_level2"' in page
+    assert "确认导入" not in page
+    token = response.context["token"]
+    (unmatched,) = response.context["preview"].unmatched
+    social = Level2.objects.get(level1__framework=hebei, name="社会效益指标")
+
+    other = Level2.objects.exclude(level1__framework=hebei).first()  # another framework's: refused on the server
+    response = client.post(url, {"action": "pick", "token": token, "pick_name": unmatched.key, "pick_level2": other.pk})
+    assert "不在指标体系" in response.content.decode() and "确认导入" not in response.content.decode()
+    assert client.post(url, {"action": "pick", "token": token, "pick_name": unmatched.key,
+                             "pick_level2": "x"}).status_code == 400
+
+    response = client.post(url, {"action": "pick", "token": token, "pick_name": unmatched.key, "pick_level2": social.pk})
+    page = response.content.decode()
+    assert "按所选，表中为“社会、经济、生态效益指标”" in page and "确认导入" in page
+    assert not ProjectTable.objects.filter(project_name="社区服务").exists()
+    response = client.post(url, {"action": "confirm", "token": token})
+    table = ProjectTable.objects.get(project_name="社区服务")
+    assert response.status_code == 302
+    assert table.indicators.get(name="居民获得感").level2 == social
+
+
+def test_the_dry_run_names_the_categories_to_choose_from_and_the_command_takes_a_pick(unit, hebei, tmp_path, capsys):
+    path = tmp_path / "paste.tsv"
+    path.write_text(UNKNOWN_CATEGORY, encoding="utf-8")
+    with pytest.raises(CommandError, match="未导入任何内容"):
+        call_command("import_document", str(path), "--unit", unit.code, "--framework", hebei.code, "--dry-run")
+    out = capsys.readouterr().out
+    assert "可选类别" in out and "效益指标/社会效益指标" in out and "效益指标/经济效益指标" in out
+    call_command("import_document", str(path), "--unit", unit.code, "--framework", hebei.code,
+                 "--category", "社会、经济、生态效益指标=效益指标/社会效益指标")
+    table = ProjectTable.objects.get(unit=unit, project_name="社区服务")
+    assert table.indicators.get(name="居民获得感").level2.name == "社会效益指标"

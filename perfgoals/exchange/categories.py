@@ -42,6 +42,8 @@ def key(label: str) -> str:
 def _find(wanted: str, named: list, synonyms: dict[str, str]) -> tuple[object | None, bool]:
     """The one category among `named` that `wanted` means, and whether that took more than equality."""
     by_key = {key(c.name): c for c in named}
+    if re.search("[、/]", wanted):  # 社会、经济、生态效益指标: several categories in one merged cell
+        return None, False
     if wanted in by_key:
         return by_key[wanted], False
     if synonyms.get(wanted) in by_key:
@@ -106,6 +108,32 @@ class Matcher:
         if key not in self.known:
             self.known[key] = match(framework, level1_label, level2_label, level1_written)
         return self.known[key]
+
+
+def ranked(framework: Framework, level1_label: str, level2_label: str) -> list[Level2]:
+    """Every level-2 category of the framework, the closest to the written names first (for the clerk to pick)."""
+    every = [l2 for l1 in framework.levels1.all() for l2 in l1.levels2.all()]
+    wanted1, wanted2 = key(level1_label), key(level2_label)
+
+    def closeness(l2: Level2) -> float:
+        near2 = difflib.SequenceMatcher(None, wanted2, key(l2.name)).ratio()
+        near2 = max([near2] + [difflib.SequenceMatcher(None, part, key(l2.name)).ratio()
+                               for part in re.split("[、/]", wanted2) if part])
+        return near2 + 0.5 * difflib.SequenceMatcher(None, wanted1, key(l2.level1.name)).ratio()
+
+    return sorted(every, key=lambda l2: -closeness(l2))
+
+
+def pick(framework: Framework, wanted: int | str) -> Level2 | None:
+    """The level-2 category a clerk picked: by id (the preview's select), or by name (二级 or 一级/二级)."""
+    every = [l2 for l1 in framework.levels1.all() for l2 in l1.levels2.all()]
+    text = str(wanted).strip()
+    if text.isdigit():
+        return next((l2 for l2 in every if l2.pk == int(text)), None)
+    level1_name, _, level2_name = text.rpartition("/")
+    found = [l2 for l2 in every if key(l2.name) == key(level2_name)
+             and (not level1_name.strip() or key(l2.level1.name) == key(level1_name))]
+    return found[0] if len(found) == 1 else None
 
 
 def choose_framework(candidates: list[Framework], rows: list[tuple[str, str, bool]], match=match) -> Framework:

@@ -11,6 +11,13 @@ The preview holds everything that will be written: the unit, the year, the frame
 chosen, money (万元), goals, every indicator with its category in the framework, its parsed
 value, and the quality review's problems. The review runs on the tables as they would be
 stored, inside a transaction that is rolled back, so the preview writes nothing.
+A category name the framework does not have is listed with the framework's categories,
+closest first, for the clerk to pick (`choices`); the department part of a document
+becomes the unit's plan (`PlanPreview`).
+
+Longer than 400 lines: the preview (tables, plan, the clerk's category picks), its text
+and JSON forms and the store that writes exactly what it shows are one path; apart, each
+would have to repeat the others' decisions.
 """
 
 from __future__ import annotations
@@ -50,6 +57,25 @@ class IndicatorPreview:
     suggestions: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # the review's, as 错误/提示：message
     level1: Level1 | None = None  # a department indicator's, which may have no level 2
+    picked: bool = False  # the category is the clerk's pick, not matched by name
+    options: list[Level2] = field(default_factory=list)  # unmatched: the framework's categories, closest first
+
+
+def written_name(item: ParsedIndicator) -> str:
+    """The category as the table writes it: 一级 / 二级."""
+    return f"{item.level1} / {item.level2}"
+
+
+@dataclass
+class Unmatched:
+    """A category name the framework does not have, in one table: the clerk picks one of `options`."""
+
+    key: str  # n|一级 / 二级
+    table: int
+    written: str
+    lines: list[int]
+    suggestions: list[str]
+    options: list[Level2]
 
 
 @dataclass
@@ -90,6 +116,21 @@ class Preview:
         return self.unit is None
 
     @property
+    def unmatched(self) -> list[Unmatched]:
+        """Each table's category names that need the clerk's pick, in order, once each."""
+        found: dict[str, Unmatched] = {}
+        for n, table in enumerate(self.tables, start=1):
+            for i in table.indicators:
+                if i.category_problem and i.options:
+                    written = written_name(i.parsed)
+                    key = f"{n}|{written}"
+                    if key in found:
+                        found[key].lines.append(i.parsed.line)
+                    else:
+                        found[key] = Unmatched(key, n, written, [i.parsed.line], i.suggestions, i.options)
+        return list(found.values())
+
+    @property
     def indicator_count(self) -> int:
         return sum(len(t.indicators) for t in self.tables) + (len(self.plan.indicators) if self.plan else 0)
 
@@ -127,6 +168,8 @@ class Preview:
                             "basis_category": i.parsed.basis_category,
                             "category_problem": i.category_problem,
                             "suggestions": i.suggestions,
+                            "choices": [f"{o.level1.name}/{o.name}" for o in i.options],
+                            "picked": i.picked,
                             "problems": i.problems,
                         }
                         for i in t.indicators
@@ -199,6 +242,11 @@ class Preview:
                 lines.append(f"  第 {i.parsed.line} 行  {where} / {i.parsed.name}：{values.format_value(i.value) or '（空）'}")
                 if i.category_problem:
                     lines.append(f"      无法归类：{i.category_problem}；最接近的是：{'、'.join(i.suggestions)}")
+                    if i.options:
+                        lines.append("      可选类别（--category “表中写法=一级/二级”）："
+                                     + "、".join(f"{o.level1.name}/{o.name}" for o in i.options[:6]))
+                elif i.picked:
+                    lines.append(f"      类别按所选：{i.parsed.level2} → {i.level2.level1.name} / {i.level2.name}")
                 lines += [f"      审核：{p}" for p in i.problems]
         if self.plan:
             lines += self._plan_text()
@@ -226,9 +274,16 @@ def find_unit(code: str, name: str) -> Unit | None:
 
 
 def make_preview(doc: ParsedDocument, *, source: str, unit: Unit | None = None, year: int | None = None,
-                 framework: Framework | None = None, review: bool = True) -> Preview:
-    """What importing `doc` would create; `errors` says what prevents it."""
+                 framework: Framework | None = None, review: bool = True,
+                 choices: dict[str, int | str] | None = None) -> Preview:
+    """What importing `doc` would create; `errors` says what prevents it.
+
+    `choices` are the clerk's picks for category names the framework does not have: the
+    written name (一级 / 二级, or the 二级 alone; `n|…` for the n-th table only) → the
+    framework's level-2 category, by id or by name. A pick outside the table's framework
+    is refused like an unmatched name."""
     unit = unit or find_unit(doc.unit_code, doc.unit_name)
+    picks = {values.normalize_label(k): v for k, v in (choices or {}).items()}
     preview = Preview(source, unit, doc.unit_code, doc.unit_name, year or doc.year)
     if not preview.year:
         preview.errors.append(f"{source}：无法从表中确定年度，请指定年度。")
@@ -252,14 +307,25 @@ def make_preview(doc: ParsedDocument, *, source: str, unit: Unit | None = None, 
             preview.errors.append(f"{source} 第 {parsed.line} 行：没有找到项目名称。")
         for item in parsed.indicators:
             m = matcher(chosen, item.level1, item.level2, getattr(item, "level1_written", True))
+            written = written_name(item)
+            picked = None
+            if m.problem:
+                wanted = next((w for k in (f"{len(preview.tables) + 1}|{written}", written, item.level2)
+                               if (w := picks.get(values.normalize_label(k))) not in (None, "")), None)
+                if wanted is not None and (picked := categories.pick(chosen, wanted)) is None:
+                    m.problem += f"（所选的类别“{wanted}”不在指标体系“{chosen.name}”中）"
             value = (values.parse_split(*item.split, name=item.name) if item.split is not None
                      else values.parse_value(item.value, name=item.name))
-            table.indicators.append(IndicatorPreview(item, value, m.level2, m.problem, m.suggestions))
-            if m.problem:
+            indicator = IndicatorPreview(item, value, m.level2, m.problem, m.suggestions)
+            if picked is not None:
+                indicator.level2, indicator.picked, indicator.category_problem = picked, True, ""
+            elif m.problem:
+                indicator.options = categories.ranked(chosen, item.level1, item.level2)
                 preview.errors.append(
                     f"{source} 第 {item.line} 行：{m.problem}；最接近的是：{'、'.join(m.suggestions)}。"
-                    f"请改正表中的名称，或选择另一个指标体系。"
+                    f"请在预览中选择类别，改正表中的名称，或选择另一个指标体系。"
                 )
+            table.indicators.append(indicator)
         preview.tables.append(table)
     if unit is not None and preview.year:
         names = [t.parsed.project_name for t in preview.tables]

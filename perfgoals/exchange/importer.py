@@ -202,6 +202,11 @@ def plan_framework(parsed: ParsedPlan) -> Framework | None:
         return None
     candidates = _frameworks(Framework.DEPARTMENT, parsed.indicator_layout)
     candidates += [f for f in _frameworks(None, parsed.indicator_layout) if f not in candidates]
+    # One that names every level 1 as written (产出指标 in a project framework) before one that
+    # only knows the level 2 (数量指标 under the Hubei department framework's 履职效能).
+    for framework in candidates:
+        if all(values.find_level1(framework, i.level1) for i in parsed.indicators):
+            return framework
     return choose_framework(candidates, parsed.indicators, need_level2=False)
 
 

@@ -60,6 +60,8 @@ def import_document(request: HttpRequest) -> HttpResponse:
         return render(request, "exchange/import.html", {**context, "form": ImportForm(units=units)})
     if request.POST.get("action") == "confirm":
         return _confirm(request, units)
+    if request.POST.get("action") == "pick":
+        return _pick(request, context)
     form = ImportForm(request.POST, request.FILES, units=units)
     if (unit_id := to_int(request.POST.get("unit"))) is not None and unit_id not in {u.pk for u in units}:
         raise Http404("没有这个单位。")  # another unit's: as if it did not exist
@@ -88,7 +90,47 @@ def import_document(request: HttpRequest) -> HttpResponse:
     return render(request, "exchange/import.html", {**context, "form": form, "preview": preview, "token": token})
 
 
-def _preview(name, content, unit_pk, year, framework, request, review=True):
+def _pending(request: HttpRequest):
+    """The upload waiting for its confirmation, with its content, or None when it has expired."""
+    pending = request.session.get(SESSION_KEY)
+    if not pending or pending.get("token") != request.POST.get("token"):
+        return None, None
+    try:
+        return pending, _pending_path(pending["token"]).read_bytes()
+    except OSError:
+        return None, None
+
+
+def _pending_framework(pending):
+    from perfgoals.frameworks.models import Framework
+
+    return Framework.objects.filter(pk=pending["framework"]).first() if pending["framework"] else None
+
+
+def _pick(request: HttpRequest, context: dict) -> HttpResponse:
+    """The clerk's categories for names the framework does not have: checked by a new preview."""
+    pending, content = _pending(request)
+    if pending is None:
+        messages.error(request, "导入的预览已过期，请重新上传或粘贴。")
+        return redirect("import_document")
+    names, picked = request.POST.getlist("pick_name"), request.POST.getlist("pick_level2")
+    choices = {name[:300]: pk for name, pk in zip(names, picked) if name and pk}
+    for pk in choices.values():
+        if to_int(pk) is None:
+            return HttpResponse("所选的类别无效。", status=400, content_type="text/plain; charset=utf-8")
+    preview, error = _preview(pending["name"], content, pending["unit"], pending["year"], _pending_framework(pending),
+                              request, choices)
+    if error:
+        messages.error(request, error)
+        return redirect("import_document")
+    request.session[SESSION_KEY] = {**pending, "choices": choices}
+    form = ImportForm(initial={"unit": pending["unit"], "year": pending["year"], "framework": pending["framework"]},
+                      units=context["units"])
+    return render(request, "exchange/import.html",
+                  {**context, "form": form, "preview": preview, "token": pending["token"], "choices": choices})
+
+
+def _preview(name, content, unit_pk, year, framework, request, choices=None, review=True):
     """The preview of a file or paste for the user's unit, or the message saying why there is none."""
     unit = next((u for u in units_for(request.user, Membership.CLERK) if u.pk == unit_pk), None)
     if unit is None:
@@ -101,24 +143,16 @@ def _preview(name, content, unit_pk, year, framework, request, review=True):
             doc = read_file(name, content)
     except (FileRefused, PasteError) as e:
         return None, f"{e}（未导入任何内容）"
-    return make_preview(doc, source=name, unit=unit, year=year, framework=framework, review=review), ""
+    return make_preview(doc, source=name, unit=unit, year=year, framework=framework, choices=choices, review=review), ""
 
 
 def _confirm(request: HttpRequest, units) -> HttpResponse:
-    pending = request.session.get(SESSION_KEY)
-    if not pending or pending.get("token") != request.POST.get("token"):
+    pending, content = _pending(request)
+    if pending is None:
         messages.error(request, "导入的预览已过期，请重新上传或粘贴。")
         return redirect("import_document")
-    from perfgoals.frameworks.models import Framework
-
-    framework = Framework.objects.filter(pk=pending["framework"]).first() if pending["framework"] else None
-    try:
-        content = _pending_path(pending["token"]).read_bytes()
-    except OSError:
-        messages.error(request, "导入的预览已过期，请重新上传或粘贴。")
-        return redirect("import_document")
-    preview, error = _preview(pending["name"], content, pending["unit"], pending["year"], framework, request,
-                              review=False)  # shown already; store() checks again what it writes
+    preview, error = _preview(pending["name"], content, pending["unit"], pending["year"], _pending_framework(pending),
+                              request, pending.get("choices"), review=False)  # shown already; store() checks again
     if error or preview.errors:
         messages.error(request, error or "；".join(preview.errors))
         return redirect("import_document")

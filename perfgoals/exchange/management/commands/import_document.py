@@ -22,9 +22,17 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, help="年度（覆盖从表中识别的年度）")
         parser.add_argument("--framework", default="", help="指标体系代码（默认自动选择最吻合的）")
         parser.add_argument("--dry-run", action="store_true", help="只预览，不写入")
+        parser.add_argument("--category", action="append", default=[], metavar="写法=一级/二级",
+                            help="为指标体系中没有的类别名称指定类别，如 “社会、经济、生态效益指标=效益指标/社会效益指标”（可重复）")
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
-    def handle(self, *args, file, unit, year, framework, dry_run, format, **options):
+    def handle(self, *args, file, unit, year, framework, dry_run, format, category, **options):
+        choices = {}
+        for given in category:
+            written, sep, wanted = given.rpartition("=")
+            if not sep or not written.strip() or not wanted.strip():
+                raise CommandError(f"--category “{given}” 应写成 “表中写法=一级/二级”。")
+            choices[written.strip()] = wanted.strip()
         path = Path(file)
         try:
             data = path.read_bytes()
@@ -47,7 +55,8 @@ class Command(BaseCommand):
             raise CommandError(f"{e}（未导入任何内容）") from None
         # The review is what the preview shows; an import that shows none (no --dry-run, text) skips it.
         review = dry_run or format == "json"
-        preview = make_preview(doc, source=path.name, unit=target, year=year, framework=chosen, review=review)
+        preview = make_preview(doc, source=path.name, unit=target, year=year, framework=chosen, choices=choices,
+                               review=review)
         if format == "json":
             self.stdout.write(json.dumps({"dry_run": dry_run, **preview.as_dict()}, ensure_ascii=False, indent=2))
         elif dry_run or preview.errors:
