@@ -270,3 +270,54 @@ def test_the_dry_run_of_a_department_document_names_its_plan_and_tables(unit, tm
     out = capsys.readouterr().out
     assert "项目表 1：学校设备购置" in out and "部门整体绩效目标" in out and "总体绩效目标：全面完成年度教育工作任务。" in out
     assert before == (ProjectTable.objects.count(), DepartmentPlan.objects.count())
+
+
+def _single_table(rows: list[list[str]], merges=(), nested_in=None, nested_text=()) -> bytes:
+    document = docx.Document()
+    document.add_paragraph("2024年项目支出绩效目标表")
+    width = max(len(r) for r in rows)
+    table = document.add_table(rows=len(rows), cols=width)
+    for r, cells in enumerate(rows):
+        for c, text in enumerate(cells):
+            if text:
+                _write(table.cell(r, c), text)
+    for (r1, c1), (r2, c2) in merges:
+        table.cell(r1, c1).merge(table.cell(r2, c2))
+    if nested_in:
+        inner = table.cell(*nested_in).add_table(rows=1, cols=len(nested_text))
+        for c, text in enumerate(nested_text):
+            inner.cell(0, c).text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_table_with_a_project_code_in_another_layout_is_read_by_its_headings(unit):
+    data = _single_table([
+        ["项目编码", "51080221Y000000123", "项目名称", "麻风病防治"],
+        ["一级指标", "二级指标", "三级指标", "指标值（包含数字及文字描述）"],
+        ["项目完成指标", "数量指标", "宣传教育", "≥2次"],
+        ["", "", "走访慰问", "32人"],
+        ["满意度指标", "服务对象满意度指标", "群众满意度", "≥90%"],
+    ], merges=[((2, 0), (3, 0)), ((2, 1), (3, 1))])
+    preview = make_preview(read_file("表.docx", data), source="表.docx", unit=unit)
+    assert preview.errors == []
+    (table,) = preview.tables
+    assert [(i.level2.level1.name, i.level2.name, i.parsed.name, i.value.display()) for i in table.indicators] == [
+        ("产出指标", "数量指标", "宣传教育", "≥2次"), ("产出指标", "数量指标", "走访慰问", "32人"),
+        ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%")]
+
+
+def test_a_merged_heading_is_read_once_and_a_nested_tables_text_joins_its_cell(unit):
+    data = _single_table([
+        ["项目名称", "图书购置", "", "", ""],
+        ["一级指标", "二级指标", "三级指标", "指标值", ""],
+        ["产出指标", "数量指标", "购书册数", "≥2000册", ""],
+        ["满意度指标", "服务对象满意度指标", "读者满意度", "≥90%", ""],
+    ], merges=[((0, 1), (0, 4)), ((1, 3), (1, 4)), ((2, 3), (2, 4)), ((3, 3), (3, 4))],
+        nested_in=(2, 2), nested_text=("（含电子书）",))
+    preview = make_preview(read_file("表.docx", data), source="表.docx", unit=unit)
+    (table,) = preview.tables
+    assert table.parsed.project_name == "图书购置"  # not 图书购置 repeated over the merged cells
+    assert [(i.parsed.name, i.value.display()) for i in table.indicators] == [
+        ("购书册数\n（含电子书）", "≥2000册"), ("读者满意度", "≥90%")]

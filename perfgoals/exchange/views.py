@@ -124,8 +124,9 @@ def _pick(request: HttpRequest, context: dict) -> HttpResponse:
         messages.error(request, error)
         return redirect("import_document")
     request.session[SESSION_KEY] = {**pending, "choices": choices}
-    form = ImportForm(initial={"unit": pending["unit"], "year": pending["year"], "framework": pending["framework"]},
-                      units=context["units"])
+    pasted = content.decode("utf-8") if pending["name"] == "粘贴的表格.tsv" else ""
+    form = ImportForm(initial={"unit": pending["unit"], "year": pending["year"], "framework": pending["framework"],
+                               "text": pasted}, units=context["units"])
     return render(request, "exchange/import.html",
                   {**context, "form": form, "preview": preview, "token": pending["token"], "choices": choices})
 
