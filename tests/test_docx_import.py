@@ -17,6 +17,7 @@ import docx
 import pytest
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.table import _Cell
 
 from perfgoals.exchange.documents import make_preview, store
 from perfgoals.exchange.files import read_file
@@ -87,40 +88,70 @@ def _mend_broken(rows: list[list[str]], width: int) -> list[tuple[list[str], int
     return mended
 
 
+def _tc(tr, span: int = 1, merge: str = ""):
+    """A cell as Word writes it: its span across (w:gridSpan) and down (w:vMerge restart/continue)."""
+    tc = OxmlElement("w:tc")
+    props = OxmlElement("w:tcPr")
+    if span > 1:
+        grid_span = OxmlElement("w:gridSpan")
+        grid_span.set(qn("w:val"), str(span))
+        props.append(grid_span)
+    if merge:
+        v_merge = OxmlElement("w:vMerge")
+        if merge == "restart":
+            v_merge.set(qn("w:val"), "restart")
+        props.append(v_merge)
+    tc.append(props)
+    tc.append(OxmlElement("w:p"))
+    tr.append(tc)
+    return tc
+
+
 def _table(document, rows: list[list[str]]) -> None:
     numbered = all(_ROW_NUMBER.match(r[0]) for r in rows if len(r) > 1 and r[0])
     offset = 1 if numbered and any(_ROW_NUMBER.match(r[0]) for r in rows if r) else 0
     grid_at = next((i for i, r in enumerate(rows) if len(r) > offset and label(r[offset]) == "一级指标"), None)
-    grid_width = len(rows[grid_at]) if grid_at is not None else 0
     laid = [(r, None) for r in rows]
     if grid_at is not None:
-        laid = laid[: grid_at + 1] + _mend_broken(rows[grid_at + 1 :], grid_width)
+        laid = laid[: grid_at + 1] + _mend_broken(rows[grid_at + 1 :], len(rows[grid_at]))
     width = max(len(r) for r, _ in laid)
-    table = document.add_table(rows=len(laid), cols=width)
+    table = document.add_table(rows=0, cols=width)
     table.style = "Table Grid"
     hubei = label(rows[0][0]).startswith("部门（单位）")
-    level_columns = {0, 1, 2} if hubei else {offset, offset + 1} if grid_at is not None else set()
-    merge_columns = {0} | level_columns
+    open_above: dict[int, object] = {}  # column → the cell a merge down would continue
     for r, (cells, nested) in enumerate(laid):
-        grid = table.rows[r].cells
-        if len(cells) < width:  # the last cell spans the rest of the row
-            grid[len(cells) - 1].merge(grid[width - 1])
+        tr = OxmlElement("w:tr")
+        table._tbl.append(tr)
+        in_grid = grid_at is not None and r > grid_at
+        mergeable = {0, 1, 2} if hubei else {offset, offset + 1} if in_grid else {0}
+        row_cells = {}
         for c, text in enumerate(cells):
-            in_grid = grid_at is not None and r > grid_at
-            mergeable = c in (level_columns if in_grid or hubei else {0}) and c in merge_columns
-            if not text and r > 0 and mergeable and _text_above(laid, r, c):
-                table.cell(r - 1, c).merge(table.cell(r, c))  # merged down: the category of the rows below
+            last = c == len(cells) - 1
+            span = width - c if last else 1  # the last cell spans the rest of the row
+            if not text and c in mergeable and not last and c in open_above:
+                _start_merge(open_above[c])
+                _tc(tr, span, "continue")  # merged down: the category of the rows below
+                row_cells[c] = open_above[c]
                 continue
+            tc = _tc(tr, span)
+            cell = _Cell(tc, table)
             if text:
-                _write(table.cell(r, c), text)
+                _write(cell, text)
             if nested == c:  # the empty nested table Word left in this cell
-                table.cell(r, c).add_table(rows=1, cols=2)
+                inner = document.add_table(rows=1, cols=2)._tbl
+                tc.insert(len(tc) - 1, inner)
+            row_cells[c] = tc
+        # a label (or one merged down from it) may be continued by an empty cell in the next row
+        open_above = {c: tc for c, tc in row_cells.items()
+                      if c < len(cells) - 1 and (cells[c] or tc is open_above.get(c))}
 
 
-def _text_above(laid, r: int, c: int) -> bool:
-    """The cell above holds (or continues) a label: a merge down from it is what the dump shows."""
-    above, _ = laid[r - 1]
-    return c < len(above) and c < len(laid[r][0]) - 1 and (bool(above[c]) or _text_above(laid, r - 1, c))
+def _start_merge(tc) -> None:
+    props = tc.find(qn("w:tcPr"))
+    if props.find(qn("w:vMerge")) is None:
+        v_merge = OxmlElement("w:vMerge")
+        v_merge.set(qn("w:val"), "restart")
+        props.append(v_merge)
 
 
 def word_document(path: Path) -> bytes:
