@@ -156,10 +156,14 @@ def _start_merge(tc) -> None:
 
 def word_document(path: Path) -> bytes:
     """The seed dump at `path` laid out again as the Word document it was dumped from."""
-    raw = path.read_text(encoding="utf-8").splitlines()
+    return word_document_of(path.read_text(encoding="utf-8"))
+
+
+def word_document_of(text: str) -> bytes:
+    raw = text.splitlines()
     document = docx.Document()
     rows: list[list[str]] = []
-    for token in dump_tokens(path.read_text(encoding="utf-8")) + [Paragraph("", 0)]:
+    for token in dump_tokens(text) + [Paragraph("", 0)]:
         if isinstance(token, Row):
             rows.append(token.cells)
             continue
@@ -352,3 +356,15 @@ def test_a_merged_heading_is_read_once_and_a_nested_tables_text_joins_its_cell(u
     assert table.parsed.project_name == "图书购置"  # not 图书购置 repeated over the merged cells
     assert [(i.parsed.name, i.value.display()) for i in table.indicators] == [
         ("购书册数\n（含电子书）", "≥2000册"), ("读者满意度", "≥90%")]
+
+
+def test_a_hubei_department_form_followed_by_project_tables_gives_the_plan_and_the_tables():
+    hubei, hebei = SEED_FILES[4].read_text(encoding="utf-8"), SEED_FILES[0].read_text(encoding="utf-8")
+    projects = hebei[hebei.index("第二部分") :]
+    doc = read_file("部门预算.docx", word_document_of(hubei + "\n" + projects))
+    template_plan = DepartmentPlan.objects.get(source=SEED_FILES[4].name, is_template=True)
+    assert doc.unit_name == "鄂州市招商和投资促进中心"
+    assert len(doc.plan.indicators) == template_plan.indicators.count()  # no project row taken for the plan's
+    assert len(doc.plan.funding) == template_plan.funding_lines.count()
+    assert [t.project_name for t in doc.tables] == ["2018-2019年度招商引资奖励资金", "招商引资工作经费"]
+    assert [len(t.indicators) for t in doc.tables] == [9, 9]

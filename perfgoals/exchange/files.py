@@ -166,7 +166,7 @@ def _read_docx(data: bytes, label: str) -> ParsedDocument:
     tokens = seedtext.drop_row_numbers(wordfile.tokens(blocks))
     if seedtext.is_goal_document(tokens):
         try:
-            doc = seedtext.parse_tokens(tokens)
+            doc = _parse_goal_document(blocks, tokens)
             _add_other_tables(doc, blocks, label)
             return doc
         except seedtext.SeedFormatError as e:
@@ -175,6 +175,25 @@ def _read_docx(data: bytes, label: str) -> ParsedDocument:
             except PasteError:
                 raise FileRefused(f"{label}第 {e.line} 段：{e.message}") from None
     return parse_rows(wordfile.grid_rows(blocks), what=label)
+
+
+def _parse_goal_document(blocks, tokens) -> ParsedDocument:
+    """The Hubei 部门整体 form is one table, read alone; what follows it is read for project tables."""
+    def tokens_of(part):
+        return seedtext.drop_row_numbers(wordfile.tokens(part))
+
+    form = next((b.table for b in blocks if isinstance(b, wordfile.WordRow) and b.cells
+                 and seedtext.is_department_form(b.cells[0].text)), 0)
+    if not form:
+        return seedtext.parse_tokens(tokens)
+    cut = max(i for i, b in enumerate(blocks) if isinstance(b, wordfile.WordRow) and b.table == form) + 1
+    doc = seedtext.parse_tokens(tokens_of(blocks[:cut]))
+    rest = tokens_of(blocks[cut:])
+    if any(isinstance(t, Row) and t.cells and seedtext.label(t.cells[0]) == "项目编码" for t in rest):
+        projects = seedtext.parse_tokens(rest)
+        doc.tables = projects.tables
+        doc.year = doc.year or projects.year
+    return doc
 
 
 def _add_other_tables(doc: ParsedDocument, blocks, label: str) -> None:

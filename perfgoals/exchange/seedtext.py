@@ -230,7 +230,7 @@ def parse_document(text: str) -> ParsedDocument:
 def parse_tokens(tokens: list[Paragraph | Row]) -> ParsedDocument:
     """A document's paragraphs and table rows (from a text dump or a Word file) → its plan and tables."""
     doc = ParsedDocument()
-    if any(isinstance(t, Row) and is_department_form(t.cells[0]) for t in tokens[:5]):
+    if any(is_department_form(t.cells[0]) for t in [t for t in tokens if isinstance(t, Row)][:5]):
         _parse_hubei(tokens, doc)
     else:
         _parse_classic(tokens, doc)
