@@ -368,3 +368,22 @@ def test_a_hubei_department_form_followed_by_project_tables_gives_the_plan_and_t
     assert len(doc.plan.funding) == template_plan.funding_lines.count()
     assert [t.project_name for t in doc.tables] == ["2018-2019年度招商引资奖励资金", "招商引资工作经费"]
     assert [len(t.indicators) for t in doc.tables] == [9, 9]
+
+
+def test_a_clerk_uploads_a_department_document_and_confirms_the_plan(client, clerk, unit):
+    from django.urls import reverse
+
+    from tests.conftest import PASSWORD
+
+    client.login(username="clerk", password=PASSWORD)
+    upload = io.BytesIO(word_document(SEED_FILES[4]))
+    upload.name = "部门整体绩效目标.docx"
+    url = reverse("import_document")
+    response = client.post(url, {"unit": unit.pk, "file": upload, "action": "preview"})
+    page = response.content.decode()
+    assert "部门整体绩效目标" in page and "签约亿元以上项目不少于330个" in page and "公用经费控制率" in page
+    assert not DepartmentPlan.objects.filter(unit=unit).exists()
+    response = client.post(url, {"action": "confirm", "token": response.context["token"]})
+    plan = DepartmentPlan.objects.get(unit=unit)
+    assert response.status_code == 302 and response.url == plan.get_absolute_url()
+    assert (plan.status, plan.year, plan.indicators.count(), plan.funding_lines.count()) == ("draft", 2024, 82, 6)
