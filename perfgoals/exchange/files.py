@@ -1,4 +1,4 @@
-"""A clerk's file → rows of cells: .tsv/.txt (as pasted), .html, .xlsx (openpyxl), .docx (python-docx).
+"""A clerk's file → rows of cells: .tsv/.txt (as pasted), .html, .xlsx (openpyxl), .docx (python-docx, `wordfile`).
 
 A file must be what its name says before it is opened: an .xlsx or .docx is a zip
 whose directory is read first (the sum of the uncompressed sizes, and the members a
@@ -17,10 +17,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import PurePath
 
-from perfgoals.exchange.paste import PasteError, column_letter, parse_rows, rows_from_html, rows_from_text
 from perfgoals.exchange import seedtext, wordfile
+from perfgoals.exchange.paste import PasteError, column_letter, parse_rows, rows_from_html, rows_from_text
 from perfgoals.exchange.seedtext import ParsedDocument, Row
-from perfgoals.goals.values import format_number
+from perfgoals.goals.values import format_number, normalize_label
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a zip that unpacks to more than this is refused
 MAX_RATIO = 200  # nor one that unpacks to more than 200 times its size (a zip bomb)
@@ -189,7 +189,7 @@ def _parse_goal_document(blocks, tokens) -> ParsedDocument:
     cut = max(i for i, b in enumerate(blocks) if isinstance(b, wordfile.WordRow) and b.table == form) + 1
     doc = seedtext.parse_tokens(tokens_of(blocks[:cut]))
     rest = tokens_of(blocks[cut:])
-    if any(isinstance(t, Row) and t.cells and seedtext.label(t.cells[0]) == "项目编码" for t in rest):
+    if any(isinstance(t, Row) and t.cells and normalize_label(t.cells[0]) == "项目编码" for t in rest):
         projects = seedtext.parse_tokens(rest)
         doc.tables = projects.tables
         doc.year = doc.year or projects.year
@@ -200,7 +200,7 @@ def _add_other_tables(doc: ParsedDocument, blocks, label: str) -> None:
     """A department document's project tables in another layout (no 项目编码 row): read by their headings."""
     for blocks_of_table in wordfile.tables_with_preludes(blocks):
         rows = seedtext.drop_row_numbers(wordfile.tokens([b for b in blocks_of_table if isinstance(b, wordfile.WordRow)]))
-        if not seedtext.names_project(rows) or any(seedtext.label(r.cells[0]) == "项目编码" for r in rows if r.cells):
+        if not seedtext.names_project(rows) or any(normalize_label(r.cells[0]) == "项目编码" for r in rows if r.cells):
             continue
         try:
             found = parse_rows(wordfile.grid_rows(blocks_of_table), what=label)
