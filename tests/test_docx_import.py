@@ -10,6 +10,7 @@ indicator and department plan is compared with what the seed import stored.
 """
 
 import io
+import json
 import re
 from pathlib import Path
 
@@ -304,6 +305,10 @@ def test_the_dry_run_of_a_department_document_names_its_plan_and_tables(unit, tm
     call_command("import_document", str(path), "--unit", unit.code, "--dry-run")
     out = capsys.readouterr().out
     assert "项目表 1：学校设备购置" in out and "部门整体绩效目标" in out and "总体绩效目标：全面完成年度教育工作任务。" in out
+    call_command("import_document", str(path), "--unit", unit.code, "--dry-run", "--format", "json")
+    data = json.loads(capsys.readouterr().out)
+    assert data["plan"]["overall_goal"] == "全面完成年度教育工作任务。" and data["plan"]["sub_goals"] == ["1.改善办学条件"]
+    assert data["tables"][0]["budget_total"] == "120.00"
     assert before == (ProjectTable.objects.count(), DepartmentPlan.objects.count())
 
 
@@ -387,3 +392,30 @@ def test_a_clerk_uploads_a_department_document_and_confirms_the_plan(client, cle
     plan = DepartmentPlan.objects.get(unit=unit)
     assert response.status_code == 302 and response.url == plan.get_absolute_url()
     assert (plan.status, plan.year, plan.indicators.count(), plan.funding_lines.count()) == ("draft", 2024, 82, 6)
+
+
+def test_deleted_text_is_not_read_and_a_title_in_a_content_control_is(unit):
+    data = _single_table([
+        ["项目名称", "图书购置"],
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "购书册数", "≥2000册"],
+    ], merges=[((0, 1), (0, 3))])
+    document = docx.Document(io.BytesIO(data))
+    title = document.paragraphs[0]._p
+    title.getparent().remove(title)  # the title moves into a content control (w:sdt), as WPS templates have it
+    sdt, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+    content.append(title)
+    sdt.append(content)
+    document.element.body.insert(0, sdt)
+    run = document.tables[0].cell(2, 2).paragraphs[0].runs[0]._r  # 购书册数 with 年度 deleted (tracked)
+    deleted, text = OxmlElement("w:del"), OxmlElement("w:delText")
+    text.text = "年度"
+    removed = OxmlElement("w:r")
+    removed.append(text)
+    deleted.append(removed)
+    run.addprevious(deleted)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    preview = make_preview(read_file("表.docx", buffer.getvalue()), source="表.docx", unit=unit)
+    assert preview.year == 2024
+    assert [i.parsed.name for i in preview.tables[0].indicators] == ["购书册数"]
