@@ -106,6 +106,22 @@ def test_mata_2023_flat_export_gives_one_table_per_project_with_money_in_yuan(un
     assert values["按时发放"] == "≥1人/年"
 
 
+@needs_realworld
+@pytest.mark.parametrize("name, count, verbatim", [
+    ("01", 7, []), ("02", 9, []), ("04", 12, ["2021年1月-12月", "12月底前100%到位"]),
+    ("05", 7, ["≥80M", "2023.07-2024.01"]), ("07", 13, []),
+])  # fmt: skip
+def test_every_indicator_of_a_complete_realworld_table_has_its_value_read(name, count, verbatim, unit):
+    """Every indicator has its category and a value; only dates, periods and an unknown unit (M) are kept
+    as written and flagged for the review, as values.py does with what it cannot read cleanly."""
+    preview = make_preview(parse_paste(clipboard(name)), source=name, unit=unit)
+    indicators = [i for t in preview.tables for i in t.indicators]
+    assert len(indicators) == count and preview.errors == []
+    assert [i.parsed.name for i in indicators if i.value.is_empty] == []
+    assert [i.value.raw for i in indicators if i.value.problem] == verbatim
+    assert all(i.level2 is not None for i in indicators)
+
+
 # ---------------------------------------------------------------- the partial realworld examples: what is there is read
 
 
