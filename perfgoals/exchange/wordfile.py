@@ -84,8 +84,8 @@ def _content(element):
 def _rows(tbl, line: int, table: int = 0) -> list[WordRow]:
     rows = []
     for tr in tbl.iter(f"{W}tr"):
-        if tr.getparent() is not tbl:
-            continue  # a nested table's row
+        if next(tr.iterancestors(f"{W}tbl")) is not tbl:
+            continue  # a nested table's row (a row inside a content control is this table's)
         cells = []
         for tc in tr:
             if tc.tag == f"{W}sdt":  # a row's cells inside a content control
