@@ -419,3 +419,21 @@ def test_deleted_text_is_not_read_and_a_title_in_a_content_control_is(unit):
     preview = make_preview(read_file("表.docx", buffer.getvalue()), source="表.docx", unit=unit)
     assert preview.year == 2024
     assert [i.parsed.name for i in preview.tables[0].indicators] == ["购书册数"]
+
+
+def test_a_project_table_without_an_indicator_grid_is_named_in_the_preview_not_dropped_silently(unit):
+    document = docx.Document()
+    for text in ["第一部分", "一、总体绩效目标", "做好机关运转保障。", "第二部分", "2024年项目支出情况"]:
+        document.add_paragraph(text)
+    table = document.add_table(rows=2, cols=2)
+    for r, cells in enumerate([["项目名称", "办公设备购置"], ["预算数", "5"]]):
+        for c, text in enumerate(cells):
+            table.cell(r, c).text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    preview = make_preview(read_file("部门.docx", buffer.getvalue()), source="部门.docx", unit=unit, year=2024)
+    assert preview.errors == [] and preview.tables == []
+    assert preview.plan.parsed.overall_goal == "做好机关运转保障。"
+    (note,) = preview.notes
+    assert note.startswith("表格“办公设备购置”未导入") and "没有找到绩效指标表" in note
+    assert "说明：表格“办公设备购置”未导入" in preview.as_text()

@@ -110,6 +110,7 @@ class Preview:
     tables: list[TablePreview] = field(default_factory=list)
     plan: PlanPreview | None = None
     errors: list[str] = field(default_factory=list)  # what prevents the import
+    notes: list[str] = field(default_factory=list)  # what the document holds that is not imported
 
     @property
     def unit_is_new(self) -> bool:
@@ -141,6 +142,7 @@ class Preview:
                      "name": self.unit.name if self.unit else self.unit_name, "new": self.unit_is_new},
             "year": self.year,
             "errors": self.errors,
+            "notes": self.notes,
             "tables": [
                 {
                     "project_name": t.parsed.project_name,
@@ -225,6 +227,7 @@ class Preview:
     def as_text(self) -> str:
         unit = f"{self.unit.code} {self.unit.name}" if self.unit else f"{self.unit_code or '（自动编码）'} {self.unit_name}（新单位）"
         lines = [f"文件：{self.source}", f"预算单位：{unit}", f"年度：{self.year or '（未确定）'}"]
+        lines += [f"说明：{note}" for note in self.notes]
         for n, t in enumerate(self.tables, start=1):
             state = "（已导入过，跳过）" if t.existing else ""
             lines += [
@@ -284,7 +287,7 @@ def make_preview(doc: ParsedDocument, *, source: str, unit: Unit | None = None, 
     is refused like an unmatched name."""
     unit = unit or find_unit(doc.unit_code, doc.unit_name)
     picks = {values.normalize_label(k): v for k, v in (choices or {}).items()}
-    preview = Preview(source, unit, doc.unit_code, doc.unit_name, year or doc.year)
+    preview = Preview(source, unit, doc.unit_code, doc.unit_name, year or doc.year, notes=list(doc.notes))
     if not preview.year:
         preview.errors.append(f"{source}：无法从表中确定年度，请指定年度。")
     if unit is None and not doc.unit_name and not doc.unit_code:

@@ -204,7 +204,9 @@ def _add_other_tables(doc: ParsedDocument, blocks, label: str) -> None:
             continue
         try:
             found = parse_rows(wordfile.grid_rows(blocks_of_table), what=label)
-        except PasteError:
+        except PasteError as e:
+            name = next((c for r in rows for c in r.cells[1:2] if normalize_label(r.cells[0]) == "项目名称"), "")
+            doc.notes.append(f"表格“{name or '（未命名）'}”未导入：{e.message}")
             continue
         for table in found.tables:
             table.position = len(doc.tables) + 1

@@ -161,6 +161,7 @@ class ParsedDocument:
     year: int | None = None
     plan: ParsedPlan | None = None
     tables: list[ParsedTable] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the reader left out, for the preview to say
 
 
 # ---------------------------------------------------------------- small readers
