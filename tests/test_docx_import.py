@@ -12,6 +12,7 @@ indicator and department plan is compared with what the seed import stored.
 import io
 import json
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import docx
@@ -437,3 +438,32 @@ def test_a_project_table_without_an_indicator_grid_is_named_in_the_preview_not_d
     (note,) = preview.notes
     assert note.startswith("表格“办公设备购置”未导入") and "没有找到绩效指标表" in note
     assert "说明：表格“办公设备购置”未导入" in preview.as_text()
+
+
+def test_a_department_document_whose_project_table_breaks_the_seed_layout_keeps_its_plan(unit):
+    document = docx.Document()
+    for text in ["第一部分", "一、总体绩效目标", "做好机关运转保障。", "三、工作保障措施", "加强预算绩效管理。",
+                 "第二部分", "1.办公设备购置绩效目标表"]:
+        document.add_paragraph(text)
+    rows = [  # the Hebei table's head, but a grid of five columns (no 绩效指标描述)
+        ["项目编码", "13032224Q0000000001", "项目名称", "办公设备购置", ""],
+        ["预算规模及资金用途", "预算数", "5", "其中：财政资金", "5"],
+        ["一级指标", "二级指标", "三级指标", "指标值", "指标值确定依据"],
+        ["产出指标", "数量指标", "购置台数", "≥10台", "工作计划"],
+        ["满意度指标", "服务对象满意度指标", "使用人员满意度", "≥90%", "工作计划"],
+    ]
+    table = document.add_table(rows=len(rows), cols=5)
+    for r, cells in enumerate(rows):
+        for c, text in enumerate(cells):
+            if text:
+                table.cell(r, c).text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    preview = make_preview(read_file("部门.docx", buffer.getvalue()), source="部门.docx", unit=unit, year=2024)
+    assert preview.errors == []
+    assert preview.plan.parsed.safeguards == ["加强预算绩效管理。"]
+    (table,) = preview.tables
+    assert (table.parsed.project_code, table.parsed.project_name, table.budget[0]) == (
+        "13032224Q0000000001", "办公设备购置", Decimal("5.00"))
+    assert [(i.parsed.name, i.value.display(), i.parsed.basis) for i in table.indicators] == [
+        ("购置台数", "≥10台", "工作计划"), ("使用人员满意度", "≥90%", "工作计划")]

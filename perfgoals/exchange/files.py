@@ -170,11 +170,28 @@ def _read_docx(data: bytes, label: str) -> ParsedDocument:
             _add_other_tables(doc, blocks, label)
             return doc
         except seedtext.SeedFormatError as e:
-            try:  # laid out otherwise: read its tables by their headings
-                return parse_rows(wordfile.grid_rows(blocks), what=label)
-            except PasteError:
+            # Laid out otherwise: the department part as the seeds, every project table by its headings.
+            doc = _department_part(blocks)
+            _add_other_tables(doc, blocks, label, coded_too=True)
+            if not doc.plan and not doc.tables:
                 raise FileRefused(f"{label}第 {e.line} 段：{e.message}") from None
+            return doc
     return parse_rows(wordfile.grid_rows(blocks), what=label)
+
+
+def _department_part(blocks) -> ParsedDocument:
+    """What comes before the first table that names a project, read as the seeds' department part."""
+    rows_of: dict[int, list[Row]] = {}
+    for b in blocks:
+        if isinstance(b, wordfile.WordRow):
+            rows_of.setdefault(b.table, []).append(Row([c.text for c in b.cells], b.line))
+    projects = {table for table, rows in rows_of.items() if seedtext.names_project(rows)}
+    first = next((i for i, b in enumerate(blocks) if isinstance(b, wordfile.WordRow) and b.table in projects),
+                 len(blocks))
+    try:
+        return seedtext.parse_tokens(seedtext.drop_row_numbers(wordfile.tokens(blocks[:first])))
+    except seedtext.SeedFormatError:
+        return ParsedDocument()
 
 
 def _parse_goal_document(blocks, tokens) -> ParsedDocument:
@@ -196,11 +213,13 @@ def _parse_goal_document(blocks, tokens) -> ParsedDocument:
     return doc
 
 
-def _add_other_tables(doc: ParsedDocument, blocks, label: str) -> None:
-    """A department document's project tables in another layout (no 项目编码 row): read by their headings."""
+def _add_other_tables(doc: ParsedDocument, blocks, label: str, coded_too: bool = False) -> None:
+    """A department document's project tables in another layout (no 项目编码 row, or any when
+    `coded_too`): read by their headings."""
     for blocks_of_table in wordfile.tables_with_preludes(blocks):
         rows = seedtext.drop_row_numbers(wordfile.tokens([b for b in blocks_of_table if isinstance(b, wordfile.WordRow)]))
-        if not seedtext.names_project(rows) or any(normalize_label(r.cells[0]) == "项目编码" for r in rows if r.cells):
+        coded = any(normalize_label(r.cells[0]) == "项目编码" for r in rows if r.cells)
+        if not seedtext.names_project(rows) or (coded and not coded_too):
             continue
         try:
             found = parse_rows(wordfile.grid_rows(blocks_of_table), what=label)
