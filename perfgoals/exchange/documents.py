@@ -220,7 +220,7 @@ class Preview:
         for i in plan.indicators:
             level1 = i.level1.name if i.level1 else i.parsed.level1
             horizon = "长期" if i.parsed.table == "long_term" else "年度"
-            lines.append(f"  第 {i.parsed.line} 段  {horizon} {level1} / {i.parsed.name}：{values.format_value(i.value) or '（空）'}")
+            lines.append(f"  第 {i.parsed.line} 行  {horizon} {level1} / {i.parsed.name}：{values.format_value(i.value) or '（空）'}")
             lines += [f"      审核：{p}" for p in i.problems]
         return lines
 
