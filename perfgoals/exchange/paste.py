@@ -379,9 +379,12 @@ def _next_text(row: Row, c: int) -> str:
 
 def _amount_below(below: list[Row], row: Row, c: int, unit: str) -> Decimal | None:
     """A money heading with its amounts in a row below (专项资金情况: 财政资金 over 中央 | 省级 | 市级 | 本级):
-    the numbers under the heading's columns, up to the next heading, added up."""
+    the numbers under the heading's columns, up to the next heading, added up; only in the rows
+    of the same section (their first cell empty: the section's label is merged down)."""
     end = next((k for k in range(c + 1, len(row.cells)) if row.cells[k]), max(len(row.cells), c + 1))
     for lower in below:
+        if _get(lower, 0):
+            break  # a new section of the form (资金用途, the spending plan…), not this heading's rows
         amounts = [_parse_amount(_get(lower, k), unit) for k in range(c, end)]
         if any(a is not None for a in amounts):
             return sum((a for a in amounts if a is not None), Decimal(0))
