@@ -146,6 +146,7 @@ EXPECTED = {
     "indicator_move": CLERK_ACTION, "indicator_new": CLERK_ACTION, "plan_main": CLERK_ACTION,
     "plan_child_delete": CLERK_ACTION, "plan_child_move": CLERK_ACTION,
     "indicator_fill": FILL,
+    "indicator_paste": CLERK_WRITE,  # an empty paste: the editor with the message beside the paste box
     # quality review (review)
     "review_report": EVERYONE, "review_rules": EVERYONE,
     "review_table": PAGE, "review_plan": PAGE,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from perfgoals.goals.views import home, indicators, plans, previews, tables
+from perfgoals.goals.views import home, indicators, pasting, plans, previews, tables
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -18,6 +18,7 @@ urlpatterns = [
     path("tables/<int:pk>/goals/<int:goal_pk>/move/", tables.goal_move, name="goal_move"),
     path("tables/<int:pk>/indicators/new/", indicators.indicator_new, name="indicator_new"),
     path("tables/<int:pk>/indicators/", indicators.indicator_create, name="indicator_create"),
+    path("tables/<int:pk>/indicators/paste/", pasting.indicator_paste, name="indicator_paste"),
     path("tables/<int:pk>/indicators/fill/", indicators.indicator_fill, name="indicator_fill"),
     path("tables/<int:pk>/indicators/<int:indicator_pk>/", indicators.indicator_update, name="indicator_update"),
     path("tables/<int:pk>/indicators/<int:indicator_pk>/delete/", indicators.indicator_delete, name="indicator_delete"),

@@ -16,18 +16,23 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 
-  // The import form: keep the clipboard's text/html too, which knows merged cells that
-  // its text/plain loses; typing (not pasting) into the text clears it again.
-  document.querySelectorAll("form[data-paste-text]").forEach(function (form) {
-    var text = document.getElementById(form.dataset.pasteText);
-    var html = document.getElementById(form.dataset.pasteHtml);
-    if (!text || !html) return;
-    text.addEventListener("paste", function (event) {
-      var pasted = event.clipboardData && event.clipboardData.getData("text/html");
-      html.value = pasted && pasted.indexOf("<table") >= 0 ? pasted : "";
-    });
-    text.addEventListener("input", function (event) {
-      if (event.inputType !== "insertFromPaste") html.value = "";
-    });
+  // A paste form (the import page, the editor's 粘贴指标): keep the clipboard's text/html too,
+  // which knows merged cells that its text/plain loses; typing (not pasting) into the text
+  // clears it again. Delegated, so a form swapped in later (htmx) does the same.
+  function pasteFields(target) {
+    var form = target && target.closest ? target.closest("form[data-paste-text]") : null;
+    if (!form || target.id !== form.dataset.pasteText) return null;
+    return document.getElementById(form.dataset.pasteHtml);
+  }
+  document.addEventListener("paste", function (event) {
+    var html = pasteFields(event.target);
+    if (!html) return;
+    var pasted = event.clipboardData && event.clipboardData.getData("text/html");
+    // Word writes ten times the text in styles: beyond 2 MB the text alone is sent.
+    html.value = pasted && pasted.indexOf("<table") >= 0 && pasted.length <= 2000000 ? pasted : "";
+  });
+  document.addEventListener("input", function (event) {
+    var html = pasteFields(event.target);
+    if (html && event.inputType !== "insertFromPaste") html.value = "";
   });
 });

@@ -107,8 +107,9 @@ def editor_groups(table, choices, problems, comments: dict, bound=None, add: int
 
 
 def editor_context(table, *, editable: bool, comments: dict, panel=None, header_form=None, goal_forms=None,
-                   bound=None, add=None, saved="", notes=None) -> dict:  # fmt: skip
-    """`comments`: the open comments by row (workflow.open_comments); `panel` on the whole page."""
+                   bound=None, add=None, saved="", notes=None, paste=None) -> dict:  # fmt: skip
+    """`comments`: the open comments by row (workflow.open_comments); `panel` on the whole page;
+    `paste`: the 粘贴指标 box's content (views.pasting)."""
     review = review_document(table)
     problems = review.by_target(HEADER_FIELDS)
     goal_forms = goal_forms or {}
@@ -130,6 +131,7 @@ def editor_context(table, *, editable: bool, comments: dict, panel=None, header_
         "checklist": table_checklist(table),
         "saved": saved,
         "notes": notes or {},
+        "paste": paste or {},
         "units_list": f.UNIT_SUGGESTIONS,
         "phrases": f.PHRASE_SUGGESTIONS,
     }
