@@ -42,6 +42,12 @@ class PasteRefused(Exception):
     """The paste cannot be read as indicator rows; the message (Chinese) says why. Nothing is written."""
 
 
+def normalized(text: str) -> str:
+    """Text as a form sends it back: line ends as LF (a browser posts CRLF, and its HTML parser
+    reads an attribute's CRLF as LF), without a textarea's leading line end."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\n")
+
+
 def digest(text: str, html: str) -> str:
     """What a preview was made of, so that a confirmation adds only what was previewed."""
     return hashlib.sha256(f"{text}\0{html}".encode()).hexdigest()[:32]

@@ -32,7 +32,7 @@ def _picks(data) -> dict[int, int]:
 @login_required
 @require_POST
 def indicator_paste(request: HttpRequest, pk: int) -> HttpResponse:
-    text, html = request.POST.get("text", ""), request.POST.get("html", "")
+    text, html = pasted.normalized(request.POST.get("text", "")), pasted.normalized(request.POST.get("html", ""))
     html = html if "<table" in html.lower() else ""
     digest = pasted.digest(text, html)
     confirming = request.POST.get("action") == "confirm"
