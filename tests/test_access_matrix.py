@@ -147,6 +147,8 @@ EXPECTED = {
     "plan_child_delete": CLERK_ACTION, "plan_child_move": CLERK_ACTION,
     "indicator_fill": FILL,
     "indicator_paste": CLERK_WRITE,  # an empty paste: the editor with the message beside the paste box
+    "indicator_import": CLERK_WRITE,  # no file: the editor with the message beside the upload
+    "indicator_export": PAGE,
     # quality review (review)
     "review_report": EVERYONE, "review_rules": EVERYONE,
     "review_table": PAGE, "review_plan": PAGE,
@@ -301,6 +303,7 @@ def _kwargs(name: str, route: str, params: list[str], world) -> dict:
         "child_pk": world["item"].pk,
         "code": table.unit.code,
         "year": table.year,
+        "fmt": "xlsx",
     }
     return {p: values[p] for p in params}
 

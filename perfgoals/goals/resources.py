@@ -1,17 +1,22 @@
 """django-import-export resources: project tables and indicators as spreadsheets in
-the admin, with Chinese column headers (units: perfgoals.units.resources).
+the admin, with Chinese column headers (units: perfgoals.units.resources), and one
+table's indicator rows in the editor (`TableIndicatorResource`, exchange.rowfile).
 
 Related objects are named by their codes (单位编码, 指标体系代码), an indicator's
 categories by their Chinese names, and its value in the printed form (≥20项), which
 is parsed back with the one value parser on import. Text that looks like a formula is
-neutralised on export (perfgoals.lib.cells).
+neutralised on export (perfgoals.lib.cells). Indicators are imported only into a table
+that may be changed now (a draft or a returned table).
 """
 
+import copy
+
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from import_export import fields, resources, widgets
 
 from perfgoals.frameworks.models import Framework
-from perfgoals.goals import values
+from perfgoals.goals import values, versions
 from perfgoals.goals.models import BasisCategory, Indicator, ProjectTable
 from perfgoals.lib.cells import NeutralisedResource
 from perfgoals.units.models import Unit
@@ -53,7 +58,17 @@ class ProjectTableResource(NeutralisedResource, resources.ModelResource):
         return table.get_status_display()
 
 
-class IndicatorResource(NeutralisedResource, resources.ModelResource):
+class SkipsUnchangedRows:
+    """A row is skipped when it says what the indicator already says, its category and value
+    included (import-export compares only the fields it writes itself, not those read here)."""
+
+    def skip_row(self, instance, original, row, import_validation_errors=None) -> bool:
+        if import_validation_errors or original is None or original.pk is None:
+            return False
+        return versions.same_content(original, instance)
+
+
+class IndicatorResource(SkipsUnchangedRows, NeutralisedResource, resources.ModelResource):
     id = fields.Field("id", "编号")
     table = fields.Field("table", "绩效目标表编号", widgets.ForeignKeyWidget(ProjectTable))
     project_code = fields.Field("table__project_code", "项目编码", readonly=True)
@@ -96,13 +111,102 @@ class IndicatorResource(NeutralisedResource, resources.ModelResource):
     def import_instance(self, instance: Indicator, row, **kwargs) -> None:
         """Categories by name within the table's framework; the value as printed."""
         super().import_instance(instance, row, **kwargs)
-        framework = instance.table.framework
-        level1 = values.find_level1(framework, row.get("一级指标") or "")
-        level2 = values.find_level2(framework, row.get("二级指标") or "", level1)
-        if level2 is None:
-            raise ValidationError(
-                f"指标体系“{framework}”中没有二级指标“{row.get('二级指标') or ''}”。"
-            )
-        instance.level2 = level2
-        instance.value = values.parse_value(str(row.get("指标值") or ""), name=instance.name)
-        instance.basis_category = BasisCategory.from_label(row.get("指标分类") or "")
+        read_categories_and_value(instance, row)
+
+
+def read_categories_and_value(instance: Indicator, row) -> None:
+    """An imported row's level-2 category (by name, within its table's framework), its value as
+    printed (the one value parser) and its 指标分类; refused for a table that may not change now."""
+    table = instance.table
+    if not table.is_editable:
+        raise ValidationError(f"绩效目标表“{table.project_name}”{table.get_status_display()}，不能修改其指标。")
+    framework = table.framework
+    level1 = values.find_level1(framework, row.get("一级指标") or "")
+    level2 = values.find_level2(framework, row.get("二级指标") or "", level1)
+    if level2 is None:
+        raise ValidationError(f"指标体系“{framework}”中没有二级指标“{row.get('二级指标') or ''}”。")
+    instance.level2 = level2
+    instance.value = values.parse_value(str(row.get("指标值") or ""), name=instance.name)
+    instance.basis_category = BasisCategory.from_label(row.get("指标分类") or "")
+
+
+class TableIndicatorResource(SkipsUnchangedRows, resources.ModelResource):
+    """One table's indicator rows, as the editor exports them (导出指标) and imports them back.
+
+    编号 names a row of this table (blank: a new row); a 编号 of no row of this table is refused,
+    never taken as another table's row. 版本 is the row's version when exported: a row changed
+    in the file that someone else changed since is refused, as a stale save is (versions.py).
+    """
+
+    id = fields.Field("id", "编号", widgets.IntegerWidget())
+    level1 = fields.Field(column_name="一级指标", readonly=True)
+    level2 = fields.Field(column_name="二级指标", readonly=True)
+    name = fields.Field("name", "三级指标")
+    description = fields.Field("description", "绩效指标描述")
+    value = fields.Field(column_name="指标值", readonly=True)
+    basis = fields.Field("basis", "指标值确定依据")
+    basis_category = fields.Field(column_name="指标分类", readonly=True)
+    version = fields.Field("version", "版本", readonly=True)
+
+    REQUIRED = ("二级指标", "三级指标", "指标值")
+
+    class Meta:
+        model = Indicator
+        fields = ("id", "level1", "level2", "name", "description", "value", "basis", "basis_category", "version")
+        import_id_fields = ("id",)
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+        store_instance = True
+        store_row_values = True
+
+    def __init__(self, table: ProjectTable):
+        super().__init__()
+        self.table = table
+        self.own = {i.pk: i for i in self.get_queryset()}
+        self.last_order = max((i.order for i in self.own.values()), default=0)
+
+    def get_queryset(self):
+        return Indicator.objects.filter(table=self.table).select_related("level2__level1").order_by(
+            "level2__level1__order", "level2__order", "order", "id"
+        )
+
+    dehydrate_level1 = IndicatorResource.dehydrate_level1
+    dehydrate_level2 = IndicatorResource.dehydrate_level2
+    dehydrate_value = IndicatorResource.dehydrate_value
+    dehydrate_basis_category = IndicatorResource.dehydrate_basis_category
+
+    @classmethod
+    def headings(cls) -> list[str]:
+        return [cls.fields[name].column_name for name in cls._meta.fields]
+
+    def get_instance(self, instance_loader, row):
+        text = str(row.get("编号") or "").strip()
+        if not text:
+            return None
+        try:
+            pk = int(float(text))
+        except ValueError:
+            raise ValidationError(f"编号“{text}”不是数字：新增的指标请把编号留空。") from None
+        if pk not in self.own:
+            raise ValidationError(f"编号 {pk} 不是本表的指标（可能已被删除）：新增的指标请把编号留空。")
+        return self.own[pk]
+
+    def init_instance(self, row=None) -> Indicator:
+        self.last_order += 1  # a new row goes last in its category, as 添加指标 puts it
+        return Indicator(table=self.table, order=self.last_order)
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        if field.attribute != "id":  # a row is named by 编号, never given one
+            super().import_field(field, instance, row, is_m2m, **kwargs)
+
+    def import_instance(self, instance: Indicator, row, **kwargs) -> None:
+        before = copy.copy(instance)
+        super().import_instance(instance, row, **kwargs)
+        read_categories_and_value(instance, row)
+        if instance.pk and not versions.same_content(before, instance):
+            exported = str(row.get("版本") or "").strip()
+            if exported.isdigit() and int(exported) != before.version:
+                who, when = versions.last_change(before)
+                at = f" 于 {timezone.localtime(when):%Y-%m-%d %H:%M}" if when else ""
+                raise ValidationError(f"这一行在导出后已被 {who}{at} 修改，与文件中的修改冲突：请重新导出后再修改这一行。")

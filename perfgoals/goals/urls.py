@@ -1,6 +1,6 @@
 from django.urls import path
 
-from perfgoals.goals.views import home, indicators, pasting, plans, previews, tables
+from perfgoals.goals.views import home, indicators, pasting, plans, previews, rowfiles, tables
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -19,6 +19,8 @@ urlpatterns = [
     path("tables/<int:pk>/indicators/new/", indicators.indicator_new, name="indicator_new"),
     path("tables/<int:pk>/indicators/", indicators.indicator_create, name="indicator_create"),
     path("tables/<int:pk>/indicators/paste/", pasting.indicator_paste, name="indicator_paste"),
+    path("tables/<int:pk>/indicators/export.<str:fmt>", rowfiles.indicator_export, name="indicator_export"),
+    path("tables/<int:pk>/indicators/import/", rowfiles.indicator_import, name="indicator_import"),
     path("tables/<int:pk>/indicators/fill/", indicators.indicator_fill, name="indicator_fill"),
     path("tables/<int:pk>/indicators/<int:indicator_pk>/", indicators.indicator_update, name="indicator_update"),
     path("tables/<int:pk>/indicators/<int:indicator_pk>/delete/", indicators.indicator_delete, name="indicator_delete"),

@@ -107,9 +107,9 @@ def editor_groups(table, choices, problems, comments: dict, bound=None, add: int
 
 
 def editor_context(table, *, editable: bool, comments: dict, panel=None, header_form=None, goal_forms=None,
-                   bound=None, add=None, saved="", notes=None, paste=None) -> dict:  # fmt: skip
+                   bound=None, add=None, saved="", notes=None, paste=None, rowfile=None) -> dict:  # fmt: skip
     """`comments`: the open comments by row (workflow.open_comments); `panel` on the whole page;
-    `paste`: the 粘贴指标 box's content (views.pasting)."""
+    `paste`: the 粘贴指标 box's content (views.pasting); `rowfile`: 导入指标's (views.rowfiles)."""
     review = review_document(table)
     problems = review.by_target(HEADER_FIELDS)
     goal_forms = goal_forms or {}
@@ -132,6 +132,7 @@ def editor_context(table, *, editable: bool, comments: dict, panel=None, header_
         "saved": saved,
         "notes": notes or {},
         "paste": paste or {},
+        "rowfile": rowfile or {},
         "units_list": f.UNIT_SUGGESTIONS,
         "phrases": f.PHRASE_SUGGESTIONS,
     }
