@@ -209,3 +209,10 @@ def test_another_units_clerk_can_neither_export_nor_import(client, other_clerk, 
     assert client.get(reverse("indicator_export", args=[table.pk, "xlsx"])).status_code == 404
     r = client.post(reverse("indicator_import", args=[table.pk]), {"action": "preview"})
     assert r.status_code == 404
+
+
+def test_categories_are_matched_by_meaning(client_clerk, table):
+    sheet = export_sheet(client_clerk, table)
+    sheet.append(["", "效果指标", "社会效益", "企业安全意识", "", "明显提升", "", "", ""])
+    confirm(client_clerk, table, upload(client_clerk, table, sheet))
+    assert table.indicators.get(name="企业安全意识").level2.name == "社会效益指标"

@@ -25,6 +25,7 @@ from django.db import transaction
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import RowResult
 
+from perfgoals.exchange import categories
 from perfgoals.exchange.files import FileRefused, _check_zip, _sheet_rows, _text
 from perfgoals.goals import versions
 from perfgoals.goals.models import Indicator, ProjectTable
@@ -103,8 +104,8 @@ def _xlsx_rows(data: bytes, label: str) -> list[tuple[int, list[str]]]:
         book.close()
 
 
-ADDED, CHANGED, DELETED, UNCHANGED = "added", "changed", "deleted", "unchanged"
-KIND_LABELS = {ADDED: "新增", CHANGED: "修改", DELETED: "删除", UNCHANGED: "未改动"}
+ADDED, CHANGED, DELETED, UNCHANGED, REFUSED = "added", "changed", "deleted", "unchanged", "refused"
+KIND_LABELS = {ADDED: "新增", CHANGED: "修改", DELETED: "删除", UNCHANGED: "未改动", REFUSED: "不能导入"}
 
 
 @dataclass
@@ -139,7 +140,8 @@ class RowsPreview:
 
     @property
     def summary(self) -> str:
-        parts = [f"{KIND_LABELS[k]} {self.count(k)} 行" for k in (ADDED, CHANGED, DELETED, UNCHANGED)]
+        kinds = (ADDED, CHANGED, DELETED, UNCHANGED, REFUSED) if self.count(REFUSED) else (ADDED, CHANGED, DELETED, UNCHANGED)
+        parts = [f"{KIND_LABELS[k]} {self.count(k)} 行" for k in kinds]
         return "，".join(parts)
 
 
@@ -162,11 +164,12 @@ def run(table: ProjectTable, sheet: Sheet, *, commit: bool = False) -> RowsPrevi
     shown = {pk: versions.describe(i) for pk, i in resource.own.items()}
     try:
         with transaction.atomic():
-            result = resource.import_data(sheet.dataset, dry_run=False, use_transactions=True, raise_errors=False)
+            dataset = _by_meaning(sheet.dataset, table)
+            result = resource.import_data(dataset, dry_run=False, use_transactions=True, raise_errors=False)
             by_pk = {}
             kept = set()
             for line, row_result in zip(sheet.lines, result.rows):
-                change = _change(row_result, line, shown)
+                change = _change(row_result, line, shown, table)
                 preview.rows.append(change)
                 if row_result.object_id is not None:
                     kept.add(int(row_result.object_id))
@@ -189,14 +192,41 @@ def run(table: ProjectTable, sheet: Sheet, *, commit: bool = False) -> RowsPrevi
     return preview
 
 
-def _change(row_result: RowResult, line: int, shown: dict) -> RowChange:
+def _by_meaning(dataset: tablib.Dataset, table: ProjectTable) -> tablib.Dataset:
+    """The rows with their categories as the table's framework names them, where a name means
+    one of them (效果指标 → 效益指标, 满意度指标（必填） → 满意度指标; exchange.categories)."""
+    if "二级指标" not in dataset.headers:
+        return dataset
+    c1 = dataset.headers.index("一级指标") if "一级指标" in dataset.headers else None
+    c2 = dataset.headers.index("二级指标")
+    named = tablib.Dataset(headers=dataset.headers)
+    found: dict = {}
+    for values in dataset:
+        values = list(values)
+        key = (values[c1] if c1 is not None else "", values[c2])
+        if key not in found:
+            found[key] = categories.match(table.framework, str(key[0] or ""), str(key[1] or "")).level2
+        if level2 := found[key]:
+            values[c2] = level2.name
+            if c1 is not None:
+                values[c1] = level2.level1.name
+        named.append(values)
+    return named
+
+
+def _change(row_result: RowResult, line: int, shown: dict, table: ProjectTable) -> RowChange:
     instance = row_result.instance
     if row_result.import_type in (RowResult.IMPORT_TYPE_INVALID, RowResult.IMPORT_TYPE_ERROR):
         values = row_result.row_values or {}
-        change = RowChange(ADDED, line, str(values.get("三级指标") or ""), str(values.get("二级指标") or ""),
-                           str(values.get("指标值") or ""))  # fmt: skip
-        if row_result.validation_error is not None:
-            change.errors = [m for m in row_result.validation_error.messages]
+        where = " / ".join(str(values.get(h) or "") for h in ("一级指标", "二级指标") if values.get(h))
+        change = RowChange(REFUSED, line, str(values.get("三级指标") or ""), where, str(values.get("指标值") or ""))
+        error = row_result.validation_error
+        if error is not None:
+            change.errors = list(error.messages)
+            if hasattr(error, "error_dict") and "level2" in error.error_dict:  # name the closest categories
+                m = categories.match(table.framework, str(values.get("一级指标") or ""), str(values.get("二级指标") or ""))
+                if m.suggestions:
+                    change.errors.append(f"最接近的二级指标是：{'、'.join(m.suggestions)}。")
         change.errors += [str(e.error) for e in row_result.errors]
         return change
     kind = {RowResult.IMPORT_TYPE_NEW: ADDED, RowResult.IMPORT_TYPE_UPDATE: CHANGED}.get(row_result.import_type, UNCHANGED)

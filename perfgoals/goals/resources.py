@@ -124,7 +124,8 @@ def read_categories_and_value(instance: Indicator, row) -> None:
     level1 = values.find_level1(framework, row.get("一级指标") or "")
     level2 = values.find_level2(framework, row.get("二级指标") or "", level1)
     if level2 is None:
-        raise ValidationError(f"指标体系“{framework}”中没有二级指标“{row.get('二级指标') or ''}”。")
+        message = f"指标体系“{framework}”中没有二级指标“{row.get('二级指标') or ''}”。"
+        raise ValidationError({"level2": message})  # by field: the model's own check of it is not repeated
     instance.level2 = level2
     instance.value = values.parse_value(str(row.get("指标值") or ""), name=instance.name)
     instance.basis_category = BasisCategory.from_label(row.get("指标分类") or "")
