@@ -216,3 +216,18 @@ def test_categories_are_matched_by_meaning(client_clerk, table):
     sheet.append(["", "效果指标", "社会效益", "企业安全意识", "", "明显提升", "", "", ""])
     confirm(client_clerk, table, upload(client_clerk, table, sheet))
     assert table.indicators.get(name="企业安全意识").level2.name == "社会效益指标"
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_formula_like_text_is_exported_as_text_and_imports_back_the_same(client_clerk, table, fmt):
+    indicator = table.indicators.get(name="培训合格率")
+    indicator.description = "=HYPERLINK(\"http://example.com\")"
+    indicator.save()
+    r = client_clerk.get(reverse("indicator_export", args=[table.pk, fmt]))
+    if fmt == "xlsx":
+        cell = load_workbook(io.BytesIO(r.content)).active.cell(3, 5)
+        assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+    else:
+        assert "'=HYPERLINK" in r.content.decode("utf-8-sig")
+    html = upload(client_clerk, table, r.content, name=f"指标.{fmt}").content.decode()
+    assert "未改动 9 行" in html

@@ -22,7 +22,6 @@ from pathlib import PurePath
 
 import tablib
 from django.db import transaction
-from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import RowResult
 
 from perfgoals.exchange import categories
@@ -33,7 +32,6 @@ from perfgoals.goals.resources import TableIndicatorResource
 from perfgoals.review.outcome import review_document
 from perfgoals.review.rules import INDICATOR
 
-FORMATS = {"xlsx": XLSX, "csv": CSV}
 MAX_ROWS = 2000
 
 
@@ -41,11 +39,54 @@ class RowsRefused(Exception):
     """The file cannot be imported as this table's indicator rows; the message (Chinese) says why."""
 
 
+FORMULA_START = ("=", "+", "-", "@")  # what a spreadsheet would take as the start of a formula
+WIDTHS = {"编号": 8, "一级指标": 12, "二级指标": 16, "三级指标": 24, "绩效指标描述": 36, "指标值": 14,
+          "指标值确定依据": 24, "指标分类": 10, "版本": 6}  # fmt: skip
+
+
 def export(table: ProjectTable, fmt: str) -> bytes:
-    """The table's indicators in the grid's order, with Chinese headings (.csv with a BOM for Excel)."""
+    """The table's indicators in the grid's order, with Chinese headings. Text that a spreadsheet
+    would run as a formula stays text: an .xlsx cell typed as text, a .csv cell after a `'`
+    (which `read` takes off again), so an export imports back the same."""
     dataset = TableIndicatorResource(table).export()
-    data = FORMATS[fmt]().export_data(dataset)
-    return ("\ufeff" + data).encode("utf-8") if isinstance(data, str) else data
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(dataset.headers)
+        writer.writerows([[_neutral(v) for v in row] for row in dataset])
+        return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return _xlsx(dataset, table)
+
+
+def _neutral(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _unneutral(text: str) -> str:
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
+
+
+def _xlsx(dataset: tablib.Dataset, table: ProjectTable) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "绩效指标"
+    sheet.append(dataset.headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        sheet.column_dimensions[cell.column_letter].width = WIDTHS.get(cell.value, 12)
+    for values in dataset:
+        sheet.append(["" if v is None else v for v in values])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+                cell.data_type = "s"  # text, never a formula
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 @dataclass
@@ -64,7 +105,7 @@ def read(name: str, data: bytes) -> Sheet:
             rows = _xlsx_rows(data, label)
         elif suffix == ".csv":
             reader = csv.reader(io.StringIO(_text(data, label)))
-            rows = [(reader.line_num, [c.strip() for c in cells]) for cells in reader if any(c.strip() for c in cells)]
+            rows = [(reader.line_num, [_unneutral(c.strip()) for c in cells]) for cells in reader if any(c.strip() for c in cells)]
         else:
             raise RowsRefused(f"{label}的类型不能导入：请上传“导出指标”得到的 .xlsx 或 .csv 文件。")
     except FileRefused as e:
