@@ -231,3 +231,21 @@ def test_formula_like_text_is_exported_as_text_and_imports_back_the_same(client_
         assert "'=HYPERLINK" in r.content.decode("utf-8-sig")
     html = upload(client_clerk, table, r.content, name=f"指标.{fmt}").content.decode()
     assert "未改动 9 行" in html
+
+
+def test_the_admins_indicator_import_refuses_a_submitted_table(admin_client, table):
+    table.status = Status.SUBMITTED
+    table.save()
+    indicator = table.indicators.get(name="培训人员人次")
+    content = (
+        "编号,绩效目标表编号,一级指标,二级指标,三级指标,指标值\n"
+        f"{indicator.pk},{table.pk},产出指标,数量指标,培训人员人次,≥200人次\n"
+    )
+    form = admin_client.get("/admin/goals/indicator/import/").context["form"]
+    csv_format = next(value for value, label in form.fields["format"].choices if label == "csv")
+    upload = SimpleUploadedFile("data.csv", content.encode("utf-8"), content_type="text/csv")
+    preview = admin_client.post("/admin/goals/indicator/import/",
+                                {"format": csv_format, "resource": "0", "import_file": upload})  # fmt: skip
+    assert "已提交，不能修改其指标" in preview.content.decode()
+    indicator.refresh_from_db()
+    assert indicator.value_display == "≥150人次"
