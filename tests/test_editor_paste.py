@@ -162,3 +162,9 @@ def test_a_submitted_table_refuses_a_paste(client_clerk, table):
 def test_another_units_clerk_cannot_paste(client, other_clerk, table):
     client.force_login(other_clerk)
     assert post(client, table, HEADED, action="preview").status_code == 404
+
+
+def test_a_pasted_printed_form_adds_only_its_indicators_and_says_so(client_clerk, table):
+    text = "项目名称\t新项目\n预算数\t10\n" + HEADED
+    html = post(client_clerk, table, text, action="preview").content.decode()
+    assert "这里只添加指标" in html and "将添加的 3 项指标" in html

@@ -1,7 +1,7 @@
 """Indicators pasted into an open table (the editor's 粘贴指标): read, preview, add.
 
-    rows = read(text, html)                        # the clipboard's text/plain and text/html
-    preview = make_preview(table, rows, picks)     # category, value and problems of each row
+    found = read(text, html)                       # the clipboard's text/plain and text/html
+    preview = make_preview(table, found.indicators, picks)  # category, value, problems of each row
     added = add(table, preview)                    # inside the edit's transaction
 
 `read` is `paste.parse_paste` (headings by meaning, the printed form with fields above the
@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from perfgoals.exchange import categories, paste
-from perfgoals.exchange.paste import PastedIndicator, PasteError
+from perfgoals.exchange.paste import PastedIndicator, PastedTable, PasteError
 from perfgoals.exchange.seedtext import Row
 from perfgoals.frameworks.models import Level2
 from perfgoals.goals import values
@@ -53,8 +53,8 @@ def digest(text: str, html: str) -> str:
     return hashlib.sha256(f"{text}\0{html}".encode()).hexdigest()[:32]
 
 
-def read(text: str, html: str) -> list[PastedIndicator]:
-    """The indicator rows of a paste, or PasteRefused."""
+def read(text: str, html: str) -> PastedTable:
+    """The table a paste holds (its `indicators` are the rows), or PasteRefused."""
     if len(text) > MAX_TEXT or len(html) > MAX_HTML:
         raise PasteRefused(f"粘贴的内容过大（最多 {MAX_TEXT // 1000} 千字），请分几次粘贴。")
     if not text.strip() and not html.strip():
@@ -67,10 +67,20 @@ def read(text: str, html: str) -> list[PastedIndicator]:
             raise PasteRefused(str(e)) from None
     if len(doc.tables) > 1:
         raise PasteRefused(f"粘贴的内容包含 {len(doc.tables)} 张项目表，请一次只复制一张表的指标。")
-    rows = doc.tables[0].indicators
-    if len(rows) > MAX_ROWS:
-        raise PasteRefused(f"粘贴的内容有 {len(rows)} 行指标，一次最多 {MAX_ROWS} 行，请分几次粘贴。")
-    return rows
+    table = doc.tables[0]
+    if len(table.indicators) > MAX_ROWS:
+        raise PasteRefused(f"粘贴的内容有 {len(table.indicators)} 行指标，一次最多 {MAX_ROWS} 行，请分几次粘贴。")
+    return table
+
+
+def notes(pasted: PastedTable) -> list[str]:
+    """What the paste holds besides indicator rows, which is not added here."""
+    said = list(pasted.notes)
+    if pasted.project_name or pasted.goals or pasted.budget_total is not None:
+        said.append("粘贴的内容还包含项目名称、资金或绩效目标：这里只添加指标，其余请在本页上方填写。")
+    if any(pasted.weights):
+        said.append("权重未添加（本系统不记录权重）。")
+    return said
 
 
 def _without_headings(text: str, html: str):

@@ -40,17 +40,17 @@ def indicator_paste(request: HttpRequest, pk: int) -> HttpResponse:
     added = []
     with editing(request, "table", pk, tables()) as table:
         try:
-            rows = pasted.read(text, html)
+            found = pasted.read(text, html)
         except pasted.PasteRefused as e:
             box["error"] = str(e)
         else:
             changed = confirming and request.POST.get("previewed") != digest
             ready = confirming and not changed
-            preview = pasted.make_preview(table, rows, _picks(request.POST), review=not ready)  # rows not addable: no review
+            preview = pasted.make_preview(table, found.indicators, _picks(request.POST), review=not ready)
             if ready and preview.can_add:
                 added = pasted.add(table, preview)
             else:
-                box["preview"] = preview
+                box["preview"], box["notes"] = preview, pasted.notes(found)
                 if changed:
                     box["error"] = "粘贴的内容在预览后有改动：请核对下面新的预览，再点“确认添加”。"
                 elif confirming:
