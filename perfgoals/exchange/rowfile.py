@@ -29,6 +29,7 @@ from perfgoals.exchange.files import FileRefused, _check_zip, _sheet_rows, _text
 from perfgoals.goals import versions
 from perfgoals.goals.models import Indicator, ProjectTable
 from perfgoals.goals.resources import TableIndicatorResource
+from perfgoals.lib import cells
 from perfgoals.review.outcome import review_document
 from perfgoals.review.rules import INDICATOR
 
@@ -39,7 +40,6 @@ class RowsRefused(Exception):
     """The file cannot be imported as this table's indicator rows; the message (Chinese) says why."""
 
 
-FORMULA_START = ("=", "+", "-", "@")  # what a spreadsheet would take as the start of a formula
 WIDTHS = {"编号": 8, "一级指标": 12, "二级指标": 16, "三级指标": 24, "绩效指标描述": 36, "指标值": 14,
           "指标值确定依据": 24, "指标分类": 10, "版本": 6}  # fmt: skip
 
@@ -53,18 +53,9 @@ def export(table: ProjectTable, fmt: str) -> bytes:
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(dataset.headers)
-        writer.writerows([[_neutral(v) for v in row] for row in dataset])
+        writer.writerows([[cells.neutralise("" if v is None else str(v)) for v in row] for row in dataset])
         return ("\ufeff" + out.getvalue()).encode("utf-8")
     return _xlsx(dataset, table)
-
-
-def _neutral(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def _unneutral(text: str) -> str:
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
 
 
 def _xlsx(dataset: tablib.Dataset, table: ProjectTable) -> bytes:
@@ -79,10 +70,9 @@ def _xlsx(dataset: tablib.Dataset, table: ProjectTable) -> bytes:
         cell.font = Font(bold=True)
         sheet.column_dimensions[cell.column_letter].width = WIDTHS.get(cell.value, 12)
     for values in dataset:
-        sheet.append(["" if v is None else v for v in values])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
-                cell.data_type = "s"  # text, never a formula
+        sheet.append([None] * len(values))
+        for cell, value in zip(sheet[sheet.max_row], values):
+            cells.write(cell, "" if value is None else value)  # formula-like text stays text
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
@@ -105,7 +95,8 @@ def read(name: str, data: bytes) -> Sheet:
             rows = _xlsx_rows(data, label)
         elif suffix == ".csv":
             reader = csv.reader(io.StringIO(_text(data, label)))
-            rows = [(reader.line_num, [_unneutral(c.strip()) for c in cells]) for cells in reader if any(c.strip() for c in cells)]
+            rows = [(reader.line_num, [cells.restore(c.strip()) for c in found])
+                    for found in reader if any(c.strip() for c in found)]
         else:
             raise RowsRefused(f"{label}的类型不能导入：请上传“导出指标”得到的 .xlsx 或 .csv 文件。")
     except FileRefused as e:
@@ -126,8 +117,8 @@ def read(name: str, data: bytes) -> Sheet:
         raise RowsRefused(f"{label}有 {len(body)} 行，一张表最多导入 {MAX_ROWS} 行指标。")
     columns = [(c, h) for c, h in enumerate(headings) if h in known]
     dataset = tablib.Dataset(headers=[h for _, h in columns])
-    for _, cells in body:
-        dataset.append([cells[c] if c < len(cells) else "" for c, _ in columns])
+    for _, found in body:
+        dataset.append([found[c] if c < len(found) else "" for c, _ in columns])
     return Sheet(PurePath(name).name, dataset, [line for line, _ in body])
 
 
