@@ -118,8 +118,14 @@ MUTATIONS = [
     ),
     Mutation(
         "the submitter approves their own submission", "perfgoals/workflow/workflow.py",
-        '        if doc.submitted_by_id == user.pk:\n            refuse(user, "approve"',
-        '        if False:\n            refuse(user, "approve"',
+        '    if doc.submitted_by_id == user.pk:\n        return f"该',
+        '    if False:\n        return f"该',
+        WORKFLOW,
+    ),
+    Mutation(
+        "who edited a revision approves it", "perfgoals/workflow/workflow.py",
+        "    if edited_by(doc, user):",
+        "    if False:",
         WORKFLOW,
     ),
     Mutation(

@@ -272,6 +272,94 @@ def test_the_submitter_sees_no_approve_button(client, table, unit):
     assert 'value="approve"' not in page
 
 
+# Four eyes: whoever edited a revision does not approve it, whatever their roles.
+
+EDITS = {
+    "header": lambda table: ("table_header", [table.pk], {
+        "project_code": table.project_code, "project_name": "安全生产专题培训", "budget_total": "5",
+        "budget_fiscal": "5", "budget_other": "0", "fund_use": table.fund_use, "spend_mar": "25",
+        "spend_jun": "50", "spend_oct": "75", "spend_dec": "100"}),
+    "goal": lambda table: ("goal_update", [table.pk, table.goals.first().pk], {"text": "改写的绩效目标。"}),
+    "new goal": lambda table: ("goal_create", [table.pk], {"text": "新增的绩效目标。"}),
+    "indicator": lambda table: ("indicator_update", [table.pk, table.indicators.first().pk], {
+        "level2": table.indicators.first().level2_id, "name": "参训人次", "value": "≥160人次",
+        "description": "参加培训的人次", "basis": "遵安办【2018】36号"}),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_a_person_who_edited_the_revision_cannot_approve_it_though_someone_else_submitted(
+    client, table, unit, clerk, supervisor, edit, caplog
+):
+    both = make_user("both", unit, Membership.CLERK)
+    Membership.objects.create(user=both, unit=unit, role=Membership.SUPERVISOR)
+    client.force_login(both)
+    name, args, data = EDITS[edit](table)
+    assert client.post(reverse(name, args=args), data).status_code == 302  # saved (a plain post redirects)
+    workflow.submit(table, clerk)
+
+    page = client.get(reverse("workflow_table", args=[table.pk])).content.decode()
+    desk_page = client.get(reverse("desk")).content.decode()
+    confirm = client.get(reverse("table_approve_confirm", args=[table.pk]), follow=True).content.decode()
+    with caplog.at_level(logging.WARNING, logger="perfgoals.access"):
+        response = client.post(reverse("table_approve", args=[table.pk]))
+
+    assert response.status_code == 403
+    assert "您修改过" in response.content.decode()
+    table.refresh_from_db()
+    assert table.status == Status.SUBMITTED and table.approved_by is None
+    assert "refused approve" in caplog.text and "both" in caplog.text
+    for shown in (page, desk_page, confirm):
+        assert "您修改过该绩效目标表的本版本，需由其他审核人审核通过。" in shown
+    assert 'value="approve"' not in page
+    assert reverse("table_approve_confirm", args=[table.pk]) not in desk_page
+    assert post(client, supervisor, "table_approve", table).status_code == 302  # someone who did not edit it
+
+
+def test_a_person_who_edited_a_plan_cannot_approve_it(client, plan, unit, clerk):
+    both = make_user("both", unit, Membership.CLERK)
+    Membership.objects.create(user=both, unit=unit, role=Membership.SUPERVISOR)
+    client.force_login(both)
+    item = plan.items.first()
+    client.post(reverse("plan_child_update", args=[plan.pk, item.kind, item.pk]), {"text": "全年引进亿元以上项目 12 个。"})
+    workflow.submit(plan, clerk)
+
+    response = client.post(reverse("plan_approve", args=[plan.pk]))
+
+    assert response.status_code == 403
+    plan.refresh_from_db()
+    assert plan.status == Status.SUBMITTED
+
+
+def test_returning_and_commenting_are_not_edits_the_returner_approves_the_resubmission(client, submitted, clerk,
+                                                                                     supervisor):
+    post(client, supervisor, "table_comment_add", submitted, text="成本指标请补充依据。")
+    workflow.return_(submitted, supervisor, "请修改。")
+    client.force_login(clerk)
+    goal = submitted.goals.first()
+    client.post(reverse("goal_update", args=[submitted.pk, goal.pk]), {"text": "修改后的绩效目标。"})
+    workflow.submit(submitted, clerk)
+
+    assert post(client, supervisor, "table_approve", submitted).status_code == 302
+    submitted.refresh_from_db()
+    assert submitted.status == Status.APPROVED
+
+
+def test_an_edit_of_an_earlier_revision_does_not_count_against_the_next(client, table, unit, clerk, supervisor):
+    both = make_user("both", unit, Membership.CLERK)
+    Membership.objects.create(user=both, unit=unit, role=Membership.SUPERVISOR)
+    client.force_login(both)
+    client.post(reverse("goal_update", args=[table.pk, table.goals.first().pk]), {"text": "改写的绩效目标。"})
+    workflow.submit(table, clerk)
+    workflow.approve(table, supervisor)
+    revision = workflow.reopen(table, clerk)
+    workflow.submit(revision, clerk)
+
+    assert post(client, both, "table_approve", revision).status_code == 302
+    revision.refresh_from_db()
+    assert revision.status == Status.APPROVED
+
+
 def test_a_return_needs_a_comment(client, submitted, supervisor):
     response = post(client, supervisor, "table_return", submitted, comment="  ")
 

@@ -306,11 +306,32 @@ def _entries_for(records) -> list[Entry]:
     return entries
 
 
+ROWS = {"table": [Goal, Indicator], "plan": [PlanItem, DepartmentIndicator, FundingLine]}
+# The workflow's own saves of a document (workflow._save's change reasons): a state changed,
+# nothing was written. 调整 (a new revision copied from the approved one) is not among them.
+TRANSITIONS = ("提交", "撤回", "通过")
+RETURN = "退回"
+
+
+def edited_by(doc, user) -> bool:
+    """Whether `user` wrote anything of this revision since it was made: its own fields (a
+    state change of the workflow is not writing), or a row of it added, changed or deleted.
+    Each revision is a document of its own, so an edit of an earlier one does not count.
+    Four eyes: such a person does not approve it (workflow.approval_refusal)."""
+    own = doc.history.filter(history_user_id=user.pk).exclude(history_change_reason__in=TRANSITIONS)
+    own = own.exclude(history_change_reason__startswith=RETURN)
+    if own.exists():
+        return True
+    return any(
+        model.history.filter(**{f"{doc.kind}_id": doc.pk}, history_user_id=user.pk).exists() for model in ROWS[doc.kind]
+    )
+
+
 def history(doc) -> list[Entry]:
     """Every audit entry of a table or plan and of the rows inside it, newest first."""
     from perfgoals.workflow.models import Comment
 
-    rows = {"table": [Goal, Indicator], "plan": [PlanItem, DepartmentIndicator, FundingLine]}[doc.kind]
+    rows = ROWS[doc.kind]
     sources = [doc.history.all(), *(model.history.filter(**{f"{doc.kind}_id": doc.pk}) for model in rows),
                Comment.history.filter(**{f"{doc.kind}_id": doc.pk})]  # fmt: skip
     entries: list[Entry] = []

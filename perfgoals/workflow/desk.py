@@ -26,6 +26,7 @@ class Waiting:
     actions: set[str]
     resubmitted: bool
     waited: str
+    approval_refusal: str = ""  # why this supervisor may not approve it (four eyes)
 
     @property
     def title(self) -> str:
@@ -59,7 +60,9 @@ def waiting_for(user) -> list[Waiting]:
         )
         returned = returned_ids(model, [d.pk for d in docs])
         for doc in docs:
-            rows.append(Waiting(doc, review_document(doc), workflow.allowed_actions(doc, user), doc.pk in returned,
-                                waited(doc.submitted_at, now)))  # fmt: skip
+            actions = workflow.allowed_actions(doc, user)
+            refusal = workflow.approval_refusal(doc, user) if "approve" not in actions else ""
+            rows.append(Waiting(doc, review_document(doc), actions, doc.pk in returned,
+                                waited(doc.submitted_at, now), refusal))  # fmt: skip
     rows.sort(key=lambda w: (w.doc.submitted_at is None, w.doc.submitted_at))
     return rows

@@ -207,8 +207,8 @@ def approve_confirm(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """审核通过 from the desk asks first, naming the project, year and amount; the form posts to approve."""
     doc = get_document_for_user(request, kind, pk, "review")
     if "approve" not in workflow.allowed_actions(doc, request.user):
-        if doc.status == Status.SUBMITTED:  # their own submission
-            messages.error(request, "该表由您提交，需由其他审核人审核通过。")
+        if doc.status == Status.SUBMITTED:  # four eyes: they submitted it, or wrote some of it
+            messages.error(request, workflow.approval_refusal(doc, request.user))
         else:
             messages.error(request, workflow.state_message(doc, "审核通过"))
         return redirect(_page_url(doc))

@@ -29,6 +29,7 @@ from perfgoals.goals.models import DepartmentPlan, ProjectTable, Status
 from perfgoals.review.outcome import review_document
 from perfgoals.units.access import roles_for
 from perfgoals.units.models import Membership, Unit
+from perfgoals.workflow.changes import edited_by
 
 logger = logging.getLogger("perfgoals.workflow")
 
@@ -131,13 +132,24 @@ def approve(doc: Document, user) -> Document:
         _require_reviewer(user, doc, "approve")
         if doc.status != Status.SUBMITTED:
             raise WorkflowError(state_message(doc, "审核通过"))
-        if doc.submitted_by_id == user.pk:
-            refuse(user, "approve", doc, "提交人不能审核通过自己提交的表，请由其他审核人审核。")
+        if why := approval_refusal(doc, user):
+            refuse(user, "approve", doc, why)
         doc.status = Status.APPROVED
         doc.approved_at, doc.approved_by = timezone.now(), user
         _save(doc, user, "通过")
     logger.info("%s %s approved by %s", doc.kind, doc.pk, user.username)
     return doc
+
+
+def approval_refusal(doc: Document, user) -> str:
+    """Why this supervisor may not approve the document ("" when they may). Four eyes: not who
+    submitted it, nor anyone who wrote any of this revision (changes.edited_by), whatever
+    other roles they have; someone else approves it."""
+    if doc.submitted_by_id == user.pk:
+        return f"该{doc.kind_label}由您提交，需由其他审核人审核通过。"
+    if edited_by(doc, user):
+        return f"您修改过该{doc.kind_label}的本版本，需由其他审核人审核通过。"
+    return ""
 
 
 def return_(doc: Document, user, comment: str) -> Document:
@@ -242,7 +254,7 @@ def allowed_actions(doc: Document, user) -> set[str]:
         actions.add("delete")
     if reviewer and doc.status == Status.SUBMITTED:
         actions.add("return")
-        if doc.submitted_by_id != user.pk:
+        if not approval_refusal(doc, user):
             actions.add("approve")
     if clerk and doc.status == Status.APPROVED and not next_revision(doc):
         actions.add("reopen")
@@ -349,10 +361,13 @@ def open_comments(doc: Document) -> dict:
 def document_panel(doc: Document, user) -> dict:
     """The workflow bar of a document's pages: its state, what the user may do with it, whether
     there are revisions to compare, and its open comments (see `open_comments`)."""
+    actions = allowed_actions(doc, user)
     return {
         "doc": doc,
         "kind": doc.kind,
-        "actions": allowed_actions(doc, user),
+        "actions": actions,
+        # why a supervisor who may return it may not approve it (four eyes)
+        "approval_refusal": approval_refusal(doc, user) if "return" in actions and "approve" not in actions else "",
         "page": f"workflow_{doc.kind}",
         "has_revisions": doc.revision > 1 or next_revision(doc) is not None,
         **open_comments(doc),
