@@ -167,3 +167,23 @@ def test_model_validation_refuses_out_of_range_values(make_table):
         table.full_clean()
     assert e.value.message_dict["budget_other"] == ["金额不能为负数。"]
     assert e.value.message_dict["spend_jun"] == ["百分比应在 0 到 100 之间。"]
+
+
+def test_running_it_again_after_an_administrator_renamed_categories_leaves_the_imported_seeds_alone():
+    """bin/setup runs load_seed_documents on every start: an administrator's renamed
+    categories and corrected templates must not make it refuse a seed that is already there
+    (and stop the server)."""
+    from perfgoals.frameworks.models import Level1, Level2
+
+    for model in (Level1, Level2):
+        for category in model.objects.all():
+            category.name = f"{category.name}（调整）"
+            category.save()
+    for table in ProjectTable.objects.filter(source=seed("000").name):  # and corrected the templates
+        table.project_code, table.project_name = "", f"{table.project_name}（范例）"
+        table.save()
+    counts = (ProjectTable.objects.count(), Indicator.objects.count(), DepartmentPlan.objects.count())
+
+    call_command("load_seed_documents", *map(str, SEED_FILES), verbosity=0)
+
+    assert counts == (ProjectTable.objects.count(), Indicator.objects.count(), DepartmentPlan.objects.count())

@@ -2,7 +2,8 @@
 
 One document is one transaction: a document that does not match a known layout, or
 names a category no framework has, imports nothing and the error names the line.
-Importing the same document again creates nothing new.
+Importing the same document again creates nothing new: a file already imported (the
+templates name it as their source) is left alone whatever was changed since.
 """
 
 from __future__ import annotations
@@ -76,11 +77,27 @@ def import_file(path: str | Path, *, year: int | None = None, unit_code: str = "
         raise ImportFailed(path, "无法从文本确定年度，请用 --year 指定。")
     if not doc.unit_name and not doc.unit_code:
         raise ImportFailed(path, "无法从文本确定预算单位，请用 --unit-name 指定。")
+    if (done := _imported_before(path, doc.year)) is not None:
+        return done
     try:
         with transaction.atomic():
             return _store(path, doc)
     except SeedFormatError as e:
         raise ImportFailed(path, e) from None
+
+
+def _imported_before(path: str, year: int) -> ImportResult | None:
+    """What this file left in the template library when it was imported before (its name as the
+    templates' source, that year), or None. Such a file is left alone, before its categories are
+    looked up: an administrator may since have renamed them, corrected or removed a template
+    (bin/setup runs the import on every start, and must not stop there)."""
+    source = Path(path).name
+    tables = ProjectTable.objects.filter(is_template=True, source=source, year=year).select_related("unit")
+    plans = DepartmentPlan.objects.filter(is_template=True, source=source, year=year).select_related("unit")
+    first = tables.first() or plans.first()
+    if first is None:
+        return None
+    return ImportResult(path, first.unit, year, tables_existing=tables.count(), plans_existing=plans.count())
 
 
 def _store(path: str, doc: ParsedDocument) -> ImportResult:
