@@ -777,8 +777,92 @@ def test_a_huge_post_is_refused_with_a_chinese_message_and_nothing_saved(client_
 
 
 def test_an_overlong_field_gets_a_chinese_message_and_the_other_fields_are_saved(client_clerk, table):
-    r = client_clerk.post(reverse("table_header", args=[table.pk]), shown_header(table, fund_use="长" * 6000, project_name="新名称"), **HTMX)
+    r = client_clerk.post(reverse("table_header", args=[table.pk]), shown_header(table, fund_use="长" * 2001, project_name="新名称"), **HTMX)
     html = r.content.decode()
-    assert "最多 5000 字（现有 6000 字）" in html and 'maxlength="5000"' in html
+    assert "最多 2000 字（现有 2001 字）" in html and 'maxlength="2000"' in html
     table.refresh_from_db()
     assert (table.project_name, table.fund_use) == ("新名称", "用于组织全县安全生产专题培训。")
+
+
+# Length limits: every text people write has one, in the model, the form and the input, sized
+# with room to spare above the longest value of the seed documents and published tables.
+
+
+def written_fields():
+    """(model, field) for every text a person writes into a table, a plan or a review."""
+    from django.db import models
+
+    from perfgoals.goals.models import DepartmentIndicator, DepartmentPlan, FundingLine, PlanItem
+    from perfgoals.workflow.models import Comment
+
+    for model in (ProjectTable, Goal, Indicator, DepartmentPlan, PlanItem, DepartmentIndicator, FundingLine, Comment):
+        for field in model._meta.concrete_fields:
+            if isinstance(field, (models.CharField, models.TextField)) and not field.choices:
+                yield model, field
+
+
+def test_every_text_people_write_is_limited_at_least_twice_the_longest_seed_value(db):
+    from django.db.models import Max
+    from django.db.models.functions import Length
+
+    for model, field in written_fields():
+        name = f"{model.__name__}.{field.name}"
+        assert field.max_length, f"{name} has no length limit"
+        longest = model.objects.aggregate(n=Max(Length(field.name)))["n"] or 0  # the seeds are loaded
+        assert 2 * longest <= field.max_length, f"{name}: {field.max_length}, the seeds have {longest}"
+
+
+def test_the_models_refuse_a_text_over_its_limit_in_chinese():
+    from django.core.exceptions import ValidationError
+
+    for model, field in written_fields():
+        too_long = "长" * (field.max_length + 1)
+        with pytest.raises(ValidationError) as e:
+            field.run_validators(too_long)
+        assert e.value.messages == [f"最多 {field.max_length} 字（现有 {field.max_length + 1} 字），请删减后再保存。"], (
+            f"{model.__name__}.{field.name}"
+        )
+
+
+def text_inputs(html: str) -> list[str]:
+    """Every text input and textarea of a page (not hidden, check, number, … inputs)."""
+    tags = re.findall(r"<(?:textarea|input)\b[^>]*>", html)
+    kinds = [re.search(r'type="([^"]+)"', tag) for tag in tags]
+    return [tag for tag, kind in zip(tags, kinds) if tag.startswith("<textarea") or (kind is None or kind[1] in ("text", "search", "tel"))]
+
+
+def test_every_text_input_of_the_table_and_plan_editors_has_the_fields_limit(client_clerk, table, unit):
+    from perfgoals.frameworks.models import Framework
+    from perfgoals.goals.models import DepartmentIndicator, DepartmentPlan, PlanItem
+
+    hubei = Framework.objects.get(code="hubei-department")
+    plan = DepartmentPlan.objects.create(unit=unit, year=2026, framework=hubei, overall_goal="做好招商")
+    PlanItem.objects.create(plan=plan, kind=PlanItem.SUB_GOAL, text="全年引进亿元以上项目 10 个。")
+    DepartmentIndicator.objects.create(plan=plan, level2=hubei.level2_list()[0], name="公用经费控制率", text="较好",
+                                       value_kind="qualitative")
+    pages = {"table": client_clerk.get(reverse("table_edit", args=[table.pk])).content.decode(),
+             "plan": client_clerk.get(reverse("plan_edit", args=[plan.pk])).content.decode()}
+
+    for page, html in pages.items():
+        inputs = text_inputs(html)
+        assert len(inputs) > 10
+        for tag in inputs:
+            assert re.search(r'maxlength="\d+"', tag), f"{page}: {tag}"
+    assert 'name="fund_use" cols="40" rows="10" maxlength="2000"' in pages["table"] or (
+        re.search(r'<textarea[^>]*name="fund_use"[^>]*maxlength="2000"', pages["table"])
+    )
+    assert re.search(r'<textarea[^>]*name="overall_goal"[^>]*maxlength="5000"', pages["plan"])
+
+
+@pytest.mark.parametrize("url, data, limit", [
+    ("goal_create", {"text": "长" * 1001}, 1000),
+    ("indicator_create", {"name": "培训人次", "value": "≥150人次", "description": "长" * 1001, "basis": ""}, 1000),
+])  # fmt: skip
+def test_an_overlong_row_is_refused_in_chinese_and_nothing_is_written(client_clerk, table, url, data, limit):
+    counts = (table.goals.count(), table.indicators.count())
+    data = {**data, "level2": table.indicators.first().level2_id}
+
+    r = client_clerk.post(reverse(url, args=[table.pk]), data, **HTMX)
+
+    assert f"最多 {limit} 字（现有 {limit + 1} 字），请删减后再保存。" in r.content.decode()
+    assert counts == (table.goals.count(), table.indicators.count())

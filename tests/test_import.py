@@ -187,3 +187,16 @@ def test_running_it_again_after_an_administrator_renamed_categories_leaves_the_i
     call_command("load_seed_documents", *map(str, SEED_FILES), verbosity=0)
 
     assert counts == (ProjectTable.objects.count(), Indicator.objects.count(), DepartmentPlan.objects.count())
+
+
+@pytest.mark.parametrize("original, field", [
+    ("预算数85.27万元，用于对招商引资项目的奖励。", "资金用途：最多 2000 字"),
+    ("1.按照《秦皇岛市招商引资奖励办法（试行）》", "绩效目标：最多 1000 字"),
+])  # fmt: skip
+def test_a_text_over_its_length_limit_is_refused_and_nothing_is_imported(tmp_path, capsys, original, field):
+    text = seed("000").read_text(encoding="utf-8").replace(original, "长" * 3000 + original, 1)
+    with pytest.raises(CommandError):
+        call_command("load_seed_documents", str(write(tmp_path, text)), "--year", "2030", verbosity=0)
+    err = capsys.readouterr().err
+    assert field in err and "请删减后再保存" in err and "doc.txt" in err
+    assert not ProjectTable.objects.filter(year=2030).exists()

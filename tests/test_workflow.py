@@ -379,6 +379,19 @@ def test_a_return_writes_the_comment_into_the_audit_trail(client, submitted, sup
     assert comment.text == "满意度指标的依据不明确。" and comment.author == supervisor and comment.is_open
 
 
+def test_an_overlong_comment_or_return_is_refused_in_chinese_and_nothing_is_written(client, submitted, supervisor):
+    commented = post(client, supervisor, "table_comment_add", submitted, text="长" * 2001)
+    review_page = client.get(commented.url).content.decode()
+    returned = post(client, supervisor, "table_return", submitted, comment="长" * 2001)
+
+    assert "审核意见最多 2000 字（现有 2001 字），请删减后再保存。" in review_page
+    assert returned.status_code == 200 and "退回意见最多 2000 字（现有 2001 字），请删减后再退回。" in returned.content.decode()
+    submitted.refresh_from_db()
+    assert submitted.status == Status.SUBMITTED and not Comment.objects.exists()
+    textareas = re.findall(r"<textarea[^>]*>", review_page)
+    assert textareas and all('maxlength="2000"' in t for t in textareas)
+
+
 def test_a_supervisor_whose_page_is_stale_is_told_another_approved_it(client, submitted, supervisor, second_supervisor):
     # Both opened the page while the table was submitted; the first approves, then the second
     # returns. (Both at the same moment, in threads: tests/test_concurrency.py.)

@@ -450,7 +450,10 @@ def _store_table(table: TablePreview, unit: Unit, year: int, source: str, positi
     _validate(stored, parsed.line, exclude=_KNOWN_TO_EXIST)
     stored._history_user = user
     stored.save()
-    goals += [Goal(table=stored, text=text, order=n) for n, text in enumerate(parsed.goals, start=1)]
+    new_goals = [Goal(table=stored, text=text, order=n) for n, text in enumerate(parsed.goals, start=1)]
+    for goal in new_goals:
+        _validate(goal, parsed.line, exclude=["table"])
+    goals += new_goals
     for order, item in enumerate(table.indicators, start=1):
         indicator = Indicator(
             table=stored, level2=item.level2, name=item.parsed.name[:200], description=item.parsed.description,

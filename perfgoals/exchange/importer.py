@@ -190,7 +190,9 @@ def _store_table(parsed: ParsedTable, unit: Unit, year: int, source: str, result
     _validate(table, parsed.line)
     table.save()
     for order, text in enumerate(parsed.goals, start=1):
-        Goal.objects.create(table=table, text=text, order=order)
+        goal = Goal(table=table, text=text, order=order)
+        _validate(goal, parsed.line, exclude=["table"])
+        goal.save()
     for order, item in enumerate(parsed.indicators, start=1):
         _, level2 = _resolve(framework, item, need_level2=True)
         indicator = Indicator(
@@ -246,12 +248,16 @@ def create_plan(parsed: ParsedPlan, unit: Unit, year: int, source: str, framewor
     plan.save()
     for kind, texts in ((PlanItem.SUB_GOAL, parsed.sub_goals), (PlanItem.SAFEGUARD, parsed.safeguards)):
         for order, text in enumerate(texts, start=1):
-            PlanItem.objects.create(plan=plan, kind=kind, text=text, order=order)
+            item = PlanItem(plan=plan, kind=kind, text=text, order=order)
+            _validate(item, parsed.line, exclude=["plan"])
+            item.save()
     for order, line in enumerate(parsed.funding, start=1):
-        FundingLine.objects.create(
+        funding = FundingLine(
             plan=plan, kind=line.kind, name=line.name, amount=line.amount,
             prior_amount_1=line.prior_amounts[0], prior_amount_2=line.prior_amounts[1], order=order,
         )
+        _validate(funding, parsed.line, exclude=["plan"])
+        funding.save()
     for order, item in enumerate(parsed.indicators, start=1):
         level1, level2 = plan_indicator_levels(framework, item)
         indicator = DepartmentIndicator(
@@ -265,7 +271,8 @@ def create_plan(parsed: ParsedPlan, unit: Unit, year: int, source: str, framewor
 
 
 def _validate(obj, line: int, exclude: list[str] | None = None) -> None:
-    """Model validation (negative money, percentages outside 0–100) with the line it came from."""
+    """Model validation (negative money, percentages outside 0–100, a text over its length limit)
+    with the line it came from."""
     from django.core.exceptions import ValidationError
 
     try:

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from perfgoals.goals import checks, values
 from perfgoals.goals.fields import MoneyField, PercentField
 from perfgoals.goals.saving import MergingForm, RowForm
-from perfgoals.goals.models import BasisCategory, DepartmentPlan, ProjectTable
+from perfgoals.goals.models import GOAL, NOTE, PARAGRAPH, BasisCategory, DepartmentPlan, ProjectTable
 
 SPEND_FIELDS = [field for field, _ in checks.SPENDING_PLAN]
 
@@ -100,7 +100,7 @@ class HeaderForm(MergingForm):
 
 class GoalForm(RowForm):
     text = forms.CharField(
-        label="绩效目标", widget=forms.Textarea, error_messages={"required": "请填写绩效目标。"}
+        label="绩效目标", max_length=GOAL, widget=forms.Textarea, error_messages={"required": "请填写绩效目标。"}
     )
 
 
@@ -242,8 +242,8 @@ def preview_value(data) -> tuple[str, str]:
 class IndicatorForm(ValueForm):
     level2 = forms.TypedChoiceField(label="二级指标", coerce=int, choices=[])
     name = forms.CharField(label="三级指标", max_length=200, error_messages={"required": "请填写三级指标名称。"})
-    description = forms.CharField(label="绩效指标描述", required=False, widget=forms.Textarea)
-    basis = forms.CharField(label="指标值确定依据", required=False, widget=forms.Textarea)
+    description = forms.CharField(label="绩效指标描述", required=False, max_length=NOTE, widget=forms.Textarea)
+    basis = forms.CharField(label="指标值确定依据", required=False, max_length=NOTE, widget=forms.Textarea)
 
     def __init__(self, *args, level2_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -337,14 +337,14 @@ class NewPlanForm(forms.Form):
 
 
 class PlanItemForm(RowForm):
-    text = forms.CharField(label="内容", widget=forms.Textarea, error_messages={"required": "请填写内容。"})
+    text = forms.CharField(label="内容", max_length=PARAGRAPH, widget=forms.Textarea, error_messages={"required": "请填写内容。"})
 
 
 class DepartmentIndicatorForm(ValueForm):
     level2 = forms.TypedChoiceField(label="二级指标", coerce=int, required=False, empty_value=None, choices=[])
     name = forms.CharField(label="三级指标", max_length=200, error_messages={"required": "请填写三级指标名称。"})
-    description = forms.CharField(label="绩效指标描述", required=False, widget=forms.Textarea)
-    basis = forms.CharField(label="指标值确定依据", required=False, widget=forms.Textarea)
+    description = forms.CharField(label="绩效指标描述", required=False, max_length=NOTE, widget=forms.Textarea)
+    basis = forms.CharField(label="指标值确定依据", required=False, max_length=NOTE, widget=forms.Textarea)
     basis_category = forms.ChoiceField(label="指标分类", required=False, choices=[("", "—"), *BasisCategory.choices])
     prior_value_1 = forms.CharField(label="前年指标值", required=False, max_length=100)
     prior_value_2 = forms.CharField(label="上年指标值", required=False, max_length=100)

@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from perfgoals.frameworks.models import Framework, Level1, Level2
 from perfgoals.goals import checks, values
 from perfgoals.goals.versions import Versioned
-from perfgoals.lib.models import Ordered
+from perfgoals.lib.models import Ordered, limited_char, limited_text
 from perfgoals.units.access import is_admin, unit_ids
 from perfgoals.units.models import Membership, Unit
 
@@ -21,6 +21,17 @@ PERCENT_RANGE = [
     MinValueValidator(Decimal("0"), message="百分比应在 0 到 100 之间。"),
     MaxValueValidator(Decimal("100"), message="百分比应在 0 到 100 之间。"),
 ]
+# Length limits (characters) of what people write, with room to spare above the longest value
+# of the seed documents and published tables (/work/shared/reference/realworld: no cell over
+# 284): 总体绩效目标 1,603 (the prose of a plan: 5,000), 说明 778, 分项目标 562 (2,000),
+# 资金用途 145 (2,000), 绩效目标 140 (1,000), 指标值确定依据 73 and 绩效指标描述 53 (1,000).
+# tests/test_editor.py checks each limit is at least twice the longest seed value.
+PROSE = 5000
+FUND_USE = 2000
+PARAGRAPH = 2000
+GOAL = 1000
+NOTE = 1000
+
 YEAR_RANGE = [
     MinValueValidator(2000, message="年度应在 2000 到 2100 之间。"),
     MaxValueValidator(2100, message="年度应在 2000 到 2100 之间。"),
@@ -110,7 +121,7 @@ class Document(Versioned):
     is_template = models.BooleanField("模板", default=False, help_text="模板库中的范例，可供复制。")
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT)
     revision = models.PositiveSmallIntegerField("版本", default=1)
-    source = models.CharField("来源", max_length=200, blank=True, help_text="导入的文件名或复制来源。")
+    source = limited_char("来源", 200, blank=True, help_text="导入的文件名或复制来源。")
     created = models.DateTimeField("创建时间", auto_now_add=True)
     updated = models.DateTimeField("最后修改", auto_now=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
@@ -146,17 +157,17 @@ class ProjectTable(Document):
     kind_label = "绩效目标表"
 
     framework = models.ForeignKey(Framework, models.PROTECT, verbose_name="指标体系")
-    project_code = models.CharField("项目编码", max_length=50, blank=True)
-    project_name = models.CharField("项目名称", max_length=200)
+    project_code = limited_char("项目编码", 50, blank=True)
+    project_name = limited_char("项目名称", 200)
     budget_total = money_field("预算数")
     budget_fiscal = money_field("财政资金")
     budget_other = money_field("其他资金")
-    fund_use = models.TextField("资金用途", blank=True)
+    fund_use = limited_text("资金用途", FUND_USE, blank=True)
     spend_mar = percent_field("3月底")
     spend_jun = percent_field("6月底")
     spend_oct = percent_field("10月底")
     spend_dec = percent_field("12月底")
-    explanation = models.TextField("说明", blank=True, help_text="承德版式表前的文字说明。")
+    explanation = limited_text("说明", PROSE, blank=True, help_text="承德版式表前的文字说明。")
     position = models.PositiveIntegerField("序号", default=0, help_text="在部门文本中的顺序。")
     history = HistoricalRecords(verbose_name="项目绩效目标表修改记录")
 
@@ -183,7 +194,7 @@ class ProjectTable(Document):
 
 class Goal(Versioned, Ordered):
     table = models.ForeignKey(ProjectTable, models.CASCADE, related_name="goals", verbose_name="绩效目标表")
-    text = models.TextField("绩效目标")
+    text = limited_text("绩效目标", GOAL)
     history = HistoricalRecords(verbose_name="绩效目标修改记录")
 
     class Meta(Ordered.Meta):
@@ -202,11 +213,9 @@ class ValueFields(Versioned):
     )
     operator = models.CharField("比较符", max_length=2, blank=True, choices=values.OPERATOR_CHOICES)
     number = models.DecimalField("数值", max_digits=20, decimal_places=4, null=True, blank=True)
-    unit = models.CharField("计量单位", max_length=200, blank=True)
-    text = models.CharField("定性描述", max_length=500, blank=True)
-    value_raw = models.CharField(
-        "原文指标值", max_length=500, blank=True, help_text="无法规范解析时保留的原文，原样打印。"
-    )
+    unit = limited_char("计量单位", 200, blank=True)
+    text = limited_char("定性描述", 500, blank=True)
+    value_raw = limited_char("原文指标值", 500, blank=True, help_text="无法规范解析时保留的原文，原样打印。")
 
     class Meta:
         abstract = True
@@ -247,12 +256,12 @@ class ValueFields(Versioned):
 class IndicatorFields(ValueFields):
     """A third-level indicator (三级指标) as both project tables and department plans write it."""
 
-    name = models.CharField("三级指标", max_length=200)
-    description = models.TextField("绩效指标描述", blank=True)
-    basis = models.TextField("指标值确定依据", blank=True)
+    name = limited_char("三级指标", 200)
+    description = limited_text("绩效指标描述", NOTE, blank=True)
+    basis = limited_text("指标值确定依据", NOTE, blank=True)
     basis_category = models.CharField("指标分类", max_length=20, blank=True, choices=BasisCategory.choices)
-    prior_value_1 = models.CharField("前年指标值", max_length=100, blank=True)
-    prior_value_2 = models.CharField("上年指标值", max_length=100, blank=True)
+    prior_value_1 = limited_char("前年指标值", 100, blank=True)
+    prior_value_2 = limited_char("上年指标值", 100, blank=True)
     order = models.PositiveIntegerField("排序", default=0)
 
     class Meta:
@@ -285,13 +294,13 @@ class DepartmentPlan(Document):
         Framework, models.PROTECT, null=True, blank=True, verbose_name="指标体系",
         help_text="部门整体指标表所用的指标体系；没有指标表的可不选。",
     )
-    overall_goal = models.TextField("总体绩效目标", blank=True)
-    functions = models.TextField("部门职能概述", blank=True)
-    annual_tasks = models.TextField("年度工作任务", blank=True)
-    long_term_goal = models.TextField("长期目标", blank=True)
-    annual_goal = models.TextField("年度目标", blank=True)
-    contact_person = models.CharField("填报人", max_length=50, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=50, blank=True)
+    overall_goal = limited_text("总体绩效目标", PROSE, blank=True)
+    functions = limited_text("部门职能概述", PROSE, blank=True)
+    annual_tasks = limited_text("年度工作任务", PROSE, blank=True)
+    long_term_goal = limited_text("长期目标", PROSE, blank=True)
+    annual_goal = limited_text("年度目标", PROSE, blank=True)
+    contact_person = limited_char("填报人", 50, blank=True)
+    contact_phone = limited_char("联系电话", 50, blank=True)
     history = HistoricalRecords(verbose_name="部门整体绩效目标修改记录")
 
     class Meta:
@@ -333,7 +342,7 @@ class PlanItem(Versioned):
 
     plan = models.ForeignKey(DepartmentPlan, models.CASCADE, related_name="items", verbose_name="部门整体绩效目标")
     kind = models.CharField("类别", max_length=20, choices=KIND_CHOICES)
-    text = models.TextField("内容")
+    text = limited_text("内容", PARAGRAPH)
     order = models.PositiveIntegerField("排序", default=0)
     history = HistoricalRecords(verbose_name="分项目标与保障措施修改记录")
 
@@ -370,7 +379,7 @@ class FundingLine(Versioned, Ordered):
 
     plan = models.ForeignKey(DepartmentPlan, models.CASCADE, related_name="funding_lines", verbose_name="部门整体绩效目标")
     kind = models.CharField("类别", max_length=20, choices=KIND_CHOICES)
-    name = models.CharField("项目", max_length=100)
+    name = limited_char("项目", 100)
     amount = money_field("当年金额")
     prior_amount_1 = money_field("前年金额")
     prior_amount_2 = money_field("上年金额")

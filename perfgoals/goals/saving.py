@@ -3,8 +3,9 @@
 - `MergingForm`: a document's own fields (the table's header, the plan's main form), saved
   field by field, only what the clerk changed, conflicts per field (versions.py).
 - `RowForm`: a row's form (goal, indicator, plan row) carries the version it was based on.
-- Both limit every text's length, with the message in Chinese: a model's unlimited text
-  gets `LONG_TEXT` here and in its input's maxlength.
+- Both limit every text's length, with the message in Chinese: the model's limit
+  (goals/models.py), in the form and in its input's maxlength; a text without one gets
+  `LONG_TEXT`.
 """
 
 import copy
@@ -13,11 +14,12 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 
 from perfgoals.goals import versions
+from perfgoals.lib.models import LENGTH_MESSAGE
 
-# Long texts (资金用途, 总体绩效目标, a goal, a description): the model's TextField has no limit,
-# the form has this one, and so has the input (maxlength), so a stray 1 MB paste is refused.
+# A long text without a limit of its own (none of the models' texts: goals/models.py) gets this
+# one, in the form and in the input (maxlength), so a stray 1 MB paste is refused.
 LONG_TEXT = 5000
-LENGTH_MESSAGES = {"max_length": "最多 %(limit_value)d 字（现有 %(show_value)d 字），请删减后再保存。"}
+LENGTH_MESSAGES = {"max_length": LENGTH_MESSAGE}
 
 
 def version_field() -> forms.IntegerField:
@@ -26,7 +28,7 @@ def version_field() -> forms.IntegerField:
 
 
 def chinese_lengths(form: forms.BaseForm) -> None:
-    """Every text field's length message in Chinese, and a limit on the model's unlimited texts."""
+    """Every text field's length message in Chinese, and a limit on a long text that has none."""
     for field in form.fields.values():
         if isinstance(field, forms.CharField):
             if field.max_length is None and isinstance(field.widget, forms.Textarea):

@@ -7,7 +7,10 @@ from simple_history.models import HistoricalRecords
 
 from perfgoals.goals.attached import OnDocument, document_links
 from perfgoals.goals.models import DepartmentIndicator, DepartmentPlan, Goal, Indicator, ProjectTable
+from perfgoals.lib.models import limited_text
 from perfgoals.units.models import Unit
+
+COMMENT = 2000  # characters of a review comment (审核意见)
 
 
 class Comment(OnDocument):
@@ -25,7 +28,7 @@ class Comment(OnDocument):
         DepartmentIndicator, models.CASCADE, null=True, blank=True, related_name="comments",
         verbose_name="部门整体绩效指标",
     )
-    text = models.TextField("审核意见")
+    text = limited_text("审核意见", COMMENT)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name="审核人"
     )

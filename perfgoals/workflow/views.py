@@ -21,7 +21,7 @@ from perfgoals.review.outcome import review_document
 from perfgoals.units.access import restrict, roles_for, unit_ids
 from perfgoals.units.models import Membership, Unit
 from perfgoals.workflow import changes, desk as desk_rows, workflow
-from perfgoals.workflow.models import Comment
+from perfgoals.workflow.models import COMMENT, Comment
 
 TRANSITIONS = {"submit": workflow.submit, "withdraw": workflow.withdraw, "approve": workflow.approve,
                "reopen": workflow.reopen}  # fmt: skip
@@ -131,6 +131,8 @@ def add_comment(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     text = request.POST.get("text", "").strip()
     if not text:
         messages.error(request, "审核意见不能为空。")
+    elif len(text) > COMMENT:
+        messages.error(request, f"审核意见最多 {COMMENT} 字（现有 {len(text)} 字），请删减后再保存。")
     else:
         Comment.objects.create(unit=doc.unit, author=request.user, text=text, **{doc.kind: doc}, **target)
         messages.success(request, "审核意见已保存。")

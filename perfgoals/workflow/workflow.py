@@ -153,7 +153,7 @@ def approval_refusal(doc: Document, user) -> str:
 
 
 def return_(doc: Document, user, comment: str) -> Document:
-    from perfgoals.workflow.models import Comment
+    from perfgoals.workflow.models import COMMENT, Comment
 
     comment = (comment or "").strip()
     with transaction.atomic():
@@ -161,6 +161,8 @@ def return_(doc: Document, user, comment: str) -> Document:
         _require_reviewer(user, doc, "return")
         if not comment:
             raise WorkflowError("退回时请填写退回意见，说明需要修改的内容。")
+        if len(comment) > COMMENT:
+            raise WorkflowError(f"退回意见最多 {COMMENT} 字（现有 {len(comment)} 字），请删减后再退回。")
         if doc.status != Status.SUBMITTED:
             raise WorkflowError(state_message(doc, "退回"))
         doc.status = Status.RETURNED

@@ -124,5 +124,5 @@ def test_a_one_megabyte_paste_is_refused_with_a_message(page, make_table, clerk)
         }"""
     )
 
-    expect(page.locator("#header .paste-refused")).to_contain_text("粘贴的内容有 1048576 字，超过本栏上限 5000 字，未粘贴")
+    expect(page.locator("#header .paste-refused")).to_contain_text("粘贴的内容有 1048576 字，超过本栏上限 2000 字，未粘贴")
     expect(fund_use).to_have_value(ProjectTable.objects.get(pk=table.pk).fund_use)

@@ -7,6 +7,14 @@ from django import template
 register = template.Library()
 
 
+@register.simple_tag
+def comment_limit() -> int:
+    """The most characters a review comment may have (maxlength of its textarea)."""
+    from perfgoals.workflow.models import COMMENT
+
+    return COMMENT
+
+
 @register.filter
 def status_class(doc) -> str:
     return f"status status-{doc.status}"
