@@ -274,3 +274,11 @@ LOGGING = {
 # Importing documents (perfgoals/exchange): an upload above this many bytes is refused
 # before it is read.
 IMPORT_MAX_UPLOAD_BYTES = envint("IMPORT_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))
+
+# Bounded work. A table or plan holds at most MAX_ROWS_PER_TABLE rows (goals and indicators;
+# a plan's items, indicators and funding lines): the editor, the importers and the admin
+# refuse more (goals/checks.rows_over_limit). The admin's change form of the largest
+# allowed document posts about 16 fields a row (a department indicator's row is the widest):
+# Django's default of 1,000 fields refused a 90-indicator table.
+MAX_ROWS_PER_TABLE = envint("MAX_ROWS_PER_TABLE", "200", minimum=1)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000 + 20 * MAX_ROWS_PER_TABLE

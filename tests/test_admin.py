@@ -3,6 +3,8 @@ imports spreadsheets, and reads (never rewrites) the change history."""
 
 import csv
 import io
+from html.parser import HTMLParser
+from urllib.parse import urlencode
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -163,3 +165,111 @@ def test_history_can_be_read_but_not_reverted(admin_client, make_table):
     assert revert.status_code == 403
     table.refresh_from_db()
     assert table.project_name == "安全生产培训经费"
+
+
+# The change form of the largest table or plan a document may hold posts, and no more rows are saved.
+
+
+class FormFields(HTMLParser):
+    """The fields a browser would post from a page's main form: name → values."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields: list[tuple[str, str]] = []
+        self._textarea = self._select = None
+        self._options: list = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        name = a.get("name")
+        if tag == "input" and name and a.get("type") not in ("submit", "button", "file", "image"):
+            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                return
+            self.fields.append((name, a.get("value") or ("on" if a.get("type") == "checkbox" else "")))
+        elif tag == "textarea" and name:
+            self._textarea = [name, ""]
+        elif tag == "select" and name:
+            self._select, self._options = name, []
+        elif tag == "option" and self._select:
+            self._options.append((a.get("value", ""), "selected" in a))
+
+    def handle_data(self, data):
+        if self._textarea:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self._textarea:
+            self.fields.append(tuple(self._textarea))
+            self._textarea = None
+        elif tag == "select" and self._select:
+            chosen = [v for v, selected in self._options if selected] or [self._options[0][0] if self._options else ""]
+            self.fields.append((self._select, chosen[0]))
+            self._select = None
+
+
+def change_form(client, url: str) -> list[tuple[str, str]]:
+    page = client.get(url).content.decode()
+    form = page[page.index('<form method="post" id="'):]
+    parser = FormFields()
+    parser.feed(form[: form.index("</form>")])
+    return [(name, value) for name, value in parser.fields if not name.endswith("__prefix__") and "__prefix__" not in name]
+
+
+def largest_table(table, settings) -> None:
+    level2 = table.indicators.first().level2
+    room = settings.MAX_ROWS_PER_TABLE - table.goals.count() - table.indicators.count()
+    Indicator.objects.bulk_create(
+        [Indicator(table=table, level2=level2, name=f"指标{n}", text="较好", value_kind="qualitative", order=10 + n)
+         for n in range(room)]
+    )  # fmt: skip
+
+
+def test_the_change_form_of_the_largest_table_a_document_may_hold_is_saved(admin_client, make_table, settings):
+    from django.conf import settings as loaded
+
+    assert settings.MAX_ROWS_PER_TABLE == 200 and loaded.DATA_UPLOAD_MAX_NUMBER_FIELDS >= 1000
+    table = make_table()
+    largest_table(table, settings)
+    url = f"/admin/goals/projecttable/{table.pk}/change/"
+    fields = change_form(admin_client, url)
+    assert len(fields) > 2000  # Django's default limit was 1,000: a 90-indicator table's form got an English 400
+
+    response = admin_client.post(url, urlencode(fields), content_type="application/x-www-form-urlencoded")
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert table.indicators.count() + table.goals.count() == 200
+
+
+def test_the_change_form_of_the_largest_plan_a_document_may_hold_is_saved(admin_client, unit, settings):
+    from perfgoals.frameworks.models import Framework
+    from perfgoals.goals.models import DepartmentIndicator, DepartmentPlan
+
+    hubei = Framework.objects.get(code="hubei-department")
+    plan = DepartmentPlan.objects.create(unit=unit, year=2026, framework=hubei, overall_goal="做好招商")
+    level2 = hubei.level2_list()[0]
+    DepartmentIndicator.objects.bulk_create(
+        [DepartmentIndicator(plan=plan, level1=level2.level1, level2=level2, name=f"指标{n}", text="较好",
+                             value_kind="qualitative", order=n) for n in range(settings.MAX_ROWS_PER_TABLE)]
+    )  # fmt: skip
+    url = f"/admin/goals/departmentplan/{plan.pk}/change/"
+
+    response = admin_client.post(url, urlencode(change_form(admin_client, url)),
+                                 content_type="application/x-www-form-urlencoded")  # fmt: skip
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def test_the_admin_refuses_rows_beyond_the_limit_in_chinese_and_saves_nothing(admin_client, make_table, settings):
+    table = make_table()
+    settings.MAX_ROWS_PER_TABLE = table.goals.count() + table.indicators.count()
+    url = f"/admin/goals/projecttable/{table.pk}/change/"
+    fields = dict(change_form(admin_client, url))
+    fields.update({"goals-TOTAL_FORMS": "2", "goals-1-order": "2", "goals-1-text": "第二个目标",
+                   "goals-1-table": str(table.pk), "project_name": "改过的名称"})  # fmt: skip
+
+    response = admin_client.post(url, fields)
+
+    assert response.status_code == 200
+    assert "最多 10 行（绩效目标、指标等合计），这里有 11 行" in response.content.decode()
+    table.refresh_from_db()
+    assert table.goals.count() == 1 and table.project_name == "安全生产培训经费"

@@ -866,3 +866,43 @@ def test_an_overlong_row_is_refused_in_chinese_and_nothing_is_written(client_cle
 
     assert f"最多 {limit} 字（现有 {limit + 1} 字），请删减后再保存。" in r.content.decode()
     assert counts == (table.goals.count(), table.indicators.count())
+
+
+# Rows: a table or plan holds at most settings.MAX_ROWS_PER_TABLE rows (goals and indicators;
+# a plan's items, indicators and funding lines), so no page of it grows without bound.
+
+FULL = "最多 {limit} 行（绩效目标、指标等合计），未添加。"
+
+
+def test_a_table_at_its_row_limit_refuses_another_goal_or_indicator_in_chinese(client_clerk, table, settings):
+    rows = table.goals.count() + table.indicators.count()
+    settings.MAX_ROWS_PER_TABLE = rows
+    level2 = table.indicators.first().level2_id
+    source = Indicator.objects.filter(table__is_template=True).first()
+
+    answers = [
+        client_clerk.post(reverse("goal_create", args=[table.pk]), {"text": "第二个目标"}, **HTMX),
+        client_clerk.post(reverse("indicator_create", args=[table.pk]),
+                          {"level2": level2, "name": "培训人次", "value": "≥150人次"}, **HTMX),
+        client_clerk.post(reverse("indicator_fill", args=[table.pk]), {"source": source.pk, "level2": level2}, **HTMX),
+    ]  # fmt: skip
+
+    for answer in answers:
+        assert FULL.format(limit=rows) in answer.content.decode()
+    assert table.goals.count() + table.indicators.count() == rows
+    settings.MAX_ROWS_PER_TABLE = rows + 1
+    client_clerk.post(reverse("goal_create", args=[table.pk]), {"text": "第二个目标"}, **HTMX)
+    assert table.goals.count() == 2
+
+
+def test_a_plan_at_its_row_limit_refuses_another_row_in_chinese(client_clerk, unit, settings):
+    from perfgoals.goals.models import DepartmentPlan, PlanItem
+
+    plan = DepartmentPlan.objects.create(unit=unit, year=2026, overall_goal="做好招商")
+    PlanItem.objects.create(plan=plan, kind=PlanItem.SUB_GOAL, text="全年引进亿元以上项目 10 个。")
+    settings.MAX_ROWS_PER_TABLE = 1
+
+    answer = client_clerk.post(reverse("plan_child_create", args=[plan.pk, "safeguard"]), {"text": "建立台账。"}, **HTMX)
+
+    assert FULL.format(limit=1) in answer.content.decode()
+    assert plan.items.count() == 1

@@ -200,3 +200,21 @@ def test_a_text_over_its_length_limit_is_refused_and_nothing_is_imported(tmp_pat
     err = capsys.readouterr().err
     assert field in err and "请删减后再保存" in err and "doc.txt" in err
     assert not ProjectTable.objects.filter(year=2030).exists()
+
+
+def test_a_document_with_more_rows_than_a_table_may_hold_is_refused_and_nothing_is_imported(tmp_path, capsys, settings,
+                                                                                           unit):
+    from tests.test_exchange_import import PASTE
+
+    settings.MAX_ROWS_PER_TABLE = 2
+    before = (ProjectTable.objects.count(), DepartmentPlan.objects.count(), Indicator.objects.count())
+    with pytest.raises(CommandError):
+        call_command("load_seed_documents", str(write(tmp_path, seed("000").read_text(encoding="utf-8"))),
+                     "--year", "2030", verbosity=0)  # fmt: skip
+    assert "最多 2 行（绩效目标、指标等合计），这里有 10 行" in capsys.readouterr().err
+    paste = tmp_path / "paste.tsv"
+    paste.write_text(PASTE, encoding="utf-8")
+    with pytest.raises(CommandError, match="未导入任何内容"):
+        call_command("import_document", str(paste), "--unit", unit.code)
+    assert "最多 2 行（绩效目标、指标等合计），这里有 3 行" in capsys.readouterr().out
+    assert before == (ProjectTable.objects.count(), DepartmentPlan.objects.count(), Indicator.objects.count())

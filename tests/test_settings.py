@@ -14,7 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # The variables these tests set; the rest of the environment (PATH, …) is inherited.
 OURS = ("DEBUG", "SECRET_KEY", "DATA_DIR", "DATABASE_URL", "DB", "DB_NAME", "DB_TEST_NAME", "HTTPS", "ALLOWED_HOSTS",
-        "CSRF_TRUSTED_ORIGINS", "SESSION_HOURS", "HSTS_SECONDS", "AXES_FAILURE_LIMIT",
+        "CSRF_TRUSTED_ORIGINS", "SESSION_HOURS", "HSTS_SECONDS", "AXES_FAILURE_LIMIT", "MAX_ROWS_PER_TABLE",
         "DJANGO_ALLOW_ASYNC_UNSAFE")  # fmt: skip  (the browser tests set the last one in this process)
 SHOW = """
 import json, django
@@ -29,6 +29,7 @@ print(json.dumps({
     "csrf_secure": s.CSRF_COOKIE_SECURE, "proxy_header": s.SECURE_PROXY_SSL_HEADER,
     "session_age": s.SESSION_COOKIE_AGE, "at_browser_close": s.SESSION_EXPIRE_AT_BROWSER_CLOSE,
     "hosts": s.ALLOWED_HOSTS, "origins": s.CSRF_TRUSTED_ORIGINS, "axes_limit": s.AXES_FAILURE_LIMIT,
+    "max_rows": s.MAX_ROWS_PER_TABLE, "max_fields": s.DATA_UPLOAD_MAX_NUMBER_FIELDS,
 }))
 """
 
@@ -132,6 +133,7 @@ def test_the_older_db_variables_still_work(tmp_path):
         ({"SESSION_HOURS": "0"}, "SESSION_HOURS"),
         ({"CSRF_TRUSTED_ORIGINS": "perf.example.gov.cn"}, "CSRF_TRUSTED_ORIGINS"),
         ({"AXES_FAILURE_LIMIT": "-1"}, "AXES_FAILURE_LIMIT"),
+        ({"MAX_ROWS_PER_TABLE": "0"}, "MAX_ROWS_PER_TABLE"),
     ],
 )
 def test_a_malformed_value_stops_start_up_naming_it(tmp_path, env, named):
@@ -158,3 +160,10 @@ def test_the_data_dir_and_the_database_are_private(tmp_path):
 
 def test_session_lifetime_comes_from_the_environment(tmp_path):
     assert settings_with(tmp_path, SECRET_KEY=KEY, SESSION_HOURS="2")["session_age"] == 7200
+
+
+def test_the_row_limit_comes_from_the_environment_and_sizes_the_form_field_limit(tmp_path):
+    default = settings_with(tmp_path, SECRET_KEY=KEY)
+    assert default["max_rows"] == 200 and default["max_fields"] == 5000  # Django's 1,000 refused a 90-row table
+    more = settings_with(tmp_path, SECRET_KEY=KEY, MAX_ROWS_PER_TABLE="500")
+    assert more["max_rows"] == 500 and more["max_fields"] == 11000

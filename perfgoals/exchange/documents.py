@@ -34,7 +34,7 @@ from perfgoals.exchange import importer
 from perfgoals.exchange.importer import _validate, generated_unit_code
 from perfgoals.exchange.seedtext import ParsedDocument, ParsedIndicator, ParsedPlan, ParsedTable, SeedFormatError
 from perfgoals.frameworks.models import Framework, Level1, Level2
-from perfgoals.goals import values
+from perfgoals.goals import checks, values
 from perfgoals.goals.models import BasisCategory, DepartmentPlan, Goal, Indicator, ProjectTable
 from perfgoals.review.outcome import review_document
 from perfgoals.review.rules import INDICATOR
@@ -440,6 +440,8 @@ def _store_table(table: TablePreview, unit: Unit, year: int, source: str, positi
                  goals: list[Goal], indicators: list[Indicator]) -> ProjectTable:
     """Save the table; its goals and indicators are added to the lists, for _store to create."""
     parsed = table.parsed
+    if too_many := checks.rows_over_limit(len(parsed.goals) + len(table.indicators)):
+        raise SeedFormatError(parsed.line, too_many)
     stored = ProjectTable(
         unit=unit, year=year, framework=table.framework, source=source[:200], position=position,
         project_code=parsed.project_code, project_name=parsed.project_name[:200],

@@ -18,7 +18,7 @@ from perfgoals.exchange.seedtext import (
     ParsedDocument, ParsedIndicator, ParsedPlan, ParsedTable, SeedFormatError, parse_document, region_from_code,
 )
 from perfgoals.frameworks.models import Framework, Level1, Level2
-from perfgoals.goals import values
+from perfgoals.goals import checks, values
 from perfgoals.goals.models import (
     BasisCategory, DepartmentIndicator, DepartmentPlan, FundingLine, Goal, Indicator, PlanItem, ProjectTable,
 )
@@ -178,6 +178,8 @@ def _store_table(parsed: ParsedTable, unit: Unit, year: int, source: str, result
     if existing:
         result.tables_existing += 1
         return
+    if too_many := checks.rows_over_limit(len(parsed.goals) + len(parsed.indicators)):
+        raise SeedFormatError(parsed.line, too_many)
     candidates = _frameworks(Framework.PROJECT, parsed.layout)
     framework = choose_framework(candidates, parsed.indicators, need_level2=True)
     table = ProjectTable(
@@ -237,6 +239,9 @@ def plan_indicator_levels(framework: Framework | None, item: ParsedIndicator) ->
 def create_plan(parsed: ParsedPlan, unit: Unit, year: int, source: str, framework: Framework | None, *,
                 is_template: bool, user=None) -> DepartmentPlan:
     """The department plan with its items, funding lines and indicators, each validated."""
+    rows = len(parsed.sub_goals) + len(parsed.safeguards) + len(parsed.funding) + len(parsed.indicators)
+    if too_many := checks.rows_over_limit(rows):
+        raise SeedFormatError(parsed.line, too_many)
     plan = DepartmentPlan(
         unit=unit, year=year, framework=framework, is_template=is_template, source=source[:200],
         overall_goal=parsed.overall_goal, functions=parsed.functions, annual_tasks=parsed.annual_tasks,

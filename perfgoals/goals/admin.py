@@ -1,12 +1,15 @@
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from perfgoals.frameworks.models import Level2
 from perfgoals.goals.models import (
     DepartmentIndicator, DepartmentPlan, FundingLine, Goal, Indicator, PlanItem, ProjectTable,
 )
+from perfgoals.goals import checks
 from perfgoals.goals.resources import IndicatorResource, ProjectTableResource
+from perfgoals.lib.params import to_int
 from perfgoals.units.admin import ReadOnlyHistoryAdmin, SpreadsheetAdmin
 
 SMALL_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})}}
@@ -16,6 +19,33 @@ NARROW_ROW = {
     models.CharField: {"widget": forms.TextInput(attrs={"size": 10})},
 }
 DOCUMENT_READONLY = ["created", "updated", "submitted_at", "submitted_by", "approved_at", "approved_by"]
+
+
+class RowsLimitForm(forms.ModelForm):
+    """A table's or plan's change form: saves nothing when the rows of its inlines, as posted
+    with it, are more than a document may hold (checks.rows_over_limit, as the editor)."""
+
+    row_prefixes: tuple[str, ...] = ()  # the inline formsets' prefixes: their related names
+
+    def clean(self):
+        data = super().clean()
+        rows = 0
+        for prefix in self.row_prefixes:
+            total = to_int(self.data.get(f"{prefix}-TOTAL_FORMS", "")) or 0
+            deleted = [key for key, value in self.data.items()
+                       if key.startswith(f"{prefix}-") and key.endswith("-DELETE") and value]  # fmt: skip
+            rows += max(0, total - len(deleted))
+        if too_many := checks.rows_over_limit(rows):
+            raise ValidationError(too_many)
+        return data
+
+
+class TableAdminForm(RowsLimitForm):
+    row_prefixes = ("goals", "indicators")
+
+
+class PlanAdminForm(RowsLimitForm):
+    row_prefixes = ("items", "indicators", "funding_lines")
 
 
 def limit_level2(form_class, framework) -> None:
@@ -61,6 +91,7 @@ class IndicatorInline(admin.TabularInline):
 
 @admin.register(ProjectTable)
 class ProjectTableAdmin(SpreadsheetAdmin, ReadOnlyHistoryAdmin):
+    form = TableAdminForm
     resource_classes = [ProjectTableResource]
     list_display = [
         "project_name", "unit", "year", "project_code", "framework",
@@ -154,6 +185,7 @@ class FundingLineInline(admin.TabularInline):
 
 @admin.register(DepartmentPlan)
 class DepartmentPlanAdmin(ReadOnlyHistoryAdmin):
+    form = PlanAdminForm
     list_display = ["__str__", "unit", "year", "framework", "status", "revision", "is_template"]
     list_filter = ["status", "is_template", "year"]
     search_fields = ["unit__code", "unit__name", "overall_goal"]

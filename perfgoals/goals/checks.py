@@ -55,6 +55,21 @@ def spending_plan_errors(plan: list[Decimal | None]) -> list[tuple[str, str]]:
     return errors
 
 
+def rows_over_limit(rows: int, *, adding: bool = False, limit: int | None = None) -> str:
+    """Why a table or plan of `rows` rows (a table's goals and indicators; a plan's items,
+    indicators and funding lines) would be too big, or "". The editor asks before adding a
+    row (`adding`), the importers before storing a document, the admin before saving a change
+    form; the limit is settings.MAX_ROWS_PER_TABLE."""
+    from django.conf import settings
+
+    limit = settings.MAX_ROWS_PER_TABLE if limit is None else limit
+    if rows <= limit:
+        return ""
+    what = "未添加" if adding else f"这里有 {rows} 行"
+    return (f"每张绩效目标表（或部门整体绩效目标）最多 {limit} 行（绩效目标、指标等合计），{what}。"
+            "请合并相近的行；确需更多时，请管理员调整上限。")
+
+
 def value_missing(value: Value) -> tuple[str, str] | None:
     """What an indicator value lacks, as (field, message), or None.
 

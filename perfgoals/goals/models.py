@@ -21,16 +21,10 @@ PERCENT_RANGE = [
     MinValueValidator(Decimal("0"), message="百分比应在 0 到 100 之间。"),
     MaxValueValidator(Decimal("100"), message="百分比应在 0 到 100 之间。"),
 ]
-# Length limits (characters) of what people write, with room to spare above the longest value
-# of the seed documents and published tables (/work/shared/reference/realworld: no cell over
-# 284): 总体绩效目标 1,603 (the prose of a plan: 5,000), 说明 778, 分项目标 562 (2,000),
-# 资金用途 145 (2,000), 绩效目标 140 (1,000), 指标值确定依据 73 and 绩效指标描述 53 (1,000).
-# tests/test_editor.py checks each limit is at least twice the longest seed value.
-PROSE = 5000
-FUND_USE = 2000
-PARAGRAPH = 2000
-GOAL = 1000
-NOTE = 1000
+# Length limits (characters) of what people write, well above the longest seed value (and the
+# published tables': no cell over 284): 总体绩效目标 1,603, 说明 778, 分项目标 562, 资金用途 145,
+# 绩效目标 140, 依据 73. tests/test_editor.py checks each is at least twice the longest seed value.
+PROSE, FUND_USE, PARAGRAPH, GOAL, NOTE = 5000, 2000, 2000, 1000, 1000
 
 YEAR_RANGE = [
     MinValueValidator(2000, message="年度应在 2000 到 2100 之间。"),

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
 from perfgoals.frameworks.models import Level1
+from perfgoals.goals import checks
 from perfgoals.goals import forms as f
 from perfgoals.goals import versions
 from perfgoals.goals.access import get_document_for_user
@@ -60,6 +61,16 @@ def editing(request: HttpRequest, kind: str, pk: int, queryset):
     """
     with transaction.atomic():
         yield get_document_for_user(request, kind, pk, "edit", queryset)
+
+
+ROWS = {"table": ("goals", "indicators"), "plan": ("items", "indicators", "funding_lines")}
+
+
+def no_room(doc) -> str:
+    """Why no row may be added to the document (checks.rows_over_limit), or "": counted from
+    its rows as the editors' querysets prefetch them (no query)."""
+    rows = sum(len(getattr(doc, relation).all()) for relation in ROWS[doc.kind])
+    return checks.rows_over_limit(rows + 1, adding=True)
 
 
 def save_form(request: HttpRequest, kind: str, pk: int, queryset, form_class, respond, part: str, form_key: str):

@@ -12,7 +12,9 @@ from perfgoals.frameworks.models import Level2
 from perfgoals.goals import forms as f
 from perfgoals.goals import suggest
 from perfgoals.goals.models import Indicator
-from perfgoals.goals.views.common import editing, level2_choices, move, one_of, row_prefix, save_row, tables, to_int
+from perfgoals.goals.views.common import (
+    editing, level2_choices, move, no_room, one_of, row_prefix, save_row, tables, to_int,
+)  # fmt: skip
 from perfgoals.goals.views.editor import new_row, row_response
 from perfgoals.review.rules import INDICATOR, review_table
 
@@ -40,6 +42,8 @@ def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
     prefix = row_prefix(request.POST.get("prefix"), "new")
     with editing(request, "table", pk, tables()) as table:
         form = f.IndicatorForm(request.POST, level2_choices=level2_choices(table.framework))
+        if form.is_valid() and (full := no_room(table)):
+            form.add_error("name", full)
         if form.is_valid():
             indicator = Indicator(table=table, order=_next_order(table))
             form.apply(indicator)
@@ -102,6 +106,8 @@ def indicator_fill(request: HttpRequest, pk: int) -> HttpResponse:
             level2 = to_int(request.POST.get("level2"))
             if level2 not in [l2.pk for l2 in table.framework.level2_list()]:
                 raise Http404
+            if full := no_room(table):  # nothing written; the editor shows this in its banner
+                return HttpResponse(full, status=422, content_type="text/plain; charset=utf-8")
             indicator = Indicator(table=table, level2_id=level2, order=_next_order(table))
         faulty_description = own_faults(source.table).get(source.pk, set()) & DESCRIPTION_FAULTS
         indicator.name, indicator.basis = source.name, source.basis

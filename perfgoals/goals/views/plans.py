@@ -15,7 +15,7 @@ from perfgoals.goals.access import can, get_document_for_user
 from perfgoals.goals.copying import copy_plan
 from perfgoals.goals.models import DepartmentIndicator, DepartmentPlan, FundingLine, PlanItem
 from perfgoals.goals.views.common import (
-    conflict_status, copy_into, editing, level2_choices, move, one_of, plans, save_form, save_row,
+    conflict_status, copy_into, editing, level2_choices, move, no_room, one_of, plans, save_form, save_row,
     this_year, with_summary,
 )  # fmt: skip
 from perfgoals.review.outcome import review_document
@@ -176,6 +176,8 @@ def _post_child(request, pk: int, kind: str, child_pk: int | None) -> HttpRespon
         section = _section(kind)
         obj = None if child_pk is None else one_of(plan_children(plan, section), child_pk)
         form = _child_form(section, obj, level2_choices(plan.framework), request.POST)
+        if form.is_valid() and obj is None and (full := no_room(plan)):
+            form.add_error("text" if "text" in form.fields else "name", full)
         if form.is_valid():
             _save_child(request, plan, section, obj, form)
     if not form.is_valid() or form.conflict:

@@ -16,7 +16,7 @@ from perfgoals.goals.access import get_document_for_user
 from perfgoals.goals.copying import copy_table
 from perfgoals.goals.models import Goal, ProjectTable
 from perfgoals.goals.views.common import (
-    conflict_status, copy_into, editing, move, one_of, save_form, save_row, tables, this_year, to_int,
+    conflict_status, copy_into, editing, move, no_room, one_of, save_form, save_row, tables, this_year, to_int,
 )  # fmt: skip
 from perfgoals.goals.views.editor import page, respond
 from perfgoals.units.access import units_for
@@ -117,6 +117,8 @@ def table_header_check(request: HttpRequest, pk: int) -> HttpResponse:
 def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
     with editing(request, "table", pk, tables()) as table:
         form = f.GoalForm(request.POST)
+        if form.is_valid() and (full := no_room(table)):
+            form.add_error("text", full)
         if form.is_valid():
             order = (table.goals.aggregate(m=Max("order"))["m"] or 0) + 1
             Goal.objects.create(table=table, text=form.cleaned_data["text"].strip(), order=order)
