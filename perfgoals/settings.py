@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from import_export.formats import base_formats
 
 from perfgoals.lib.env import envbool, envint, envlist, envorigins
 
@@ -241,7 +242,12 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# The admin's spreadsheets (django-import-export): imported from CSV or Excel only (the HTML
+# reader was a 500), at most ADMIN_IMPORT_MAX_ROWS rows a file (perfgoals/units/admin.py).
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_FORMATS = [base_formats.CSV, base_formats.XLSX]
+EXPORT_FORMATS = [base_formats.CSV, base_formats.XLSX, base_formats.TSV, base_formats.JSON]
+ADMIN_IMPORT_MAX_ROWS = envint("ADMIN_IMPORT_MAX_ROWS", "1000", minimum=1)
 
 # Printing (perfgoals/printing). PRINT_WORKERS: processes that lay out PDFs (0: in the
 # process that asks, no pool). PRINT_CACHE_DIR: the print cache, unless STORAGES has a
@@ -250,6 +256,9 @@ PRINT_WORKERS = envint("PRINT_WORKERS", str(min(2, os.cpu_count() or 1)))
 if PRINT_WORKERS < 0:
     raise ImproperlyConfigured(f"PRINT_WORKERS={PRINT_WORKERS} must be 0 or more")
 PRINT_CACHE_DIR = Path(os.getenv("PRINT_CACHE_DIR", DATA_DIR / "print-cache"))
+# PRINT_TIME_LIMIT: seconds one render (a table, a plan, a book's pieces) may take before it
+# is stopped and the reader told so in Chinese; below gunicorn's --timeout (bin/setup: 120).
+PRINT_TIME_LIMIT = envint("PRINT_TIME_LIMIT", "60", minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -3,7 +3,9 @@ imports spreadsheets, and reads (never rewrites) the change history."""
 
 import csv
 import io
+import tempfile
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -273,3 +275,78 @@ def test_the_admin_refuses_rows_beyond_the_limit_in_chinese_and_saves_nothing(ad
     assert "最多 10 行（绩效目标、指标等合计），这里有 11 行" in response.content.decode()
     table.refresh_from_db()
     assert table.goals.count() == 1 and table.project_name == "安全生产培训经费"
+
+
+# Admin import: CSV and Excel only, bounded in bytes and rows, its temporary file named by us.
+
+UNITS = "单位编码,单位名称,上级部门编码,财政区划代码\n"
+
+
+def import_form(client, changelist: str):
+    return client.get(changelist + "import/").context["form"]
+
+
+def test_the_admin_imports_only_csv_and_excel(admin_client):
+    form = import_form(admin_client, "/admin/units/unit/")
+
+    assert [label for value, label in form.fields["format"].choices if value] == ["csv", "xlsx"]
+
+
+def test_a_file_name_of_the_admins_choosing_is_never_read_by_the_import(admin_client, tmp_path):
+    """It read (and then deleted) any file in /tmp named by `import_file_name=../../tmp/x`."""
+    secret = Path(tempfile.gettempdir()) / f"perfgoals-test-{tmp_path.name}.csv"
+    try:
+        for name in (f"../../tmp/{secret.name}", str(secret), secret.name):
+            secret.write_text(UNITS + "990009,不该导入的单位,,\n", encoding="utf-8")
+            answer = admin_client.post("/admin/units/unit/process_import/", {
+                "import_file_name": name, "original_file_name": "x.csv", "format": "0", "resource": "0"})  # fmt: skip
+
+            assert answer.status_code == 400 and "请求有误" in answer.content.decode()
+            assert secret.exists() and not Unit.objects.filter(code="990009").exists()
+    finally:
+        secret.unlink(missing_ok=True)
+
+
+@pytest.mark.parametrize("fields", [{"format": "7"}, {"format": "x"}, {"resource": "9"}])
+def test_a_crafted_format_or_resource_on_confirming_an_import_is_a_400(admin_client, fields):
+    data = {"import_file_name": "0" * 32, "original_file_name": "x.csv", "format": "0", "resource": "0", **fields}
+
+    assert admin_client.post("/admin/units/unit/process_import/", data).status_code == 400
+
+
+def test_an_import_upload_over_the_limit_is_refused_in_chinese_before_it_is_read(admin_client, settings):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 2000
+    upload = SimpleUploadedFile("units.csv", (UNITS + "990010,测试单位,,\n" * 200).encode(), content_type="text/csv")
+
+    response = admin_client.post("/admin/units/unit/import/", {"format": "0", "resource": "0", "import_file": upload})
+
+    assert response.status_code == 413
+    assert "上传的内容超过" in response.content.decode() and "未导入任何内容" in response.content.decode()
+    assert not Unit.objects.filter(code="990010").exists()
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_an_import_of_more_rows_than_the_limit_is_refused_in_chinese(admin_client, settings, kind):
+    settings.ADMIN_IMPORT_MAX_ROWS = 2
+    rows = [["单位编码", "单位名称", "上级部门编码", "财政区划代码"]] + [[f"99002{n}", f"测试单位{n}", "", ""] for n in range(3)]
+    if kind == "csv":
+        content = "\n".join(",".join(row) for row in rows).encode()
+    else:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        for row in rows:
+            book.active.append(row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        content = buffer.getvalue()
+    form = import_form(admin_client, "/admin/units/unit/")
+    upload = SimpleUploadedFile(f"units.{kind}", content)
+
+    response = admin_client.post("/admin/units/unit/import/",
+                                 {"format": format_index(form, kind), "resource": "0", "import_file": upload})  # fmt: skip
+
+    assert response.status_code == 200
+    message = {"csv": "一次最多导入 2 行，该文件有 3 行（不含表头），未导入任何内容", "xlsx": "一次最多导入 2 行，该文件超过 2 行"}[kind]
+    assert message in response.content.decode()
+    assert not Unit.objects.filter(code__startswith="99002").exists()

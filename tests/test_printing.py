@@ -725,6 +725,29 @@ def test_a_killed_worker_is_replaced_and_its_broken_pool_shut_down(make_table, u
         assert not worker.is_alive()
 
 
+@pytest.mark.django_db
+def test_a_render_over_the_time_limit_answers_in_chinese_and_stops_its_workers(make_table, client, clerk, unit,
+                                                                             tmp_path):
+    """A render that takes longer than PRINT_TIME_LIMIT (here any render: the limit is a
+    millisecond) is stopped: its workers are ended and the reader gets a Chinese 503 at once,
+    not a 500 when the web server's own timeout kills the request."""
+    table = make_table()
+    client.force_login(clerk)
+    with override_settings(PRINT_WORKERS=1, PRINT_CACHE_DIR=tmp_path):
+        workers = list(runner.pool()._processes.values())
+        with override_settings(PRINT_TIME_LIMIT=0.001):
+            answers = [client.get(reverse("print_table", args=[table.pk])),
+                       client.get(reverse("print_book", args=[unit.code, 2026]))]
+        for answer in answers:
+            assert answer.status_code == 503
+            assert "生成 PDF 超过了 0.001 秒的时限，已停止" in answer.content.decode()
+        for worker in workers:
+            worker.join(timeout=30)
+            assert not worker.is_alive()
+        again = client.get(reverse("print_table", args=[table.pk]))  # new workers, the usual limit
+    assert again.status_code == 200 and "安全生产培训经费" in "".join(pages_text(again.content))
+
+
 WORKER_PARENT = """
 import sys
 import django
@@ -734,6 +757,11 @@ from perfgoals.printing import runner
 
 if sys.argv[1] == "jobs":
     runner.run(abs, [1, 2])
+elif sys.argv[1] == "busy":  # a job in C code that never lets another thread of the worker run
+    import threading
+
+    runner.run(abs, [1, 2])
+    threading.Thread(target=runner.run, args=(sum, [range(10**15)]), daemon=True).start()
 else:  # started, and no job run yet (as when start() is followed by a book found in the cache)
     runner.start()
 print(*runner.pool()._processes, flush=True)  # the workers' pids
@@ -767,28 +795,42 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
+def cpu_seconds(pid: int) -> float:
+    """User CPU time a process has spent, from /proc (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    return int(fields[11]) / os.sysconf("SC_CLK_TCK")
+
+
 def running(pid: int) -> bool:
     stat = proc_stat(pid)
     return stat is not None and stat[0] not in "ZX"  # a zombie has ended; only its entry is left
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
-@pytest.mark.parametrize("end, work", [("kill", "jobs"), ("exit", "jobs"), ("exit", "none")])
+@pytest.mark.parametrize("end, work", [("kill", "jobs"), ("exit", "jobs"), ("exit", "none"), ("kill", "busy")])
 def test_worker_processes_never_outlive_their_parent(tmp_path, end, work):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "perfgoals.settings", "PRINT_WORKERS": "2",
-           "DATA_DIR": str(tmp_path)}
+           "PRINT_TIME_LIMIT": "5", "DATA_DIR": str(tmp_path)}  # a busy worker ends 5 s + ALARM_GRACE into its job
     parent = subprocess.Popen([sys.executable, "-c", WORKER_PARENT, work], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, text=True, env=env, cwd=Path(__file__).parent.parent)
     try:
         workers = [int(pid) for pid in parent.stdout.readline().split()]
         helpers = descendants(parent.pid)  # the workers, the fork server they come from, its resource tracker
         assert len(workers) == 2 and set(workers) <= set(helpers) and all(map(running, helpers))
+        if work == "busy":  # until a worker has spent a second of CPU on the job (bounded poll)
+            deadline = time.monotonic() + 30
+            while max(map(cpu_seconds, workers)) < 1 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert max(map(cpu_seconds, workers)) >= 1
         if end == "kill":
             parent.kill()  # SIGKILL: no atexit, no finally, nothing to tell the workers
         else:
             parent.stdin.close()  # the interpreter exits normally
         assert parent.wait(timeout=60) is not None
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 30
         while any(map(running, helpers)) and time.monotonic() < deadline:  # bounded poll
             time.sleep(0.05)
         assert not any(map(running, helpers))

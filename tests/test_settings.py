@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # The variables these tests set; the rest of the environment (PATH, …) is inherited.
 OURS = ("DEBUG", "SECRET_KEY", "DATA_DIR", "DATABASE_URL", "DB", "DB_NAME", "DB_TEST_NAME", "HTTPS", "ALLOWED_HOSTS",
         "CSRF_TRUSTED_ORIGINS", "SESSION_HOURS", "HSTS_SECONDS", "AXES_FAILURE_LIMIT", "MAX_ROWS_PER_TABLE",
+        "PRINT_TIME_LIMIT", "ADMIN_IMPORT_MAX_ROWS",
         "DJANGO_ALLOW_ASYNC_UNSAFE")  # fmt: skip  (the browser tests set the last one in this process)
 SHOW = """
 import json, django
@@ -30,6 +31,7 @@ print(json.dumps({
     "session_age": s.SESSION_COOKIE_AGE, "at_browser_close": s.SESSION_EXPIRE_AT_BROWSER_CLOSE,
     "hosts": s.ALLOWED_HOSTS, "origins": s.CSRF_TRUSTED_ORIGINS, "axes_limit": s.AXES_FAILURE_LIMIT,
     "max_rows": s.MAX_ROWS_PER_TABLE, "max_fields": s.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+    "print_limit": s.PRINT_TIME_LIMIT, "admin_import_rows": s.ADMIN_IMPORT_MAX_ROWS,
 }))
 """
 
@@ -134,6 +136,8 @@ def test_the_older_db_variables_still_work(tmp_path):
         ({"CSRF_TRUSTED_ORIGINS": "perf.example.gov.cn"}, "CSRF_TRUSTED_ORIGINS"),
         ({"AXES_FAILURE_LIMIT": "-1"}, "AXES_FAILURE_LIMIT"),
         ({"MAX_ROWS_PER_TABLE": "0"}, "MAX_ROWS_PER_TABLE"),
+        ({"PRINT_TIME_LIMIT": "0"}, "PRINT_TIME_LIMIT"),
+        ({"ADMIN_IMPORT_MAX_ROWS": "many"}, "ADMIN_IMPORT_MAX_ROWS"),
     ],
 )
 def test_a_malformed_value_stops_start_up_naming_it(tmp_path, env, named):
@@ -167,3 +171,10 @@ def test_the_row_limit_comes_from_the_environment_and_sizes_the_form_field_limit
     assert default["max_rows"] == 200 and default["max_fields"] == 5000  # Django's 1,000 refused a 90-row table
     more = settings_with(tmp_path, SECRET_KEY=KEY, MAX_ROWS_PER_TABLE="500")
     assert more["max_rows"] == 500 and more["max_fields"] == 11000
+
+
+def test_the_print_time_limit_and_the_admin_import_rows_come_from_the_environment(tmp_path):
+    default = settings_with(tmp_path, SECRET_KEY=KEY)
+    assert (default["print_limit"], default["admin_import_rows"]) == (60, 1000)  # under gunicorn's 120 s
+    chosen = settings_with(tmp_path, SECRET_KEY=KEY, PRINT_TIME_LIMIT="90", ADMIN_IMPORT_MAX_ROWS="300")
+    assert (chosen["print_limit"], chosen["admin_import_rows"]) == (90, 300)

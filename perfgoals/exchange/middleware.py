@@ -1,4 +1,5 @@
-"""Refuse an import upload above the size limit before anything reads its body.
+"""Refuse an import upload (the import page's, the admin's) above the size limit before
+anything reads its body.
 
 It sits before the CSRF middleware, which reads a POST's body to find the token.
 """
@@ -8,9 +9,14 @@ from django.shortcuts import render
 from django.urls import reverse
 
 
+def admin_import(path: str) -> bool:
+    """The admin's spreadsheet import (django-import-export: /admin/<app>/<model>/import/)."""
+    return path.startswith(reverse("admin:index")) and path.endswith("/import/")
+
+
 def upload_limit(get_response):
     def middleware(request):
-        if request.method == "POST" and request.path == reverse("import_document"):
+        if request.method == "POST" and (request.path == reverse("import_document") or admin_import(request.path)):
             try:
                 too_large = int(request.META.get("CONTENT_LENGTH") or 0) > settings.IMPORT_MAX_UPLOAD_BYTES
             except ValueError:
@@ -18,7 +24,8 @@ def upload_limit(get_response):
             if too_large:
                 limit = f"{settings.IMPORT_MAX_UPLOAD_BYTES / (1024 * 1024):g} MB"
                 message = f"上传的内容超过 {limit}，未读取，未导入任何内容。请拆分文件后分别导入。"
-                return render(request, "exchange/too_large.html", {"message": message}, status=413)
+                back = request.path if admin_import(request.path) else reverse("import_document")
+                return render(request, "exchange/too_large.html", {"message": message, "back": back}, status=413)
         return get_response(request)
 
     return middleware

@@ -29,7 +29,7 @@ from perfgoals.frameworks.models import Framework
 from perfgoals.goals import grid
 from perfgoals.goals.models import DepartmentPlan, ProjectTable, Status
 from perfgoals.goals.values import format_money, format_percent
-from perfgoals.printing import cache as print_cache
+from perfgoals.printing import cache as print_cache, runner
 from perfgoals.printing.fetcher import STATIC_DIR, StaticOnlyFetcher, base_url
 
 logger = logging.getLogger("perfgoals.printing")
@@ -317,12 +317,13 @@ STANDALONE = {"table": table_html, "plan": plan_html}  # doc.kind -> the documen
 def render_document(document: ProjectTable | DepartmentPlan) -> bytes:
     """A table or plan printed on its own: from the print cache when exactly this text (its
     watermark and approval line included) was laid out before, else laid out now and kept.
-    A clerk previewing an unchanged draft, or its supervisor opening it, waits for nothing."""
+    A clerk previewing an unchanged draft, or its supervisor opening it, waits for nothing.
+    Laid out by a print worker (runner.py), within the time limit (runner.PrintTimeout past it)."""
     html = STANDALONE[document.kind](document)
     key = print_cache.key("document\n" + html)
     pdf = print_cache.get(key)
     if pdf is None:
-        pdf = html_to_pdf(html)
+        pdf = runner.run(html_to_pdf, [html])[0]
         print_cache.put(key, pdf)
     return pdf
 

@@ -38,17 +38,28 @@ The pool is kept safe, not clever:
   when the process that asked for it is gone (the pipe that process holds open for it,
   multiprocessing's parent sentinel, reads end-of-file; its own parent is the fork
   server). prctl(PR_SET_PDEATHSIG) would fire when the fork server ends, not this
-  process, and is not offered by Python.
+  process, and is not offered by Python. The watchdog is Python code: a worker busy in C
+  code (Pango laying out one huge paragraph) does not let it run. So:
+- every job has a time limit, settings.PRINT_TIME_LIMIT seconds for one `run` (a table,
+  a book's pieces): past it, this process ends the workers (the other jobs they had run
+  again on new ones, as after a killed worker) and raises `PrintTimeout`, which the views
+  answer in Chinese; and in the worker, an alarm a few seconds later ends the process
+  whatever it is doing (SIGALRM's default action, no Python handler), so a job never runs
+  much longer than the limit, also when the process that asked for it is gone. With
+  PRINT_WORKERS=0 the limit is checked between jobs only.
 """
 
 from __future__ import annotations
 
 import atexit
 import logging
+import math
 import multiprocessing
 import multiprocessing.connection
 import os
+import signal
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -69,25 +80,62 @@ def workers() -> int:
     return settings.PRINT_WORKERS
 
 
+ALARM_GRACE = 5  # seconds a worker's own alarm waits beyond the limit, for this process to act first
+
+
+class PrintTimeout(Exception):
+    """The work of one `run` took longer than settings.PRINT_TIME_LIMIT; it was stopped."""
+
+    def __init__(self, limit: float):
+        self.limit = limit
+        self.message = (f"生成 PDF 超过了 {limit:g} 秒的时限，已停止。内容特别多的表格或部门文本需要更长时间，"
+                        "请稍后重试；如一再超时，请删减内容或请管理员调高时限（PRINT_TIME_LIMIT）。")
+        super().__init__(self.message)
+
+
 def run(function: Callable, jobs: Iterable) -> list:
     """function(job) for each job, in order: in the worker processes, or here when
-    PRINT_WORKERS is 0. `function` and the jobs must pickle (module-level functions)."""
+    PRINT_WORKERS is 0. `function` and the jobs must pickle (module-level functions).
+    PrintTimeout when they take longer than settings.PRINT_TIME_LIMIT seconds together."""
     jobs = list(jobs)
     if not jobs:
         return []
     if workers() == 0:
-        return [function(job) for job in jobs]
+        limit, deadline = settings.PRINT_TIME_LIMIT, time.monotonic() + settings.PRINT_TIME_LIMIT
+        results = []
+        for job in jobs:
+            if time.monotonic() > deadline:
+                raise PrintTimeout(limit)
+            results.append(function(job))
+        return results
     executor = pool()
+    deadline = time.monotonic() + settings.PRINT_TIME_LIMIT  # from when the workers are there
     try:
-        return _results(executor, function, jobs)
+        return _results(executor, function, jobs, deadline)
     except BrokenProcessPool:
         logger.warning("print: a worker process died; starting new workers")
         _discard(executor)
-        return _results(pool(), function, jobs)
+        return _results(pool(), function, jobs, deadline)
 
 
-def _results(executor: ProcessPoolExecutor, function: Callable, jobs: list) -> list:
-    return [future.result() for future in [executor.submit(function, job) for job in jobs]]
+def _results(executor: ProcessPoolExecutor, function: Callable, jobs: list, deadline: float) -> list:
+    alarm = math.ceil(settings.PRINT_TIME_LIMIT) + ALARM_GRACE
+    futures = [executor.submit(_timed, function, job, alarm) for job in jobs]
+    try:
+        return [future.result(timeout=max(0.0, deadline - time.monotonic())) for future in futures]
+    except TimeoutError:
+        logger.warning("print: over the time limit of %gs; stopping the workers", settings.PRINT_TIME_LIMIT)
+        for future in futures:
+            future.cancel()
+        _stop(executor)
+        raise PrintTimeout(settings.PRINT_TIME_LIMIT) from None
+
+
+def _stop(executor: ProcessPoolExecutor) -> None:
+    """End the executor's workers now, whatever they are doing, and forget the executor."""
+    for process in list((executor._processes or {}).values()):
+        process.kill()
+    _discard(executor)
 
 
 def start() -> None:
@@ -162,6 +210,16 @@ def _init_worker() -> None:
     from perfgoals.printing import worker
 
     worker.ready()  # done in the fork server; raises here if it failed there
+
+
+def _timed(function: Callable, job, alarm: int):
+    """function(job) in a worker that ends (SIGALRM, default action: even inside C code) if
+    the job is not done `alarm` seconds from now."""
+    signal.alarm(alarm)
+    try:
+        return function(job)
+    finally:
+        signal.alarm(0)
 
 
 def _watch_parent() -> None:

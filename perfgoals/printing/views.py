@@ -1,15 +1,32 @@
 """下载PDF: a table, a plan or the department book, inline (preview) or as an attachment;
 导出Excel: a table, or the unit's year, as the printed form in a workbook (printing.xlsx)."""
 
+from functools import wraps
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 
 from perfgoals.goals.models import DepartmentPlan, ProjectTable
-from perfgoals.printing import book, render as printing, xlsx
+from perfgoals.printing import book, render as printing, runner, xlsx
 from perfgoals.units.access import restrict
 from perfgoals.units.models import Unit
+
+
+def time_limited(view):
+    """A render over its time limit (runner.PrintTimeout) answers 503 with the Chinese message."""
+
+    @wraps(view)
+    def answer(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except runner.PrintTimeout as e:
+            response = render(request, "print/too_long.html", {"message": e.message}, status=503)
+            response["X-Frame-Options"] = "SAMEORIGIN"  # shown where the PDF would be: in the book preview's frame
+            return response
+
+    return answer
 
 
 def pdf_response(request: HttpRequest, pdf: bytes, filename: str) -> HttpResponse:
@@ -22,6 +39,7 @@ def pdf_response(request: HttpRequest, pdf: bytes, filename: str) -> HttpRespons
 
 
 @login_required
+@time_limited
 def print_table(request: HttpRequest, pk: int) -> HttpResponse:
     table = get_object_or_404(printing.table_queryset().restrict(request.user, "print"), pk=pk)
     filename = f"{table.year}-{table.project_name}绩效目标表.pdf"
@@ -29,6 +47,7 @@ def print_table(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@time_limited
 def print_plan(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(printing.plan_queryset().restrict(request.user, "print"), pk=pk)
     filename = f"{plan.year}-{plan.unit.name}部门整体绩效目标.pdf"
@@ -59,6 +78,7 @@ def book_unit(request: HttpRequest, code: str) -> tuple[Unit, bool]:
 
 
 @login_required
+@time_limited
 def print_book(request: HttpRequest, code: str, year: int) -> HttpResponse:
     unit, templates_only = book_unit(request, code)
     plan, tables = book.book_contents(unit, year, templates_only=templates_only)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from perfgoals.printing import book, render, xlsx
+from perfgoals.printing import book, render, runner, xlsx
 from perfgoals.units.models import Unit
 
 
@@ -34,27 +34,27 @@ class Command(BaseCommand):
         except Unit.DoesNotExist:
             raise CommandError(f"没有编码为 {unit} 的单位。") from None
         started = time.perf_counter()
+        try:
+            data = self.render(unit, year, project, part, excel=out.lower().endswith(".xlsx"))
+        except runner.PrintTimeout as e:
+            raise CommandError(e.message) from None
+        Path(out).write_bytes(data)
+        elapsed = time.perf_counter() - started
+        self.stdout.write(f"已生成 {out}（{len(data) // 1024} KB，{elapsed:.2f} 秒）")
+
+    def render(self, unit, year, project, part, excel: bool) -> bytes:
         plan, tables = book.book_contents(unit, year)
-        excel = out.lower().endswith(".xlsx")
         if project:
             matches = [t for t in tables if t.project_code == project]
             if not matches:
                 raise CommandError(f"{unit.name}{year}年没有项目编码为 {project} 的项目绩效目标表。")
-            data = xlsx.table_workbook(matches[0]) if excel else render.document_pdf(matches[0])
-        elif excel and part == "plan":
+            return xlsx.table_workbook(matches[0]) if excel else render.document_pdf(matches[0])
+        if excel and part == "plan":
             raise CommandError("部门整体绩效目标单独导出 Excel 尚不支持：请导出整本（--part book），其中第一张工作表即部门整体绩效目标。")
-        elif excel:
-            if plan is None and not tables:
-                raise CommandError(f"{unit.name}{year}年没有绩效目标。")
-            data = xlsx.book_workbook(plan, tables)
-        elif part == "plan":
+        if part == "plan":
             if plan is None:
                 raise CommandError(f"{unit.name}{year}年没有部门整体绩效目标。")
-            data = render.document_pdf(plan)
-        else:
-            if plan is None and not tables:
-                raise CommandError(f"{unit.name}{year}年没有绩效目标。")
-            data = book.render_book(unit, year)
-        Path(out).write_bytes(data)
-        elapsed = time.perf_counter() - started
-        self.stdout.write(f"已生成 {out}（{len(data) // 1024} KB，{elapsed:.2f} 秒）")
+            return render.document_pdf(plan)
+        if plan is None and not tables:
+            raise CommandError(f"{unit.name}{year}年没有绩效目标。")
+        return xlsx.book_workbook(plan, tables) if excel else book.render_book(unit, year)
