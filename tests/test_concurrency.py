@@ -235,3 +235,25 @@ def test_an_edit_holds_the_documents_lock_until_it_is_saved(make_table, clerk, e
 
     assert response.status_code == 200
     assert probes and set(probes) == {"locked"}
+
+
+# Rows added at once: each gets its own order number (computed under the document's row lock).
+
+
+@pytest.mark.parametrize("kind", ["goal", "indicator"])
+def test_rows_added_at_once_get_distinct_order_numbers(make_table, clerk, kind):
+    table = make_table()
+    level2 = table.indicators.first().level2_id
+    url, data = {
+        "goal": (reverse("goal_create", args=[table.pk]), lambda n: {"text": f"同时添加的绩效目标{n}"}),
+        "indicator": (reverse("indicator_create", args=[table.pk]),
+                      lambda n: {"level2": level2, "name": f"同时添加的指标{n}", "value": "≥1项"}),
+    }[kind]  # fmt: skip
+    tabs = [signed_in(clerk) for _ in range(4)]
+
+    answers = at_once(*[lambda c=c, n=n: c.post(url, data(n), headers={"HX-Request": "true"}) for n, c in enumerate(tabs)])
+
+    assert [a.status_code for a in answers] == [200] * 4
+    rows = table.goals.all() if kind == "goal" else table.indicators.all()
+    orders = [row.order for row in rows]
+    assert len(orders) == len(set(orders)) == (1 if kind == "goal" else 9) + 4
