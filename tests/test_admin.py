@@ -288,8 +288,12 @@ def import_form(client, changelist: str):
 
 def test_the_admin_imports_only_csv_and_excel(admin_client):
     form = import_form(admin_client, "/admin/units/unit/")
+    html = SimpleUploadedFile("units.html", b"<table><tr><th>\xe5\x8d\x95</th></tr></table>", content_type="text/html")
+
+    response = admin_client.post("/admin/units/unit/import/", {"format": "7", "resource": "0", "import_file": html})
 
     assert [label for value, label in form.fields["format"].choices if value] == ["csv", "xlsx"]
+    assert response.status_code == 200 and "format" in response.context["form"].errors  # the HTML reader was a 500
 
 
 def test_a_file_name_of_the_admins_choosing_is_never_read_by_the_import(admin_client, tmp_path):
