@@ -354,3 +354,22 @@ def test_an_import_of_more_rows_than_the_limit_is_refused_in_chinese(admin_clien
     message = {"csv": "一次最多导入 2 行，该文件有 3 行（不含表头），未导入任何内容", "xlsx": "一次最多导入 2 行，该文件超过 2 行"}[kind]
     assert message in response.content.decode()
     assert not Unit.objects.filter(code__startswith="99002").exists()
+
+
+def test_indicators_added_beyond_a_tables_row_limit_by_import_or_on_their_own_page_are_refused(admin_client, make_table,
+                                                                                           settings):
+    table = make_table()
+    settings.MAX_ROWS_PER_TABLE = table.goals.count() + table.indicators.count()
+    upload = "绩效目标表编号,一级指标,二级指标,三级指标,指标值\n" + f"{table.pk},产出指标,数量指标,新增的指标,≥1项\n"
+    form = import_form(admin_client, "/admin/goals/indicator/")
+    preview = admin_client.post("/admin/goals/indicator/import/", {
+        "format": format_index(form, "csv"), "resource": "0",
+        "import_file": SimpleUploadedFile("rows.csv", upload.encode(), content_type="text/csv")})  # fmt: skip
+    added = admin_client.post("/admin/goals/indicator/add/", {
+        "table": table.pk, "level2": table.indicators.first().level2_id, "name": "新增的指标", "order": 99,
+        "value_kind": "qualitative", "text": "较好"})  # fmt: skip
+
+    assert preview.context["result"].has_validation_errors() and "confirm_form" not in preview.context
+    assert "最多 10 行（绩效目标、指标等合计），这里有 11 行" in preview.content.decode()
+    assert added.status_code == 200 and "最多 10 行（绩效目标、指标等合计），未添加" in added.content.decode()
+    assert table.indicators.count() == 9

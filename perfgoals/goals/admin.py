@@ -40,6 +40,18 @@ class RowsLimitForm(forms.ModelForm):
         return data
 
 
+class IndicatorAdminForm(forms.ModelForm):
+    """An indicator added on its own page: refused when its table is full (checks.rows_over_limit)."""
+
+    def clean(self):
+        data = super().clean()
+        table = data.get("table")
+        if self.instance.pk is None and table is not None:
+            if too_many := checks.rows_over_limit(table.goals.count() + table.indicators.count() + 1, adding=True):
+                raise ValidationError(too_many)
+        return data
+
+
 class TableAdminForm(RowsLimitForm):
     row_prefixes = ("goals", "indicators")
 
@@ -117,6 +129,7 @@ class ProjectTableAdmin(SpreadsheetAdmin, ReadOnlyHistoryAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(SpreadsheetAdmin, ReadOnlyHistoryAdmin):
+    form = IndicatorAdminForm
     resource_classes = [IndicatorResource]
     list_display = ["name", "table", "level1", "level2_name", "value_display", "basis_category"]
     list_filter = [

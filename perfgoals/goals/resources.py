@@ -16,7 +16,7 @@ from django.utils import timezone
 from import_export import fields, resources, widgets
 
 from perfgoals.frameworks.models import Framework
-from perfgoals.goals import values, versions
+from perfgoals.goals import checks, values, versions
 from perfgoals.goals.models import BasisCategory, Indicator, ProjectTable
 from perfgoals.lib.cells import NeutralisedResource
 from perfgoals.units.models import Unit
@@ -129,6 +129,9 @@ def read_categories_and_value(instance: Indicator, row) -> None:
     instance.level2 = level2
     instance.value = values.parse_value(str(row.get("指标值") or ""), name=instance.name)
     instance.basis_category = BasisCategory.from_label(row.get("指标分类") or "")
+    if instance.pk is None:  # a new row: the rows saved before it in this import are counted too
+        if too_many := checks.rows_over_limit(table.goals.count() + table.indicators.count() + 1):
+            raise ValidationError(f"绩效目标表“{table}”：{too_many}")
 
 
 class TableIndicatorResource(SkipsUnchangedRows, resources.ModelResource):
