@@ -214,7 +214,7 @@ def test_a_document_with_more_rows_than_a_table_may_hold_is_refused_and_nothing_
     assert "最多 2 行（绩效目标、指标等合计），这里有 10 行" in capsys.readouterr().err
     paste = tmp_path / "paste.tsv"
     paste.write_text(PASTE, encoding="utf-8")
-    with pytest.raises(CommandError, match="未导入任何内容"):
+    with pytest.raises(CommandError, match="未导入任何内容") as refused:
         call_command("import_document", str(paste), "--unit", unit.code)
-    assert "最多 2 行（绩效目标、指标等合计），这里有 3 行" in capsys.readouterr().out
+    assert "最多 2 行（绩效目标、指标等合计），这里有 3 行" in str(refused.value)
     assert before == (ProjectTable.objects.count(), DepartmentPlan.objects.count(), Indicator.objects.count())
