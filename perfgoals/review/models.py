@@ -1,9 +1,11 @@
-"""Hints a clerk keeps deliberately (保留的提示): the reviewer sees the reason."""
+"""Hints a clerk keeps deliberately (保留的提示): the reviewer sees the reason; and which
+review rules a framework switches on or off (审核规则开关)."""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from perfgoals.frameworks.models import Framework
 from perfgoals.goals.attached import OnDocument, document_links
 from perfgoals.goals.models import DepartmentPlan
 
@@ -34,3 +36,31 @@ class KeptHint(OnDocument):
         if isinstance(doc, DepartmentPlan):
             return cls.objects.filter(plan=doc)
         return cls.objects.filter(table=doc)
+
+
+def rule_choices() -> list[tuple[str, str]]:
+    """Every registered review rule, for the switch's 审核规则 menu."""
+    from perfgoals.review.rules import RULES
+
+    return [(r.code, f"{r.code} {r.title}") for r in RULES]
+
+
+class RuleSwitch(models.Model):
+    """One review rule on or off for the documents of one framework.
+
+    Without a switch a framework gets the rule's default (review.rules: `default_on`):
+    the general rules are on everywhere, a rule one kind of form calls for (the 101号 cost
+    block) is on where a switch says so."""
+
+    framework = models.ForeignKey(Framework, models.CASCADE, related_name="rule_switches", verbose_name="指标体系")
+    code = models.CharField("审核规则", max_length=60, choices=rule_choices)
+    enabled = models.BooleanField("启用", default=True, help_text="不勾选：该指标体系的表不做这项检查。")
+
+    class Meta:
+        verbose_name = "审核规则开关"
+        verbose_name_plural = "审核规则开关"
+        ordering = ["framework", "code"]
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="rule_switch_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.framework}：{self.code} {'启用' if self.enabled else '停用'}"

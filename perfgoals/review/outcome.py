@@ -116,7 +116,8 @@ class Review:
 
 
 EXTRA_LABELS = {"goals": "绩效目标", "indicators": "绩效指标", "sub_goals": "分项绩效目标", "safeguards": "工作保障措施",
-                "value": "指标值", "unit": "计量单位", "number": "数值", "level2": "二级指标"}  # fmt: skip
+                "value": "指标值", "unit": "计量单位", "number": "数值", "level2": "二级指标",
+                "funding": "部门总体资金情况"}  # fmt: skip
 
 
 def field_label(model, name: str) -> str:

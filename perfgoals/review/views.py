@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
+from perfgoals.frameworks.models import Framework
 from perfgoals.goals.access import can, get_document_for_user
 from perfgoals.goals.models import DepartmentPlan, ProjectTable
 from perfgoals.review.forms import KeepHintForm
@@ -114,10 +115,25 @@ def report(request: HttpRequest) -> HttpResponse:
     return render(request, "review/report.html", context)
 
 
+def frameworks_on(rule, frameworks: list[Framework]) -> str:
+    """On which frameworks a rule checks, in words: 全部, 全部（除 …）, the names, or 暂未启用."""
+    kinds = {"table": {Framework.PROJECT}, "plan": {Framework.DEPARTMENT}}.get(rule.applies_to)
+    relevant = [f for f in frameworks if kinds is None or f.kind in kinds]
+    on = [f for f in relevant if rule.is_on({s.code: s.enabled for s in f.rule_switches.all()})]
+    if not on:
+        return "暂未启用（管理员可在指标体系中启用）"
+    if len(on) == len(relevant) and rule.default_on:
+        return "全部指标体系"
+    if rule.default_on:
+        return "全部，除：" + "、".join(f.name for f in relevant if f not in on)
+    return "、".join(f.name for f in on)
+
+
 @login_required
 def rules_page(request: HttpRequest) -> HttpResponse:
-    """审核规则说明: generated from the registered rules themselves."""
+    """审核规则说明: generated from the registered rules themselves, with the frameworks each is on for."""
+    frameworks = list(Framework.objects.prefetch_related("rule_switches"))
     groups: dict[str, list] = {}
     for r in RULES:
-        groups.setdefault(r.criterion, []).append(r)
+        groups.setdefault(r.criterion, []).append({"rule": r, "frameworks": frameworks_on(r, frameworks)})
     return render(request, "review/rules.html", {"groups": groups, "severity_labels": SEVERITY_LABELS})

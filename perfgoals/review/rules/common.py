@@ -11,8 +11,8 @@ from django.db.models import prefetch_related_objects
 
 from perfgoals.goals.models import DepartmentPlan, ProjectTable
 
-TABLE_PREFETCH = ("goals", "indicators__level2__level1", "framework__levels1__levels2")
-PLAN_PREFETCH = ("items", "indicators__level2__level1", "indicators__level1", "funding_lines")
+TABLE_PREFETCH = ("goals", "indicators__level2__level1", "framework__levels1__levels2", "framework__rule_switches")
+PLAN_PREFETCH = ("items", "indicators__level2__level1", "indicators__level1", "funding_lines", "framework__rule_switches")
 
 
 def prepare(obj):
@@ -63,3 +63,13 @@ def words(text: str) -> str:
 def short(text: str, limit: int = 30) -> str:
     text = re.sub(r"\s+", " ", text or "").strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+NOT_APPLICABLE = ("不涉及", "不适用")
+
+
+def is_not_applicable(indicator) -> bool:
+    """A row that says its category does not apply to this project (生态环境成本：不涉及)."""
+    value = indicator.value
+    text = f"{indicator.name} {value.text if value.kind == 'qualitative' else ''}"
+    return any(w in text for w in NOT_APPLICABLE)

@@ -8,9 +8,9 @@ import re
 from decimal import Decimal
 
 from perfgoals.goals import checks, values
-from perfgoals.review.rules.common import indicators
+from perfgoals.review.rules.common import indicators, is_not_applicable
 from perfgoals.review.rules.registry import (
-    APPROPRIATENESS, ERROR, FEASIBILITY, FIELD, HINT, INDICATOR, flag, rule,
+    APPROPRIATENESS, COMPLETENESS, ERROR, FEASIBILITY, FIELD, HINT, INDICATOR, TABLE, flag, is_on, rule,
 )
 
 CENT = checks.CENT
@@ -53,6 +53,40 @@ def cost_over_budget(table):
                        f"请核对金额和单位（表中金额以万元计）。", INDICATOR, "number", i.pk)
 
 
+def is_amount(value: values.Value) -> bool:
+    """A sum of money: 70万元, 800000元, 1500元/人."""
+    return value.kind == values.QUANTITATIVE and value.number is not None and (
+        values.to_wan(value.number, value.unit) is not None or value.unit.split("/")[0].endswith("元")
+    )
+
+
+@rule("MONEY_COST_MISSING", ERROR, COMPLETENESS, "成本指标要有以金额计的经济成本（财预〔2021〕101号）；"
+      "确不涉及的成本类别填“不涉及”", default_on=False,
+      example_bad="成本指标只有：社会成本指标 不利影响 减少（没有经济成本）",
+      example_fix="经济成本指标：项目总成本 ≤70万元；社会成本指标：不利影响 减少；生态环境成本指标：不涉及")
+def cost_missing(table):
+    if not table.framework_id:
+        return
+    categories = [l2 for l2 in table.framework.level2_list() if l2.is_cost]
+    if not categories:
+        return
+    rows = [i for i in indicators(table) if i.level2.is_cost]
+    if any(is_not_applicable(i) or is_amount(i.value) for i in rows):
+        return
+    names = "、".join(dict.fromkeys(l2.name for l2 in categories))
+    if rows:
+        yield flag(f"成本指标只有“{rows[0].name}”等比率或文字，没有以金额计的成本：请在{categories[0].name}下写明项目的"
+                   f"直接成本，如“项目总成本 ≤{values.format_wan(table.budget_total or 70)}”（不超过预算数）；"
+                   f"确不涉及的，在成本指标中填“不涉及”并在指标解释中说明理由。", TABLE, "indicators")
+        return
+    # With cost a level-1 category of its own, LEVEL1_MISSING already says it is empty.
+    if is_on("LEVEL1_MISSING", table) and all(l2.is_cost for l2 in categories[0].level1.levels2.all()):
+        return
+    yield flag(f"本表没有成本指标（{names}）：请写明项目的直接成本，如“项目总成本 ≤"
+               f"{values.format_wan(table.budget_total or 70)}”；确不涉及的，填“不涉及”并说明理由。",
+               TABLE, "indicators")
+
+
 def prose_totals(text: str) -> list[tuple[str, Decimal]]:
     """The totals a prose text states, as (the words, the amount in 万元)."""
     found = []
@@ -73,3 +107,22 @@ def prose_mismatch(table):
                 yield flag(f"{label}中写“{words}”，与表中预算数 {values.format_wan(budget)} 不一致："
                            f"请统一为同一金额。", FIELD, field)
                 break
+
+
+FUNDING_COLUMNS = (("amount", "当年金额"), ("prior_amount_2", "上年金额"), ("prior_amount_1", "前年金额"))
+
+
+@rule("MONEY_FUNDING_UNBALANCED", HINT, APPROPRIATENESS, "部门资金情况：收入构成合计与支出构成合计不一致",
+      applies_to="plan", example_bad="收入：财政拨款 98577.39、其他资金 10597.65（合计 109175.04）；"
+      "支出：基本支出 99611.05、项目支出 9564.46（合计 109175.51）",
+      example_fix="核对各行金额，使收入合计与支出合计一致（如 基本支出 99610.58）")
+def funding_unbalanced(plan):
+    from perfgoals.goals.models import FundingLine
+
+    for field, label in FUNDING_COLUMNS:
+        income = plan.funding_total(FundingLine.INCOME, field)
+        expense = plan.funding_total(FundingLine.EXPENSE, field)
+        if income is not None and expense is not None and abs(income - expense) >= CENT:
+            yield flag(f"部门资金情况的{label}：收入构成合计 {values.format_wan(income)}，支出构成合计 "
+                       f"{values.format_wan(expense)}，相差 {values.format_wan(abs(income - expense))}：请核对各行金额"
+                       f"（收入和支出应当相符）。", TABLE, "funding")

@@ -8,6 +8,11 @@ points at the table, a field, a goal or an indicator.
 
 A rule that crashes on odd data does not take the caller down: the error is logged
 and reported as a problem of its own (RULE_CRASHED), and the other rules still run.
+
+Each rule is on or off per framework: `default_on` says what a framework without a
+switch of its own gets, and a framework's switches (review.models.RuleSwitch, edited in
+the admin on the framework's page) turn a rule on or off for the documents written in it.
+A document without a framework gets every rule that is on by default.
 """
 
 from __future__ import annotations
@@ -57,6 +62,11 @@ class Rule:
     applies_to: str  # "table", "plan" or "both"
     example_bad: str = ""  # for the 审核规则说明 page
     example_fix: str = ""
+    default_on: bool = True  # on for a framework that has no switch for it
+
+    def is_on(self, framework_switches: dict[str, bool]) -> bool:
+        """Whether this rule checks a document whose framework has these switches."""
+        return framework_switches.get(self.code, self.default_on)
 
 
 RULES: list[Rule] = []
@@ -78,26 +88,41 @@ def flag(message: str, target: str = TABLE, field: str = "", object_id: int | No
 
 
 def rule(code: str, severity: str, criterion: str, title: str, *, applies_to: str = "table",
-         example_bad: str = "", example_fix: str = "") -> Callable:
+         example_bad: str = "", example_fix: str = "", default_on: bool = True) -> Callable:
     """Register a check. The decorated function takes the table (or plan) and yields a
     `flag(message, target, field, object_id)` for each problem it finds.
 
     applies_to is "table", "plan" or "both" (a check that only reads indicators).
+    default_on=False: the rule checks only the frameworks switched on for it (a rule one
+    kind of form calls for, such as the 101号 cost block).
     """
     if any(r.code == code for r in RULES):
         raise ValueError(f"review rule {code} is registered twice")
 
     def register(check: Callable[..., Iterable[Problem]]) -> Callable[..., Iterable[Problem]]:
-        RULES.append(Rule(code, severity, criterion, title, check, applies_to, example_bad, example_fix))
+        RULES.append(Rule(code, severity, criterion, title, check, applies_to, example_bad, example_fix, default_on))
         return check
 
     return register
 
 
+def switches(obj) -> dict[str, bool]:
+    """The rule switches of a document's framework, code → on ({} without a framework)."""
+    if not getattr(obj, "framework_id", None):
+        return {}
+    return {s.code: s.enabled for s in obj.framework.rule_switches.all()}
+
+
+def is_on(code: str, obj) -> bool:
+    """Whether the rule `code` checks this document."""
+    return next(r for r in RULES if r.code == code).is_on(switches(obj))
+
+
 def _run(obj, applies_to: str) -> list[Problem]:
     problems: list[Problem] = []
+    on = switches(obj)
     for r in RULES:
-        if r.applies_to not in (applies_to, "both"):
+        if r.applies_to not in (applies_to, "both") or not r.is_on(on):
             continue
         try:
             problems.extend(

@@ -120,3 +120,68 @@ def qualitative_count(obj):
             example = "≥95%" if kind == "比率" else "≥10个"
             yield flag(f"“{i.name}”从名称看是{kind}，指标值却是文字“{short(_shown(v), 20)}”："
                        f"请填写定量值（如 {example}），或把名称改成定性指标。", INDICATOR, "value", i.pk)
+
+
+# Direction (指标方向): some things a table counts are the fewer the better.
+# Words naming something unwanted: a rate or a count of it should have an upper bound.
+UNWANTED_WORDS = (
+    "逾期", "超期", "延误", "滞后", "投诉", "差错", "错误", "失误", "事故", "违法", "违规", "违纪", "犯罪",
+    "发案", "火灾", "伤亡", "死亡", "病死", "发病", "感染", "返工", "返贫", "辍学", "流失", "故障", "缺陷",
+    "漏报", "误报", "积压", "拖欠", "闲置", "空置", "损失", "超支", "超标", "不良", "不合格", "不达标",
+    "未达标", "未完成", "不满意", "不及时", "未按时", "失败", "误差", "偏差", "争议",
+)  # fmt: skip
+UNWANTED_SUFFIXES = ("发生率", "发生数", "发生次数", "发案率", "发病率", "死亡率")
+# Words that make a measure of the unwanted thing a wanted one: 投诉办结率, 事故下降率, 无事故.
+HANDLING_WORDS = (
+    "处理", "处置", "办结", "办理", "回复", "答复", "反馈", "查处", "查办", "结案", "整改", "纠正", "调处", "调解",
+    "化解", "响应", "受理", "处罚", "核查", "解决", "整治", "整顿", "排查", "报告", "上报", "报送", "登记", "公开",
+    "消除", "下降", "降低", "减少", "控制", "防范", "防控", "预防", "杜绝", "避免", "治理", "追回", "清理", "清欠",
+    "清收", "修复", "销号", "挽回", "救治", "治愈", "侦破", "破案", "督办", "问责", "打击", "监测", "更正",
+    "盘活", "利用", "演练", "培训", "宣传", "教育", "检查", "巡查", "督查", "调查", "应急", "隐患",
+)  # fmt: skip
+# Rates that are the higher the better (…满意度, or a …率 of something done well):
+# a bare upper bound below 100% turns them round.
+WANTED_STEMS = (
+    "满意", "合格", "完成", "覆盖", "达标", "及时", "按时", "按期", "通过", "优良", "知晓", "到位", "执行",
+    "接种", "办结", "结案", "正确", "准确", "完好", "出勤", "入学", "参保", "受理",
+)  # fmt: skip
+# "=" (or no sign) at this or above on an unwanted rate is a target, not a ceiling.
+UNWANTED_EQUAL_FROM = Decimal(50)
+
+
+def direction(name: str) -> str:
+    """"lower" when the indicator counts something unwanted, "higher" for a rate that is
+    the higher the better, "" when the name does not say."""
+    name = re.sub(r"[（(][%％][)）]$", "", name.strip())
+    if any(w in name for w in UNWANTED_WORDS) or name.endswith(UNWANTED_SUFFIXES):
+        handled = name.startswith(("无", "零", "不发生", "未发生")) or any(w in name for w in HANDLING_WORDS)
+        return "" if handled else "lower"
+    wanted = name.endswith("满意度") or (name.endswith("率") and any(w in name for w in WANTED_STEMS))
+    return "higher" if wanted else ""
+
+
+@rule("VALUE_DIRECTION", HINT, APPROPRIATENESS, "指标方向反了：越少越好的（逾期率、投诉率、差错率、事故数）"
+      "要求“≥”，或越高越好的（满意度、合格率、完成率、覆盖率）只设“≤”上限",
+      applies_to="both", example_bad="逾期发放率：≥100%；安全事故起数：≥2起；群众满意度：≤80%",
+      example_fix="逾期发放率：≤0%（或改为 按时发放率 ≥100%）；安全事故起数：0起；群众满意度：≥90%")
+def wrong_direction(obj):
+    for i in indicators(obj):
+        v, name = i.value, _name(i)
+        if v.kind != values.QUANTITATIVE or v.number is None or v.problem:
+            continue
+        way, shown = direction(name), _shown(v)
+        if way == "lower" and (
+            (v.operator in ("≥", ">") and v.number > 0)
+            or (v.operator in ("=", "") and v.is_rate and v.number >= UNWANTED_EQUAL_FROM)
+        ):
+            if v.is_rate:
+                yield flag(f"“{i.name}”越低越好，指标值“{shown}”却要求达到 {values.format_number(v.number)}%，"
+                           f"方向反了：请改为上限，如“≤5%”或“0%”；若要考核做好的比例，请改用正向的指标，"
+                           f"如“按时完成率 ≥95%”。", INDICATOR, "operator", i.pk)
+            else:
+                yield flag(f"“{i.name}”是越少越好的事项，指标值“{shown}”却要求至少 "
+                           f"{values.format_number(v.number)}{v.unit}，方向反了：请改为上限，如“0{v.unit}”（零发生）"
+                           f"或“≤1{v.unit}”。", INDICATOR, "operator", i.pk)
+        elif way == "higher" and v.is_rate and v.operator in ("≤", "<") and v.number < 100:
+            yield flag(f"“{i.name}”越高越好，指标值“{shown}”却只设了上限，方向反了：请改为下限，"
+                       f"如“≥{values.format_number(v.number)}%”。", INDICATOR, "operator", i.pk)
