@@ -9,11 +9,15 @@ that the rule reports. The registry (Problem, rule, the crash-safe runner) is in
 registry.py; the rules themselves are grouped by what they look at:
 
 - completeness.py  完整性: header fields, goals, every level-1 / level-2 category, values filled
-- value_rules.py   indicator values: units, percentages, growth rates, counts
+- value_rules.py   indicator values: units, percentages, growth rates, counts, direction
 - text.py          wording: descriptions, repeats, short texts, typos
-- fit.py           an indicator under the level-2 category its words belong to
-- money.py         totals, the spending plan, cost indicators, amounts in the prose
+- fit.py           an indicator under the level-2 category its words belong to (a rate
+                   under 数量指标, a benefit under 成本)
+- money.py         totals, the spending plan, cost indicators (and the 101号 cost block),
+                   amounts in the prose, the department's income and expense
 - plans.py         department plans
+
+Each rule is on or off per framework (registry.py: `default_on`, review.models.RuleSwitch).
 """
 
 from perfgoals.review.rules.registry import (  # noqa: F401

@@ -160,8 +160,8 @@ def direction(name: str) -> str:
     return "higher" if wanted else ""
 
 
-@rule("VALUE_DIRECTION", HINT, APPROPRIATENESS, "指标方向反了：越少越好的（逾期率、投诉率、差错率、事故数）"
-      "要求“≥”，或越高越好的（满意度、合格率、完成率、覆盖率）只设“≤”上限",
+@rule("VALUE_DIRECTION", HINT, APPROPRIATENESS, "指标方向反了：越少越好的（逾期率、事故数）写了“≥”，"
+      "越高越好的（满意度、合格率）只设“≤”上限",
       applies_to="both", example_bad="逾期发放率：≥100%；安全事故起数：≥2起；群众满意度：≤80%",
       example_fix="逾期发放率：≤0%（或改为 按时发放率 ≥100%）；安全事故起数：0起；群众满意度：≥90%")
 def wrong_direction(obj):
