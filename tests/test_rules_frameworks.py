@@ -56,9 +56,11 @@ def row(table, level2_name: str) -> Indicator:
     return table.indicators.get(level2__name=level2_name)
 
 
-def switch(framework_code: str, code: str, enabled: bool) -> RuleSwitch:
+def switch(framework_code: str, code: str, enabled: bool, severity: str = "") -> RuleSwitch:
     framework = Framework.objects.get(code=framework_code)
-    return RuleSwitch.objects.update_or_create(framework=framework, code=code, defaults={"enabled": enabled})[0]
+    return RuleSwitch.objects.update_or_create(
+        framework=framework, code=code, defaults={"enabled": enabled, "severity": severity}
+    )[0]
 
 
 @pytest.fixture
@@ -107,6 +109,18 @@ def test_a_rule_off_by_default_checks_only_the_frameworks_switched_on(make_table
     assert not on(review(fresh(table)), "MONEY_COST_MISSING")
     switch("hebei-project", "MONEY_COST_MISSING", True)
     assert on(review(fresh(table)), "MONEY_COST_MISSING")
+
+
+def test_a_framework_may_make_a_rules_error_a_hint_that_the_clerk_can_keep(make_table, make_mof_table):
+    from perfgoals.review.outcome import review_document
+
+    hebei_table, mof_table = make_table(), make_mof_table()
+    set_value(row(hebei_table, "数量指标"), "≥150")
+    set_value(row(mof_table, "数量指标"), "≥150")
+    switch("hebei-project", "VALUE_NO_UNIT", True, severity="hint")
+    [hint] = on(review(fresh(hebei_table)), "VALUE_NO_UNIT")
+    assert hint.severity == "hint" and review_document(fresh(hebei_table)).errors == 0
+    assert on(review(fresh(mof_table)), "VALUE_NO_UNIT")[0].severity == "error"
 
 
 def test_the_shipped_frameworks_switch_on_the_cost_rule_for_101_only():
@@ -288,6 +302,7 @@ def test_direction_applies_to_department_indicators(unit):
 
 def test_the_rules_page_says_on_which_frameworks_each_rule_is_on(client, clerk):
     switch("chengde-2020", "VALUE_NO_UNIT", False)
+    switch("hebei-project", "VALUE_NO_UNIT", True, severity="hint")
     client.force_login(clerk)
     page = client.get(reverse("review_rules")).content.decode()
 
@@ -297,7 +312,7 @@ def test_the_rules_page_says_on_which_frameworks_each_rule_is_on(client, clerk):
 
     assert cell("MONEY_COST_MISSING").startswith("财政部2021年项目支出核心绩效指标体系<")
     assert cell("TEXT_TYPO").startswith("全部指标体系<")
-    assert cell("VALUE_NO_UNIT").startswith("全部，除：承德市2020年预算项目绩效指标体系<")
+    assert cell("VALUE_NO_UNIT").startswith("全部，除：承德市2020年预算项目绩效指标体系（河北省项目支出绩效指标体系：提示）<")
     assert cell("MONEY_FUNDING_UNBALANCED").startswith("全部指标体系<")
 
 

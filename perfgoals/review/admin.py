@@ -14,7 +14,7 @@ from perfgoals.review.rules import RULES
 
 class RuleSwitchInline(admin.TabularInline):
     model = RuleSwitch
-    fields = ["code", "enabled"]
+    fields = ["code", "enabled", "severity"]
     extra = 0
     verbose_name_plural = "审核规则开关（未列出的规则按默认：一般规则启用，特定版式的规则停用；见“审核规则说明”）"
 
@@ -30,8 +30,8 @@ class FrameworkWithRulesAdmin(FrameworkAdmin):
 
 @admin.register(RuleSwitch)
 class RuleSwitchAdmin(admin.ModelAdmin):
-    list_display = ["framework", "code", "title", "enabled"]
-    list_filter = ["framework", "enabled"]
+    list_display = ["framework", "code", "title", "enabled", "severity"]
+    list_filter = ["framework", "enabled", "severity"]
     search_fields = ["code", "framework__name"]
     list_select_related = ["framework"]
 

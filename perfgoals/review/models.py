@@ -55,6 +55,10 @@ class RuleSwitch(models.Model):
     framework = models.ForeignKey(Framework, models.CASCADE, related_name="rule_switches", verbose_name="指标体系")
     code = models.CharField("审核规则", max_length=60, choices=rule_choices)
     enabled = models.BooleanField("启用", default=True, help_text="不勾选：该指标体系的表不做这项检查。")
+    severity = models.CharField(
+        "级别", max_length=10, blank=True, choices=[("", "按规则本身"), ("error", "错误"), ("hint", "提示")],
+        help_text="该指标体系中这项检查的级别：错误不能提交，提示可写明理由后保留。",
+    )
 
     class Meta:
         verbose_name = "审核规则开关"
@@ -63,4 +67,5 @@ class RuleSwitch(models.Model):
         constraints = [models.UniqueConstraint(fields=["framework", "code"], name="rule_switch_unique_code")]
 
     def __str__(self) -> str:
-        return f"{self.framework}：{self.code} {'启用' if self.enabled else '停用'}"
+        level = f"（{self.get_severity_display()}）" if self.severity and self.enabled else ""
+        return f"{self.framework}：{self.code} {'启用' if self.enabled else '停用'}{level}"

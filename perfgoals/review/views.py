@@ -16,6 +16,7 @@ from perfgoals.review.forms import KeepHintForm
 from perfgoals.review.models import KeptHint
 from perfgoals.review.outcome import Review, review_document
 from perfgoals.review.rules import RULES, SEVERITY_LABELS
+from perfgoals.review.rules.registry import switches
 from perfgoals.review.rules.common import PLAN_PREFETCH, TABLE_PREFETCH
 from perfgoals.units.access import restrict
 from perfgoals.lib.params import to_int
@@ -116,17 +117,20 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 def frameworks_on(rule, frameworks: list[Framework]) -> str:
-    """On which frameworks a rule checks, in words: 全部, 全部（除 …）, the names, or 暂未启用."""
+    """On which frameworks a rule checks, in words: 全部指标体系, 全部，除：…, the names, or
+    暂未启用; with the frameworks where its severity differs (如 承德…：提示)."""
     kinds = {"table": {Framework.PROJECT}, "plan": {Framework.DEPARTMENT}}.get(rule.applies_to)
     relevant = [f for f in frameworks if kinds is None or f.kind in kinds]
-    on = [f for f in relevant if rule.is_on({s.code: s.enabled for s in f.rule_switches.all()})]
+    on = [f for f in relevant if rule.is_on(switches(f))]
     if not on:
         return "暂未启用（管理员可在指标体系中启用）"
-    if len(on) == len(relevant) and rule.default_on:
-        return "全部指标体系"
     if rule.default_on:
-        return "全部，除：" + "、".join(f.name for f in relevant if f not in on)
-    return "、".join(f.name for f in on)
+        off = [f.name for f in relevant if f not in on]
+        words = "全部，除：" + "、".join(off) if off else "全部指标体系"
+    else:
+        words = "、".join(f.name for f in on)
+    other = [f"{f.name}：{SEVERITY_LABELS[level]}" for f in on if (level := rule.severity_in(switches(f))) != rule.severity]
+    return f"{words}（{'；'.join(other)}）" if other else words
 
 
 @login_required

@@ -19,6 +19,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('code', models.CharField(choices=perfgoals.review.models.rule_choices, max_length=60, verbose_name='审核规则')),
                 ('enabled', models.BooleanField(default=True, help_text='不勾选：该指标体系的表不做这项检查。', verbose_name='启用')),
+                ('severity', models.CharField(blank=True, choices=[('', '按规则本身'), ('error', '错误'), ('hint', '提示')], help_text='该指标体系中这项检查的级别：错误不能提交，提示可写明理由后保留。', max_length=10, verbose_name='级别')),
                 ('framework', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rule_switches', to='frameworks.framework', verbose_name='指标体系')),
             ],
             options={

@@ -11,8 +11,10 @@ and reported as a problem of its own (RULE_CRASHED), and the other rules still r
 
 Each rule is on or off per framework: `default_on` says what a framework without a
 switch of its own gets, and a framework's switches (review.models.RuleSwitch, edited in
-the admin on the framework's page) turn a rule on or off for the documents written in it.
-A document without a framework gets every rule that is on by default.
+the admin on the framework's page) turn a rule on or off for the documents written in it,
+and may change its severity there (a unit missing is a 错误 where the form has a 度量单位
+column, a 提示 where it does not). A document without a framework gets every rule that
+is on by default, at its own severity.
 """
 
 from __future__ import annotations
@@ -64,9 +66,15 @@ class Rule:
     example_fix: str = ""
     default_on: bool = True  # on for a framework that has no switch for it
 
-    def is_on(self, framework_switches: dict[str, bool]) -> bool:
-        """Whether this rule checks a document whose framework has these switches."""
-        return framework_switches.get(self.code, self.default_on)
+    def is_on(self, framework_switches: dict) -> bool:
+        """Whether this rule checks a document whose framework has these switches (see `switches`)."""
+        switch = framework_switches.get(self.code)
+        return self.default_on if switch is None else switch.enabled
+
+    def severity_in(self, framework_switches: dict) -> str:
+        """The rule's severity, or the one its framework's switch gives it (a 错误 made a 提示)."""
+        switch = framework_switches.get(self.code)
+        return switch.severity if switch is not None and switch.severity else self.severity
 
 
 RULES: list[Rule] = []
@@ -106,11 +114,11 @@ def rule(code: str, severity: str, criterion: str, title: str, *, applies_to: st
     return register
 
 
-def switches(obj) -> dict[str, bool]:
-    """The rule switches of a document's framework, code → on ({} without a framework)."""
-    if not getattr(obj, "framework_id", None):
-        return {}
-    return {s.code: s.enabled for s in obj.framework.rule_switches.all()}
+def switches(obj) -> dict:
+    """The rule switches of a document's framework (or of a framework), code → RuleSwitch;
+    {} without a framework."""
+    framework = obj if hasattr(obj, "rule_switches") else (obj.framework if getattr(obj, "framework_id", None) else None)
+    return {} if framework is None else {s.code: s for s in framework.rule_switches.all()}
 
 
 def is_on(code: str, obj) -> bool:
@@ -125,8 +133,9 @@ def _run(obj, applies_to: str) -> list[Problem]:
         if r.applies_to not in (applies_to, "both") or not r.is_on(on):
             continue
         try:
+            severity = r.severity_in(on)
             problems.extend(
-                Problem(r.code, r.severity, r.criterion, f.message, f.target, f.field, f.object_id)
+                Problem(r.code, severity, r.criterion, f.message, f.target, f.field, f.object_id)
                 for f in r.check(obj)
             )
         except Exception:  # a broken rule must not take the editor down
