@@ -118,7 +118,9 @@ def switches(obj) -> dict:
     """The rule switches of a document's framework (or of a framework), code → RuleSwitch;
     {} without a framework."""
     framework = obj if hasattr(obj, "rule_switches") else (obj.framework if getattr(obj, "framework_id", None) else None)
-    return {} if framework is None else {s.code: s for s in framework.rule_switches.all()}
+    if framework is None or framework.pk is None:
+        return {}
+    return {s.code: s for s in framework.rule_switches.all()}
 
 
 def is_on(code: str, obj) -> bool:
