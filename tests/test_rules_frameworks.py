@@ -279,7 +279,8 @@ def test_funding_whose_income_and_expense_differ_is_hinted(unit):
     plan = plan_with_funding(unit, ["98577.39", "10597.65"], ["99611.05", "9564.46"])
     [problem] = on(review(plan), "MONEY_FUNDING_UNBALANCED")
     assert problem.severity == "hint" and problem.field == "funding"
-    assert "上年金额：收入构成合计 109175.04万元，支出构成合计 109175.51万元，相差 0.47万元" in problem.message
+    assert problem.message == ("上年金额的收入构成合计 109175.04万元，支出构成合计 109175.51万元，相差 0.47万元："
+                               "请核对各行金额，使收入与支出相符。")
 
 
 def test_balanced_funding_is_not(unit):

@@ -123,6 +123,6 @@ def funding_unbalanced(plan):
         income = plan.funding_total(FundingLine.INCOME, field)
         expense = plan.funding_total(FundingLine.EXPENSE, field)
         if income is not None and expense is not None and abs(income - expense) >= CENT:
-            yield flag(f"部门资金情况的{label}：收入构成合计 {values.format_wan(income)}，支出构成合计 "
+            yield flag(f"{label}的收入构成合计 {values.format_wan(income)}，支出构成合计 "
                        f"{values.format_wan(expense)}，相差 {values.format_wan(abs(income - expense))}：请核对各行金额"
-                       f"（收入和支出应当相符）。", TABLE, "funding")
+                       f"，使收入与支出相符。", TABLE, "funding")
