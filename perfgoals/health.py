@@ -1,9 +1,11 @@
 """/healthz for a load balancer: 200 with what was checked, or 503 naming what failed.
 
 Checks, each timed: the database answers and is migrated (a query on the units table);
-DATA_DIR takes a file and the print cache storage takes one (written, read back, deleted);
-the print fonts are there (the cut faces in static/print/fonts/ and the Noto CJK
-collections they fall back to). No sign-in: it says nothing about anyone's data.
+DATA_DIR takes a file, and the print cache storage and the default storage (uploads, batch
+prints) take one (written, read back, deleted); the print fonts are there (the cut faces
+in static/print/fonts/ and the Noto CJK collections they fall back to); the task queue's
+broker accepts a connection, when CELERY_BROKER_URL configures one. No sign-in: it says
+nothing about anyone's data.
 """
 
 import logging
@@ -14,11 +16,13 @@ import uuid
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from perfgoals.celery import app as celery_app
 from perfgoals.printing import cache, fonts
 from perfgoals.units.models import Unit
 
@@ -39,7 +43,14 @@ def _data_dir() -> None:
 
 
 def _print_cache() -> None:
-    storage = cache.storage()
+    _storage_round_trip(cache.storage())
+
+
+def _storage() -> None:
+    _storage_round_trip(default_storage)
+
+
+def _storage_round_trip(storage) -> None:
     name = storage.save(f"healthz-{uuid.uuid4().hex}.probe", ContentFile(b"ok"))
     try:
         with storage.open(name) as f:
@@ -56,14 +67,25 @@ def _fonts() -> None:
         raise FileNotFoundError("missing " + ", ".join(missing))
 
 
-CHECKS = {"database": _database, "data_dir": _data_dir, "print_cache": _print_cache, "fonts": _fonts}
+def _broker() -> None:
+    with celery_app.connection_for_write() as connection:
+        connection.ensure_connection(max_retries=0, timeout=2)
+
+
+CHECKS = {"database": _database, "data_dir": _data_dir, "print_cache": _print_cache, "storage": _storage,
+          "fonts": _fonts, "broker": _broker}  # fmt: skip
+
+
+def checks() -> dict:
+    """The broker only when there is one: without it, tasks run in the web process."""
+    return {name: check for name, check in CHECKS.items() if name != "broker" or settings.CELERY_BROKER_URL}
 
 
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     results, healthy = {}, True
-    for name, check in CHECKS.items():
+    for name, check in checks().items():
         start = time.perf_counter()
         try:
             check()

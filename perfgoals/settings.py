@@ -4,6 +4,7 @@ Every setting is read from the environment, with defaults that work for one offi
 on SQLite. See README.md for the variables.
 """
 
+import importlib.util
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -259,6 +260,58 @@ PRINT_CACHE_DIR = Path(os.getenv("PRINT_CACHE_DIR", DATA_DIR / "print-cache"))
 # PRINT_TIME_LIMIT: seconds one render (a table, a plan, a book's pieces) may take before it
 # is stopped and the reader told so in Chinese; below gunicorn's --timeout (bin/setup: 120).
 PRINT_TIME_LIMIT = envint("PRINT_TIME_LIMIT", "60", minimum=1)
+
+# Files (perfgoals/printing, perfgoals/exchange): uploads waiting for their import's
+# confirmation and the books of a batch print go through Django's storage API, so that
+# several app servers and task workers share them: the "default" storage, a directory
+# under DATA_DIR (FILES_DIR) unless S3_BUCKET names a bucket of an S3-compatible store
+# (MinIO, a cloud's object storage), which then also holds the print cache.
+FILES_DIR = Path(os.getenv("FILES_DIR", DATA_DIR / "files"))
+
+
+def _storages() -> dict:
+    storages = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": FILES_DIR}},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    bucket = os.getenv("S3_BUCKET", "").strip()
+    if not bucket:
+        return storages
+    if importlib.util.find_spec("storages") is None or importlib.util.find_spec("boto3") is None:
+        raise ImproperlyConfigured(
+            "S3_BUCKET is set but django-storages is not installed: .venv/bin/pip install 'django-storages[s3]'"
+        )
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": os.getenv("S3_ENDPOINT_URL") or None,  # MinIO: http://minio.example:9000
+        "region_name": os.getenv("S3_REGION") or None,
+        "access_key": os.getenv("S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.getenv("S3_SECRET_ACCESS_KEY") or None,
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": True,  # the print cache's names are content hashes; uploads' random tokens
+    }
+    storages["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**options, "location": "files"}}
+    storages["print_cache"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**options, "location": "print-cache"}}
+    return storages
+
+
+STORAGES = _storages()
+
+# The task queue (Celery, perfgoals/celery.py; perfgoals/printing/tasks.py): rendering a
+# table when it is submitted or approved, a unit's book, a batch print. CELERY_BROKER_URL
+# (redis://127.0.0.1:6379/0, amqp://…) sends them to `celery -A perfgoals worker`
+# processes on any machine; without it they run at once in the process that asks
+# (the web process), so one office PC needs no broker.
+CELERY_BROKER_URL = os.getenv("CELERY_BROKER_URL", "").strip()
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_DEFAULT_QUEUE = os.getenv("CELERY_QUEUE", "perfgoals").strip() or "perfgoals"
+CELERY_TASK_IGNORE_RESULT = True  # what a task did is in the database (PrintBatchItem, the print cache)
+CELERY_TASK_ACKS_LATE = True  # a worker killed in the middle of a book: another one prints it
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # books take seconds: one at a time per worker process
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
 
 LOGGING = {
     "version": 1,

@@ -12,7 +12,7 @@ def test_healthy(client, db):
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "data_dir", "print_cache", "fonts"}
+    assert set(body["checks"]) == {"database", "data_dir", "print_cache", "storage", "fonts"}  # no broker configured
     assert all(check["ok"] and check["ms"] >= 0 for check in body["checks"].values())
     assert "no-cache" in response["Cache-Control"]
 

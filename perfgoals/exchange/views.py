@@ -1,9 +1,10 @@
 import secrets
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -41,9 +42,19 @@ def export_json(request: HttpRequest) -> JsonResponse:
 SESSION_KEY = "exchange_import"
 
 
-def _pending_path(token: str) -> Path:
-    """Where an upload waits between its preview and the confirmation (the token is the session's)."""
-    return Path(settings.DATA_DIR) / "imports" / "".join(c for c in token if c.isalnum() or c in "-_")
+def _pending_name(token: str) -> str:
+    """Where an upload waits between its preview and the confirmation (the token is the
+    session's), in the default storage: any app server may answer the confirmation."""
+    return "imports/" + "".join(c for c in token if c.isalnum() or c in "-_")
+
+
+def _read_pending(token: str) -> bytes:
+    with default_storage.open(_pending_name(token), "rb") as file:
+        return file.read()
+
+
+def _forget_pending(token: str) -> None:
+    default_storage.delete(_pending_name(token))  # no error when it is gone already
 
 
 def _limit_text() -> str:
@@ -79,10 +90,9 @@ def import_document(request: HttpRequest) -> HttpResponse:
         form.add_error(None, error)
         return render(request, "exchange/import.html", {**context, "form": form})
     token = secrets.token_urlsafe(16)
-    _pending_path(token).parent.mkdir(parents=True, exist_ok=True)
-    _pending_path(token).write_bytes(content)  # kept until confirmed (or replaced by the next preview)
+    default_storage.save(_pending_name(token), ContentFile(content))  # kept until confirmed (or replaced by the next preview)
     if old := request.session.get(SESSION_KEY):
-        _pending_path(old["token"]).unlink(missing_ok=True)
+        _forget_pending(old["token"])
     request.session[SESSION_KEY] = {
         "token": token, "name": name, "unit": data["unit"],
         "year": data.get("year"), "framework": data["framework"].pk if data.get("framework") else None,
@@ -96,7 +106,7 @@ def _pending(request: HttpRequest):
     if not pending or pending.get("token") != request.POST.get("token"):
         return None, None
     try:
-        return pending, _pending_path(pending["token"]).read_bytes()
+        return pending, _read_pending(pending["token"])
     except OSError:
         return None, None
 
@@ -163,7 +173,7 @@ def _confirm(request: HttpRequest, units) -> HttpResponse:
         messages.error(request, str(e))
         return redirect("import_document")
     del request.session[SESSION_KEY]
-    _pending_path(pending["token"]).unlink(missing_ok=True)
+    _forget_pending(pending["token"])
     skipped = sum(t.existing is not None for t in preview.tables)
     tables = [d for d in created if isinstance(d, ProjectTable)]
     plan = "及部门整体绩效目标" if len(tables) < len(created) else ""

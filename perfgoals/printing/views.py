@@ -1,16 +1,22 @@
 """下载PDF: a table, a plan or the department book, inline (preview) or as an attachment;
-导出Excel: a table, or the unit's year, as the printed form in a workbook (printing.xlsx)."""
+导出Excel: a table, or the unit's year, as the printed form in a workbook (printing.xlsx);
+批量打印: an administrator's batch print of many units' books, and its progress."""
 
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_http_methods, require_safe
 
 from perfgoals.goals.models import DepartmentPlan, ProjectTable
-from perfgoals.printing import book, render as printing, runner, xlsx
-from perfgoals.units.access import restrict
+from perfgoals.printing import batch, book, render as printing, runner, xlsx
+from perfgoals.printing.forms import BatchForm
+from perfgoals.printing.models import PrintBatch, PrintBatchItem
+from perfgoals.units.access import is_admin, restrict
 from perfgoals.units.models import Unit
 
 
@@ -103,3 +109,60 @@ def xlsx_book(request: HttpRequest, code: str, year: int) -> HttpResponse:
     if plan is None and not tables:
         raise Http404("该单位本年度没有绩效目标。")
     return xlsx_response(xlsx.book_workbook(plan, tables), f"{year}-{unit.name}部门预算绩效目标.xlsx")
+
+
+# ---- 批量打印: an administrator prints many units' books (perfgoals/printing/batch.py) ----------
+
+
+def _require_admin(request: HttpRequest) -> None:
+    if not is_admin(request.user):
+        raise PermissionDenied("只有管理员可以批量打印。")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def batches(request: HttpRequest) -> HttpResponse:
+    """Start a batch print (a year; units or all), and the batches started before."""
+    _require_admin(request)
+    form = BatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        started = batch.start(form.cleaned_data["year"], form.cleaned_data["units"], request.user)
+        return redirect("print_batch", started.pk)
+    recent = [(b, batch.progress(b)) for b in PrintBatch.objects.select_related("created_by")[:20]]
+    return render(request, "print/batches.html", {"form": form, "recent": recent})
+
+
+@login_required
+@require_safe
+def batch_progress(request: HttpRequest, batch_pk: int) -> HttpResponse:
+    """The batch's progress, n/N 已完成 with a link to each book printed; htmx asks for the
+    progress part again every two seconds until every unit is done."""
+    _require_admin(request)
+    printing_batch = get_object_or_404(PrintBatch.objects.select_related("created_by"), pk=batch_pk)
+    context = {
+        "batch": printing_batch,
+        "progress": batch.progress(printing_batch),
+        "items": printing_batch.items.select_related("unit"),
+    }
+    template = "print/batch.html#progress" if request.htmx else "print/batch.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_safe
+def batch_file(request: HttpRequest, batch_pk: int, code: str) -> FileResponse:
+    """A book of the batch, as it was printed then, from the default storage."""
+    _require_admin(request)
+    item = get_object_or_404(
+        PrintBatchItem.objects.select_related("batch", "unit"), batch=batch_pk, unit__code=code, status=PrintBatchItem.DONE
+    )
+    try:
+        file = default_storage.open(item.file, "rb")
+    except FileNotFoundError:
+        raise Http404("该文件已不存在，请重新批量打印。") from None
+    filename = f"{item.batch.year}-{item.unit.name}部门预算绩效目标文本.pdf"
+    response = FileResponse(file, content_type="application/pdf", as_attachment=request.GET.get("download") == "1",
+                            filename=filename)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    return response

@@ -2,7 +2,7 @@
 
 from functools import cached_property
 
-from perfgoals.units.access import unit_ids
+from perfgoals.units.access import is_admin, unit_ids
 from perfgoals.units.models import Membership
 
 
@@ -16,6 +16,11 @@ class Navigation:
     def desk(self) -> bool:
         """待我审核: for a supervisor (of any unit) and an administrator, never for a clerk only."""
         return self.user.is_authenticated and unit_ids(self.user, Membership.SUPERVISOR) != set()
+
+    @cached_property
+    def admin(self) -> bool:
+        """批量打印: for an administrator."""
+        return is_admin(self.user)
 
     @cached_property
     def writes(self) -> bool:

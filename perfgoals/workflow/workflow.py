@@ -20,6 +20,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -35,6 +36,11 @@ logger = logging.getLogger("perfgoals.workflow")
 
 Document = ProjectTable | DepartmentPlan
 REASON_LENGTH = 100  # simple_history's change-reason column
+
+# Sent after a transition is saved (inside the caller's transaction, if any), with
+# `document` and `action` ("submit", "approve", …): printing renders what will not change
+# any more (perfgoals/printing/apps.py), without workflow knowing about printing.
+transitioned = Signal()
 
 
 class WorkflowError(Exception):
@@ -109,6 +115,7 @@ def submit(doc: Document, user) -> Document:
         doc.approved_at, doc.approved_by = None, None
         _save(doc, user, "提交")
     logger.info("%s %s submitted by %s", doc.kind, doc.pk, user.username)
+    transitioned.send(type(doc), document=doc, action="submit")
     return doc
 
 
@@ -138,6 +145,7 @@ def approve(doc: Document, user) -> Document:
         doc.approved_at, doc.approved_by = timezone.now(), user
         _save(doc, user, "通过")
     logger.info("%s %s approved by %s", doc.kind, doc.pk, user.username)
+    transitioned.send(type(doc), document=doc, action="approve")
     return doc
 
 
