@@ -330,6 +330,8 @@ LOGGING = {
         # Sign-in, sign-out, wrong passwords and lock-outs are perfgoals.audit lines
         # (perfgoals/units/signin.py); django-axes' own, with the names masked, add nothing.
         "axes": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # WeasyPrint's INFO lines (each step of each layout) would fill a Celery worker's log.
+        "weasyprint": {"level": "WARNING"},
     },
 }
 

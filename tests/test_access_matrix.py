@@ -41,6 +41,8 @@ and asks with GET, or with POST for a view that only accepts POST.
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -115,6 +117,7 @@ EVERYONE =          (302, 200, 200, 200, 200, 200, 200, 200, 200, 200)  # own un
 COPY =              (302, 302, 302, 404, 404, 404, 302, 404, 302, 302)  # copying a readable table, resolving
 DESK =              (302, 403, 200, 403, 200, 403, 200, 403, 200, 200)  # only supervisors review
 REVIEW_PAGE =       (302, 403, 200, 404, 404, 404, 200, 404, 200, 200)  # a page only reviewers open (confirm approval)
+ADMIN_ONLY =        (302, 403, 403, 403, 403, 403, 403, 403, 200, 403)  # 批量打印: administrators only
 # Without a level-2 category the fill has nothing to fill: 404 for everyone allowed to write.
 FILL =              (302, 404, 403, 404, 404, 404, 403, 404, 404, 404)  # fmt: skip
 
@@ -157,6 +160,7 @@ EXPECTED = {
     # printing and export
     "print_table": PAGE, "print_plan": PAGE, "print_book": PAGE, "print_book_preview": PAGE,
     "xlsx_table": PAGE, "xlsx_book": PAGE,
+    "print_batches": ADMIN_ONLY, "print_batch": ADMIN_ONLY, "print_batch_file": ADMIN_ONLY,
     # accounts
     "password_change": EVERYONE, "password_change_done": EVERYONE,
     "healthz": (200,) * len(ROLES),  # for a load balancer: no sign-in
@@ -182,7 +186,7 @@ def cast(unit, other_unit, clerk, supervisor, other_clerk, admin_user) -> dict[s
 
 
 @pytest.fixture
-def world(make_table, unit, cast, clerk, supervisor):
+def world(make_table, unit, cast, clerk, supervisor, settings, tmp_path):
     table = make_table()
     plan = DepartmentPlan.objects.create(unit=unit, year=2026, overall_goal="提升招商引资质量。")
     item = PlanItem.objects.create(plan=plan, kind=PlanItem.SUB_GOAL, text="引进项目 10 个。")
@@ -193,7 +197,14 @@ def world(make_table, unit, cast, clerk, supervisor):
     kept = {doc: KeptHint.objects.create(code="TEXT_DESCRIPTION_REPEATS_NAME", target="table", reason="保留",
                                          user=clerk, **{doc: owner})
             for doc, owner in (("table", table), ("plan", plan))}
-    return {"table": table, "plan": plan, "item": item, "comment": comment, "kept": kept, "users": cast}
+    from perfgoals.printing.models import PrintBatch, PrintBatchItem
+
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}}}
+    batch = PrintBatch.objects.create(year=2026, created_by=cast["admin"])
+    printed = PrintBatchItem.objects.create(batch=batch, unit=unit, status=PrintBatchItem.DONE, file="print-batches/test.pdf")
+    default_storage.save(printed.file, ContentFile(b"%PDF-1.7 test"))
+    return {"table": table, "plan": plan, "item": item, "comment": comment, "kept": kept, "users": cast, "batch": batch}
 
 
 def _login(client, user) -> None:
@@ -302,6 +313,7 @@ def _kwargs(name: str, route: str, params: list[str], world) -> dict:
         "kind": "sub_goal",
         "child_pk": world["item"].pk,
         "code": table.unit.code,
+        "batch_pk": world["batch"].pk,
         "year": table.year,
         "fmt": "xlsx",
     }
