@@ -37,9 +37,10 @@ logger = logging.getLogger("perfgoals.workflow")
 Document = ProjectTable | DepartmentPlan
 REASON_LENGTH = 100  # simple_history's change-reason column
 
-# Sent after a transition is saved (inside the caller's transaction, if any), with
-# `document` and `action` ("submit", "approve", …): printing renders what will not change
-# any more (perfgoals/printing/apps.py), without workflow knowing about printing.
+# Sent after a submit or an approval is saved (inside the caller's transaction, if any),
+# with `document` and `action` ("submit" or "approve"): printing renders what will not
+# change until the next transition (perfgoals/printing/apps.py), without workflow knowing
+# about printing.
 transitioned = Signal()
 
 
