@@ -9,6 +9,7 @@ run on bin/test's PostgreSQL pass and are skipped, saying why, on SQLite (whose 
 database lives in this process's memory) or when Redis does not answer.
 """
 
+import importlib.util
 import io
 import os
 import signal
@@ -75,6 +76,8 @@ def test_without_a_broker_tasks_run_in_the_process_that_sends_them_and_with_one_
         "False", "redis://10.0.0.5:6379/0", "perf-a"]
 
 
+@pytest.mark.skipif(importlib.util.find_spec("storages") is not None and importlib.util.find_spec("boto3") is not None,
+                    reason="django-storages[s3] is installed here")
 def test_an_s3_bucket_without_django_storages_stops_start_up_with_a_message():
     code = "import django; django.setup()"
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "perfgoals.test_settings", "S3_BUCKET": "perfgoals"}

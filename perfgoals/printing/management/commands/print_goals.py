@@ -12,9 +12,9 @@ sheet, or the year's plan and tables one sheet each.
 
 --batch records a batch print, as the administrator's 批量打印 page does: with a broker
 (CELERY_BROKER_URL) the workers print it and this command follows its progress until
-every unit is done; without one, it prints the books here. With --out DIR the books are
-copied there from the storage. The page of the batch shows the
-same progress and links the books.
+every unit is done (Ctrl-C stops following, not the batch); without one, it prints the
+books here. With --out DIR the books are copied there from the storage. The batch's page
+shows the same progress and links the books.
 """
 
 import time
