@@ -140,6 +140,7 @@ def test_an_administrator_prints_the_books_of_every_unit_and_reads_them(
     assert "批量打印部门预算绩效目标文本" in page and "2026年" in page
     assert "990001 测试县测试局本级" in page and "990002 测试县另一局本级" in page
     assert f'href="{reverse("print_batches")}">批量打印</a>' in page  # in the navigation
+    assert "本系统未配置任务队列" in page  # printed within the request: the page says so
 
     with django_capture_on_commit_callbacks(execute=True):  # the tasks are sent once the batch is committed
         response = client.post(reverse("print_batches"), {"year": "2026", "everyone": "on"})

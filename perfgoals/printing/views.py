@@ -4,6 +4,7 @@
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
@@ -129,7 +130,8 @@ def batches(request: HttpRequest) -> HttpResponse:
         started = batch.start(form.cleaned_data["year"], form.cleaned_data["units"], request.user)
         return redirect("print_batch", started.pk)
     recent = [(b, batch.progress(b)) for b in PrintBatch.objects.select_related("created_by")[:20]]
-    return render(request, "print/batches.html", {"form": form, "recent": recent})
+    queued = bool(settings.CELERY_BROKER_URL)  # else the batch is printed within the POST
+    return render(request, "print/batches.html", {"form": form, "recent": recent, "queued": queued})
 
 
 @login_required
