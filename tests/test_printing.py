@@ -565,7 +565,7 @@ def test_a_book_holds_the_units_own_documents_or_else_its_templates(make_table):
 
 @pytest.mark.django_db
 def test_while_an_approved_table_is_adjusted_the_book_prints_the_approved_revision(make_table, unit, clerk, tmp_path):
-    from perfgoals.workflow import workflow
+    from perfgoals.workflow import books, workflow
 
     approved_at = datetime(2026, 3, 5, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
     table = make_table(status=Status.APPROVED, approved_at=approved_at, fund_use="已通过的资金用途。")
@@ -578,7 +578,7 @@ def test_while_an_approved_table_is_adjusted_the_book_prints_the_approved_revisi
 
     printed_plan, printed_tables = book.book_contents(unit, 2026)
     assert printed_plan.pk == plan.pk and [t.pk for t in printed_tables] == [table.pk]
-    status = workflow.book_status(unit, 2026)  # what the home page counts is what is printed
+    status = books.book_status(unit, 2026)  # what the home page counts is what is printed
     assert status.plan.pk == plan.pk and [t.pk for t in status.tables] == [table.pk]
     with override_settings(PRINT_CACHE_DIR=tmp_path):
         pdf = book.render_book(unit, 2026)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from perfgoals.goals.models import DepartmentPlan, Goal, Indicator, PlanItem, ProjectTable, Status
 from perfgoals.units.models import Membership, Unit
-from perfgoals.workflow import desk, workflow
+from perfgoals.workflow import books, desk, workflow
 from perfgoals.workflow.models import Comment
 from tests.conftest import make_user
 
@@ -164,7 +164,7 @@ def test_a_clerk_deletes_a_draft_after_confirming(client, table, clerk, unit):
     assert response.redirect_chain[-1][0] == reverse("home") + "?year=2026"
     assert "已删除《安全生产培训经费》（2026 年度）" in response.content.decode()
     assert not ProjectTable.objects.filter(pk=table.pk).exists()
-    assert "安全生产培训经费" not in str(workflow.book_status(unit, 2026).missing)
+    assert "安全生产培训经费" not in str(books.book_status(unit, 2026).missing)
     # The audit trail keeps the table and its rows, each with a deletion record by the clerk.
     for model, ids in ((ProjectTable, [table.pk]), (Goal, goal_ids), (Indicator, indicator_ids)):
         for pk in ids:
@@ -849,14 +849,14 @@ def test_an_action_never_redirects_to_another_site(client, submitted, supervisor
 
 def test_a_book_is_complete_when_the_plan_and_every_table_are_approved(make_table, plan, clerk, supervisor, unit):
     table = make_table()
-    book = workflow.book_status(unit, 2026)
+    book = books.book_status(unit, 2026)
     assert not book.complete
     assert [text for text, _ in book.missing] == ["部门整体绩效目标草稿，尚未通过", "《安全生产培训经费》草稿，尚未通过"]
 
     for doc in (table, plan):
         workflow.approve(workflow.submit(doc, clerk), supervisor)
 
-    assert workflow.book_status(unit, 2026).complete
+    assert books.book_status(unit, 2026).complete
 
 
 def test_a_book_stays_complete_while_an_approved_table_is_adjusted(make_table, plan, clerk, supervisor, unit):
@@ -865,7 +865,7 @@ def test_a_book_stays_complete_while_an_approved_table_is_adjusted(make_table, p
         workflow.approve(workflow.submit(doc, clerk), supervisor)
     new = workflow.reopen(table, clerk)
 
-    book = workflow.book_status(unit, 2026)
+    book = books.book_status(unit, 2026)
 
     assert book.complete
     assert book.tables == [table] and book.adjusting == [new]
@@ -877,8 +877,8 @@ def test_a_book_without_a_plan_says_so(client, make_table, clerk):
     from django.template import RequestContext, Template
 
     request = client.get(reverse("desk")).wsgi_request  # any request carrying the clerk
-    books = workflow.book_statuses(clerk, 2026)
-    html = Template('{% include "workflow/_book_status.html" %}').render(RequestContext(request, {"books": books}))
+    statuses = books.book_statuses(clerk, 2026)
+    html = Template('{% include "workflow/_book_status.html" %}').render(RequestContext(request, {"books": statuses}))
 
     assert "测试县测试局本级 · 2026 年度" in html
     assert "尚未填写部门整体绩效目标" in html

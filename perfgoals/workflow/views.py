@@ -20,7 +20,7 @@ from perfgoals.lib.params import to_int
 from perfgoals.review.outcome import review_document
 from perfgoals.units.access import restrict, roles_for, unit_ids
 from perfgoals.units.models import Membership, Unit
-from perfgoals.workflow import changes, desk as desk_rows, workflow
+from perfgoals.workflow import books, changes, desk as desk_rows, workflow
 from perfgoals.workflow.models import COMMENT, Comment
 
 TRANSITIONS = {"submit": workflow.submit, "withdraw": workflow.withdraw, "approve": workflow.approve,
@@ -264,7 +264,7 @@ def _counts(user, year: int) -> list[dict]:
     rows = []
     for unit in units.filter(pk__in=set(counts) | plan_units):
         per_state = counts.get(unit.pk, {})
-        book = workflow.book_status(unit, year)
+        book = books.book_status(unit, year)
         rows.append({"unit": unit, "states": [per_state.get(value, 0) for value, _ in Status.choices],
                      "total": sum(per_state.values()), "book": book})
     return rows

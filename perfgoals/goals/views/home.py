@@ -15,7 +15,7 @@ from perfgoals.goals.views.common import plans, tables, this_year, to_int
 from perfgoals.review.outcome import review_document
 from perfgoals.units.access import units_for
 from perfgoals.units.models import Membership, Unit
-from perfgoals.workflow import workflow
+from perfgoals.workflow import books, workflow
 
 
 @login_required
@@ -35,7 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
     years |= {this_year(), this_year() + 1, year}
     ctx = {
         "tables": year_tables, "plans": year_plans, "year": year, "years": sorted(years, reverse=True), "q": q,
-        "books": workflow.book_statuses(request.user, year),
+        "books": books.book_statuses(request.user, year),
     }  # fmt: skip
     return render(request, "goals/home.html", ctx)
 

@@ -1,6 +1,6 @@
 """Filters for showing workflow state and people. They only format what they are given:
 the views prepare everything read from the database (`workflow.document_panel`,
-`workflow.book_statuses`)."""
+`workflow.books.book_statuses`)."""
 
 from django import template
 
