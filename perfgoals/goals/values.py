@@ -24,6 +24,8 @@ import re
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
+from perfgoals.frameworks.matching import category_key, normalize_label  # noqa: F401  (the label parsers live below goals)
+
 QUANTITATIVE = "quantitative"
 QUALITATIVE = "qualitative"
 
@@ -358,17 +360,6 @@ def split_cells(value: Value) -> tuple[str, str, str]:
 
 
 # ---- category labels ---------------------------------------------------------------------
-
-
-def normalize_label(text: str) -> str:
-    """A label as typed or dumped from Word, without spaces or line breaks (运行\\n成本 → 运行成本)."""
-    return re.sub(r"\s+", "", text or "")
-
-
-def category_key(name: str) -> str:
-    """经济效益指标 → 经济效益: a category label without spaces and without the optional suffix 指标."""
-    name = normalize_label(name)
-    return name.removesuffix("指标") or name
 
 
 def find_level1(framework, label: str):
