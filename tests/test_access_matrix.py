@@ -141,6 +141,7 @@ EXPECTED = {
     "table_edit": PAGE, "plan_edit": PAGE, "table_preview": PAGE, "plan_preview": PAGE,
     "table_header_check": PAGE,
     "table_copy": COPY, "plan_copy": COPY,
+    "table_copy_framework": CLERK_WRITE,  # GET: the choice of framework; only the unit's clerk copies
     "table_header": CLERK_ACTION,  # a header post changing nothing: saved, back to the editor
     "goal_create": CLERK_WRITE, "goal_update": CLERK_WRITE,
     "indicator_create": CLERK_WRITE, "indicator_update": CLERK_WRITE,

@@ -3,10 +3,15 @@
 from decimal import Decimal
 
 import pytest
+from django.contrib.messages import get_messages
 from django.db import IntegrityError
+from django.urls import reverse
 
-from perfgoals.goals.copying import copy_plan, copy_table
-from perfgoals.goals.models import DepartmentIndicator, DepartmentPlan, FundingLine, PlanItem, ProjectTable, Status
+from perfgoals.frameworks.models import Framework
+from perfgoals.goals.copying import carry_over, copy_plan, copy_table, placed
+from perfgoals.goals.models import (
+    DepartmentIndicator, DepartmentPlan, FundingLine, Indicator, PlanItem, ProjectTable, Status,
+)  # fmt: skip
 
 
 def change_indicator(table, name: str, **fields) -> None:
@@ -110,3 +115,134 @@ def test_a_seed_plan_can_be_copied(unit, clerk):
     assert not copy.is_template and copy.unit == unit
     assert copy.indicators.count() == seed.indicators.count()
     assert copy.funding_lines.count() == seed.funding_lines.count()
+
+
+# ---------------------------------------------------------------- into another framework (the province changed its form)
+
+
+@pytest.fixture
+def mof(db):
+    return Framework.objects.prefetch_related("levels1__levels2").get(code="mof-2021")
+
+
+@pytest.fixture
+def chengde(db):
+    return Framework.objects.prefetch_related("levels1__levels2").get(code="chengde-2020")
+
+
+def categories_of(table) -> dict[str, str]:
+    """Indicator name → "一级 / 二级" as the copy files it."""
+    return {i.name: f"{i.level2.level1.name} / {i.level2.name}" for i in table.indicators.select_related("level2__level1")}
+
+
+def test_categories_are_carried_into_another_framework_by_meaning(make_table, mof, chengde, unit, clerk):
+    last = make_table(year=2025)
+    into_chengde = {c.indicator.name: c for c in carry_over(last, chengde)}
+    economic = into_chengde["企业生产事故损失下降"]  # 效益指标 / 经济效益指标 in Hebei
+    assert (economic.level2.level1.name, economic.level2.name, economic.fuzzy) == ("效果指标", "经济效益指标", True)
+    assert into_chengde["培训人员人次"].level2.name == "数量指标" and not into_chengde["培训人员人次"].fuzzy
+
+    chengde_table = copy_table(last, unit=unit, year=2026, user=clerk, framework=chengde,
+                               categories=placed(list(into_chengde.values()), {}))  # fmt: skip
+    back = {c.indicator.name: c for c in carry_over(chengde_table, last.framework)}
+    assert f"{back['企业生产事故损失下降'].level2}" == "效益指标 / 经济效益指标"  # 效果 → 效益
+
+    into_mof = {c.indicator.name: c for c in carry_over(last, mof)}
+    cost = into_mof["培训经费"]  # 产出指标 / 成本指标: 101号 has 成本指标 as a level 1 of its own
+    assert cost.level2 is None and "成本指标" in cost.problem
+    assert [f"{l2}" for l2 in cost.options[:2]] == ["成本指标 / 经济成本指标", "成本指标 / 社会成本指标"]
+    assert len(cost.options) == len(mof.level2_list())  # the clerk may pick any of them
+    assert all(c.level2 is not None for name, c in into_mof.items() if name != "培训经费")
+
+
+def preview_url(table, **params):
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return reverse("table_copy_framework", args=[table.pk]) + "?" + query
+
+
+def test_the_copy_page_previews_every_indicator_and_asks_where_the_unmapped_go(client, make_table, mof, clerk, unit):
+    last = make_table(year=2025)
+    client.force_login(clerk)
+    before = ProjectTable.objects.count()
+    page = client.get(reverse("table_copy_framework", args=[last.pk]))
+    assert page.status_code == 200 and "今年的指标体系" in page.text and "2026" in page.text
+
+    page = client.get(preview_url(last, unit=unit.pk, year=2026, framework=mof.pk))
+    assert page.status_code == 200
+    text = page.text
+    for name in ["培训人员人次", "企业生产事故损失下降", "参训企业满意度", "培训经费"]:
+        assert name in text
+    assert "1 个</strong>在新指标体系中没有对应的二级指标" in text
+    assert f'name="map-{last.indicators.get(name="培训经费").pk}"' in text
+    assert "成本指标 / 经济成本指标（最接近）" in text and "不复制" in text
+    assert "效益指标 / 经济效益指标" in text
+    assert ProjectTable.objects.count() == before  # a preview writes nothing
+
+
+def confirm(client, table, framework, unit, **picks):
+    data = {"unit": unit.pk, "year": 2026, "framework": framework.pk}
+    data.update({f"map-{table.indicators.get(name=name).pk}": value for name, value in picks.items()})
+    return client.post(reverse("table_copy_framework", args=[table.pk]), data)
+
+
+def test_the_copy_honours_the_clerks_pick_and_lists_what_had_no_category(client, make_table, mof, clerk, unit):
+    last = make_table(year=2025)
+    social_cost = next(l2 for l2 in mof.level2_list() if l2.name == "社会成本指标")
+    client.force_login(clerk)
+    response = confirm(client, last, mof, unit, 培训经费=social_cost.pk)
+    copy = ProjectTable.objects.get(unit=unit, year=2026)
+    assert response.status_code == 302 and response.url == copy.get_absolute_url()
+    assert copy.framework == mof and copy.copied_from == last
+    filed = categories_of(copy)
+    assert filed["培训经费"] == "成本指标 / 社会成本指标"
+    assert filed["培训人员人次"] == "产出指标 / 数量指标" and filed["企业生产事故损失下降"] == "效益指标 / 经济效益指标"
+    assert copy.indicators.count() == 9
+    carried = copy.indicators.get(name="培训人员人次")
+    assert carried.prior_value_2 == "≥150人次" and carried.history.count() == 1
+    assert (copy.budget_total, copy.fund_use, copy.spend_dec) == (last.budget_total, last.fund_use, last.spend_dec)
+    assert [g.text for g in copy.goals.all()] == [g.text for g in last.goals.all()]
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("“培训经费”（原“产出指标 / 成本指标”）归入“成本指标 / 社会成本指标”" in m for m in said)
+
+
+def test_an_indicator_the_clerk_does_not_copy_is_left_out_and_named(client, make_table, mof, clerk, unit):
+    last = make_table(year=2025)
+    client.force_login(clerk)
+    response = confirm(client, last, mof, unit, 培训经费="skip")
+    copy = ProjectTable.objects.get(unit=unit, year=2026)
+    assert "培训经费" not in categories_of(copy) and copy.indicators.count() == 8
+    assert any("“培训经费”（原“产出指标 / 成本指标”）未复制" in str(m) for m in get_messages(response.wsgi_request))
+
+
+def test_a_pick_from_another_framework_is_refused_and_nothing_is_written(client, make_table, mof, hebei, clerk, unit):
+    last = make_table(year=2025)
+    forged = hebei.level2_list()[3]  # Hebei's 产出指标 / 成本指标: not a category of 101号
+    client.force_login(clerk)
+    before = (ProjectTable.objects.count(), Indicator.objects.count())
+    response = confirm(client, last, mof, unit, 培训经费=forged.pk)
+    assert response.status_code == 400
+    assert "所选类别不在指标体系“财政部2021年项目支出核心绩效指标体系”中，请为“培训经费”重新选择。" in response.text
+    response = confirm(client, last, mof, unit)  # no pick at all
+    assert response.status_code == 400 and "请为“培训经费”选择新的二级指标，或选“不复制”。" in response.text
+    assert (ProjectTable.objects.count(), Indicator.objects.count()) == before
+
+
+def test_only_a_clerk_of_the_unit_copies_into_another_framework(client, make_table, mof, unit, other_clerk, supervisor):
+    last = make_table(year=2025)
+    before = ProjectTable.objects.count()
+    client.force_login(other_clerk)
+    assert client.get(preview_url(last, unit=unit.pk, year=2026, framework=mof.pk)).status_code == 404
+    assert confirm(client, last, mof, unit, 培训经费="skip").status_code == 404
+    client.force_login(supervisor)
+    assert confirm(client, last, mof, unit, 培训经费="skip").status_code == 403
+    assert ProjectTable.objects.count() == before
+
+
+def test_choosing_the_same_framework_on_the_page_is_the_ordinary_copy(client, make_table, hebei, clerk, unit):
+    last = make_table(year=2025)
+    client.force_login(clerk)
+    page = client.get(preview_url(last, unit=unit.pk, year=2026, framework=hebei.pk))
+    assert "所选指标体系与原表相同" in page.text and reverse("table_copy", args=[last.pk]) in page.text
+    response = client.post(reverse("table_copy", args=[last.pk]), {"unit": unit.pk, "year": 2026})
+    copy = ProjectTable.objects.get(unit=unit, year=2026)
+    assert response.status_code == 302 and copy.framework == hebei and copy.indicators.count() == 9

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from perfgoals.goals.views import home, indicators, pasting, plans, previews, rowfiles, tables
+from perfgoals.goals.views import copies, home, indicators, pasting, plans, previews, rowfiles, tables
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -9,6 +9,7 @@ urlpatterns = [
     path("tables/new/skeleton/", tables.framework_skeleton, name="framework_skeleton"),
     path("tables/<int:pk>/", tables.table_edit, name="table_edit"),
     path("tables/<int:pk>/copy/", tables.table_copy, name="table_copy"),
+    path("tables/<int:pk>/copy/framework/", copies.table_copy_framework, name="table_copy_framework"),
     path("tables/<int:pk>/preview/", previews.table_preview, name="table_preview"),
     path("tables/<int:pk>/header/", tables.table_header, name="table_header"),
     path("tables/<int:pk>/header/check/", tables.table_header_check, name="table_header_check"),

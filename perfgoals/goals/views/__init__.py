@@ -2,6 +2,7 @@
 
 - home: 我的绩效目标 and the template library
 - tables: new tables, copies, the editor page, its header and goals
+- copies: a copy into another framework, with the preview of where each indicator goes
 - indicators: the editor's indicator rows, suggestions, the value preview
 - plans: department plans (new, copy, the plan editor)
 - previews: read-only previews in the printed layout
