@@ -110,6 +110,28 @@ def test_a_clerk_copies_last_years_table(page, clerk, make_table):
     expect(page.get_by_role("link", name="去年的培训经费", exact=True)).to_be_visible()
 
 
+
+def test_a_clerk_copies_last_years_table_into_the_new_provincial_form(page, clerk, make_table):
+    """The province changed its form: 复制上年 into 101号, placing the one indicator it has no category for."""
+    year = date.today().year
+    make_table(year=year - 1, project_name="去年的培训经费")
+    login(page, "clerk")
+    page.get_by_role("link", name="新建项目绩效目标表").first.click()
+    page.get_by_role("link", name="复制到其他指标体系：去年的培训经费").click()
+    page.get_by_label("今年的指标体系").select_option(label="财政部2021年项目支出核心绩效指标体系")
+    page.get_by_role("button", name="预览对应关系").click()
+
+    expect(page.locator(".copy-map tbody tr")).to_have_count(9)
+    pick = page.get_by_label("“培训经费”归入")
+    expect(pick).to_have_value(str(pick.locator("option").first.get_attribute("value")))  # the closest, preselected
+    pick.select_option(label="成本指标 / 社会成本指标")
+    page.get_by_role("button", name="确认复制").click()
+
+    expect(page.locator("ul.messages")).to_contain_text("“培训经费”（原“产出指标 / 成本指标”）归入“成本指标 / 社会成本指标”")
+    copy = ProjectTable.objects.get(year=year, project_name="去年的培训经费")
+    assert copy.framework.code == "mof-2021" and copy.indicators.get(name="培训经费").level2.name == "社会成本指标"
+
+
 NINE_ROWS = [  # the value as typed in the one field; the cost row uses the split controls instead
     ("数量指标", "举办培训期数", "4期以上"),
     ("质量指标", "培训合格率", "≧98％"),

@@ -37,9 +37,18 @@ class TargetForm(f.CopyForm):
 
     framework = forms.TypedChoiceField(label="新的指标体系", coerce=int, choices=[])
 
-    def __init__(self, *args, frameworks=(), **kwargs):
+    def __init__(self, *args, source: ProjectTable, frameworks=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.source = source
         self.fields["framework"].choices = [(fw.pk, fw.name) for fw in frameworks]
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not self.source.is_template:  # a template's copy has no project code
+            copy = ProjectTable(unit=self.source.unit, year=data["year"], project_code=self.source.project_code)
+            for message in f.constraint_errors(copy):
+                self.add_error("year", message)
+        return data
 
 
 class PicksForm(forms.Form):
@@ -97,7 +106,8 @@ def _unplaced_message(framework: Framework, unplaced: list[copying.Carried], pic
 @require_http_methods(["GET", "POST"])
 def table_copy_framework(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: choose unit, year and framework, and preview where each indicator goes; POST: copy."""
-    source = get_document_for_user(request, "table", pk, "view", queryset=ProjectTable.objects.select_related("unit", "framework"))
+    tables = ProjectTable.objects.select_related("unit", "framework")
+    source = get_document_for_user(request, "table", pk, "view", queryset=tables)
     units = units_for(request.user, Membership.CLERK) if source.is_template else [source.unit]
     if not units or Membership.CLERK not in roles_for(request.user, units[0]):
         refuse(request.user, "copy", source, "只有本单位的填报人可以复制。")
@@ -106,14 +116,10 @@ def table_copy_framework(request: HttpRequest, pk: int) -> HttpResponse:
     data = request.POST if posted else (request.GET if "framework" in request.GET else None)
     year = this_year() if source.is_template else source.year + 1
     initial = {"unit": units[0].pk, "year": year, "framework": _likely_framework(source, units[0], year, frameworks)}
-    target = TargetForm(data, initial=initial, units=units, frameworks=frameworks)
-    ctx = {"source": source, "target": target, "frameworks": frameworks}
+    target = TargetForm(data, initial=initial, source=source, units=units, frameworks=frameworks)
+    ctx = {"source": source, "target": target}
     if data is None:
         return render(request, "goals/copy_framework.html", ctx)
-    if target.is_valid() and not source.is_template:
-        copy = ProjectTable(unit=source.unit, year=target.cleaned_data["year"], project_code=source.project_code)
-        for message in f.constraint_errors(copy):
-            target.add_error("year", message)
     if not target.is_valid():
         return render(request, "goals/copy_framework.html", ctx, status=400 if posted else 200)
     unit = next(u for u in units if u.pk == target.cleaned_data["unit"])
