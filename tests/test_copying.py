@@ -246,3 +246,34 @@ def test_choosing_the_same_framework_on_the_page_is_the_ordinary_copy(client, ma
     response = client.post(reverse("table_copy", args=[last.pk]), {"unit": unit.pk, "year": 2026})
     copy = ProjectTable.objects.get(unit=unit, year=2026)
     assert response.status_code == 302 and copy.framework == hebei and copy.indicators.count() == 9
+
+
+def test_the_page_preselects_the_framework_the_units_tables_of_that_year_use(client, make_table, chengde, hebei, clerk):
+    last = make_table(year=2025)
+    make_table(year=2026, framework=chengde, project_code="13099926P000000000002")  # the new form, already in use
+    client.force_login(clerk)
+    page = client.get(reverse("table_copy_framework", args=[last.pk]))
+    assert f'<option value="{chengde.pk}" selected>' in page.text
+
+    page = client.get(preview_url(last, unit=last.unit_id, year=2026, framework=chengde.pk))
+    assert "效果指标 / 经济效益指标 <small class=\"muted\">（按含义）</small>" in page.text
+    assert "都已按名称或含义找到新的类别" in page.text
+
+
+def test_a_year_that_already_has_the_project_is_refused_beside_the_year(client, make_table, mof, clerk, unit):
+    last = make_table(year=2025)
+    make_table(year=2026)  # the same project code already exists in 2026
+    client.force_login(clerk)
+    before = ProjectTable.objects.count()
+    response = confirm(client, last, mof, unit, 培训经费="skip")
+    assert response.status_code == 400 and 'id="ct-year-error"' in response.text
+    assert ProjectTable.objects.count() == before
+
+
+def test_a_template_goes_into_another_framework_in_the_clerks_unit(client, make_table, mof, clerk, unit):
+    template = make_table(year=2021, is_template=True)
+    client.force_login(clerk)
+    response = confirm(client, template, mof, unit, 培训经费="skip")
+    copy = ProjectTable.objects.get(unit=unit, year=2026, is_template=False)
+    assert response.status_code == 302 and copy.framework == mof and copy.project_code == ""
+    assert copy.indicators.get(name="培训人员人次").prior_value_2 == ""  # a template's values stay as they are
