@@ -63,13 +63,13 @@ def _find(wanted: str, named: list, synonyms: dict[str, str]) -> tuple[object | 
         return by_key[wanted], False
     if synonyms.get(wanted) in by_key:
         return by_key[synonyms[wanted]], True
-    # Either way round: a framework that prints 效果指标 has what another calls 效益指标.
-    same = [c for k, c in by_key.items() if synonyms.get(k, k) == synonyms.get(wanted, wanted)]
-    if len(same) == 1:
-        return same[0], True
     containing = [c for k, c in by_key.items() if k and (k in wanted or wanted in k)]
     if wanted and len(containing) == 1:
         return containing[0], True
+    # The other way round, when nothing else is near: a framework printing 效果指标 has 效益指标.
+    variants = [c for k, c in by_key.items() if synonyms.get(k) == wanted]
+    if wanted and not containing and len(variants) == 1:
+        return variants[0], True
     return None, False
 
 
