@@ -10,23 +10,12 @@ Prints the median time over REPEAT runs and the number of SQL queries, which mus
 not grow with the number of indicators.
 """
 
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "perfgoals.settings")
+import setup_django  # noqa: E402  (this checkout, Django set up)
 
-import warnings  # noqa: E402
-
-import django  # noqa: E402
-
-warnings.filterwarnings("ignore", message="No directory at")
-
-django.setup()
+ROOT = setup_django.ROOT
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402

@@ -24,18 +24,13 @@ step's share for the .xlsx, and the load average.
 import io
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "perfgoals.settings")
+import setup_django  # noqa: E402  (this checkout, Django set up)
 
-import django  # noqa: E402
-
-django.setup()
+ROOT = setup_django.ROOT
 
 from django.core.management import call_command  # noqa: E402
 

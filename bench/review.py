@@ -8,18 +8,11 @@ plans: once from the database (one prefetch per document, as the editor does) an
 once with everything prefetched in bulk (as review_goals does). Prints seconds.
 """
 
-import os
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "perfgoals.settings")
+import setup_django  # noqa: E402  (this checkout, Django set up)
 
-import django  # noqa: E402
-
-django.setup()
+ROOT = setup_django.ROOT
 
 from django.core.management import call_command  # noqa: E402
 

@@ -230,6 +230,19 @@ def make_table(unit, hebei):
     return make
 
 
+@pytest.fixture
+def table(make_table):
+    """A clean, complete Hebei table of the unit (make_table's defaults)."""
+    return make_table()
+
+
+@pytest.fixture
+def client_clerk(client, clerk):
+    """The test client, signed in as the unit's clerk."""
+    client.force_login(clerk)
+    return client
+
+
 # The PostgreSQL pass (bin/test, DB=postgres) runs the tests that touch the database;
 # the pure-Python ones (value parsing, text readers, …) already ran on SQLite.
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}

@@ -16,11 +16,6 @@ SUPERSCRIPT = "²"  # str.isdigit() says yes, int() says no
 
 
 @pytest.fixture
-def table(make_table):
-    return make_table()
-
-
-@pytest.fixture
 def plan(unit):
     return DepartmentPlan.objects.create(unit=unit, year=2026, overall_goal="提升招商引资质量。")
 

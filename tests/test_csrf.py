@@ -21,11 +21,6 @@ def browser() -> Client:
     return Client(enforce_csrf_checks=True)
 
 
-@pytest.fixture
-def table(make_table):
-    return make_table()
-
-
 def form_token(client: Client, url: str) -> str:
     """The token of the first form on the page at `url`."""
     page = client.get(url).content.decode()

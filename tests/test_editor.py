@@ -34,17 +34,6 @@ def row_data(indicator, **changes) -> dict:
     return data
 
 
-@pytest.fixture
-def table(make_table):
-    return make_table()
-
-
-@pytest.fixture
-def client_clerk(client, clerk):
-    client.force_login(clerk)
-    return client
-
-
 def test_it_shows_every_part_with_official_labels(client_clerk, table):
     r = client_clerk.get(reverse("table_edit", args=[table.pk]))
     assert r.status_code == 200

@@ -16,17 +16,6 @@ HEADED = (
 WITHOUT_HEADINGS = "产出指标\t质量指标\t考核通过率\t参训人员考核通过的比例\t＞＝90%\t历年数据\n"
 
 
-@pytest.fixture
-def table(make_table):
-    return make_table()
-
-
-@pytest.fixture
-def client_clerk(client, clerk):
-    client.force_login(clerk)
-    return client
-
-
 def post(client, table, text="", html="", **extra):
     return client.post(reverse("indicator_paste", args=[table.pk]), {"text": text, "html": html, **extra}, **HTMX)
 

@@ -13,11 +13,6 @@ HEADINGS = ["编号", "一级指标", "二级指标", "三级指标", "绩效指
 
 
 @pytest.fixture
-def table(make_table):
-    return make_table()
-
-
-@pytest.fixture
 def client_clerk(client, clerk, settings, tmp_path):
     settings.DATA_DIR = tmp_path
     client.force_login(clerk)

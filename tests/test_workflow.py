@@ -28,11 +28,6 @@ def reasons(table) -> list[str]:
 
 
 @pytest.fixture
-def table(make_table):
-    return make_table()
-
-
-@pytest.fixture
 def submitted(table, clerk):
     return workflow.submit(table, clerk)
 
