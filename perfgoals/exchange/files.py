@@ -3,9 +3,11 @@
 A file must be what its name says before it is opened: an .xlsx or .docx is a zip
 whose directory is read first (the sum of the uncompressed sizes, and the members a
 workbook or a document must have), so a renamed PDF, a corrupt zip or a zip bomb is
-refused with a message instead of being unpacked. A sheet is read row by row
-(openpyxl read-only) and reading stops at the first long run of empty rows, so a
-sheet whose used range is a million rows costs nothing. Formula cells give the value
+refused with a message instead of being unpacked; so is one whose main part (the
+document's text, the workbook's shared strings: read whole) unpacks past MAX_PART. A sheet
+is read row by row (openpyxl read-only) and reading stops at the first long run of empty
+rows, so a sheet whose used range is a million rows costs nothing; a sheet of more than
+MAX_SHEET_ROWS rows with content is refused when its reading gets there. Formula cells give the value
 Excel saved with the file (data_only); formulas are never evaluated here.
 """
 
@@ -24,7 +26,9 @@ from perfgoals.goals.values import format_number, normalize_label
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a zip that unpacks to more than this is refused
 MAX_RATIO = 200  # nor one that unpacks to more than 200 times its size (a zip bomb)
+MAX_PART = 50 * 1024 * 1024  # a document's text or a workbook's strings, read whole, unpack to at most this
 EMPTY_ROWS_END = 200  # this many empty rows in a row end a sheet
+MAX_SHEET_ROWS = 20_000  # a sheet with more rows than this is refused before the rest is read
 MAX_COLUMNS = 100
 SUFFIXES = (".tsv", ".txt", ".html", ".htm", ".xlsx", ".docx")
 
@@ -43,10 +47,10 @@ def read_file(name: str, data: bytes) -> ParsedDocument:
         if suffix in (".html", ".htm"):
             return parse_rows(rows_from_html(_text(data, label)), what=label)
         if suffix == ".xlsx":
-            _check_zip(data, label, "xl/workbook.xml", "Excel 工作簿（.xlsx）")
+            _check_zip(data, label, "xl/workbook.xml", "Excel 工作簿（.xlsx）", "xl/sharedStrings.xml")
             return _read_xlsx(data, label)
         if suffix == ".docx":
-            _check_zip(data, label, "word/document.xml", "Word 文档（.docx）")
+            _check_zip(data, label, "word/document.xml", "Word 文档（.docx）", "word/document.xml")
             return _read_docx(data, label)
     except PasteError as e:
         raise FileRefused(f"{label}{e}" if e.line is None else f"{label} {e}") from None
@@ -62,7 +66,7 @@ def _text(data: bytes, label: str) -> str:
     raise FileRefused(f"{label}不是文本文件（既不是 UTF-8 也不是 GBK 编码）。")
 
 
-def _check_zip(data: bytes, label: str, member: str, kind: str) -> None:
+def _check_zip(data: bytes, label: str, member: str, kind: str, whole: str = "xl/sharedStrings.xml") -> None:
     """Refuse, from the zip directory alone, what is not a workbook/document or unpacks too large."""
     if data[:4] == b"%PDF":
         raise FileRefused(f"{label}实际上是 PDF 文件，不是{kind}：请上传原始的 Word 或 Excel 文件，或从 PDF 中复制表格粘贴。")
@@ -78,6 +82,9 @@ def _check_zip(data: bytes, label: str, member: str, kind: str) -> None:
         raise FileRefused(f"{label}解压后有 {unpacked // (1024 * 1024)} MB，超出允许的大小，未打开。")
     if member not in {i.filename for i in infos}:
         raise FileRefused(f"{label}不是{kind}：缺少 {member}。")
+    if (size := next((i.file_size for i in infos if i.filename == whole), 0)) > MAX_PART:
+        raise FileRefused(f"{label}的 {whole} 解压后有 {size // (1024 * 1024)} MB，"
+                          f"超过 {MAX_PART // (1024 * 1024)} MB，未打开：请拆分后分别导入。")
 
 
 def _cell_text(value) -> str:
@@ -150,6 +157,9 @@ def _sheet_rows(sheet, label: str) -> list[Row]:
             continue
         empty = 0
         rows.append(Row(cells, number))
+        if len(rows) > MAX_SHEET_ROWS:
+            raise FileRefused(f"{label}工作表“{sheet.title}”有内容的行超过 {MAX_SHEET_ROWS} 行（读到第 {number} 行），"
+                              "未导入：请拆分后分别导入。")
     return rows
 
 

@@ -3,7 +3,6 @@ import secrets
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -11,12 +10,13 @@ from django.views.decorators.http import require_http_methods
 
 from perfgoals.exchange.documents import ImportRefused, make_preview, store
 from perfgoals.exchange.files import FileRefused, read_file
-from perfgoals.exchange.forms import ImportForm
+from perfgoals.exchange.forms import DOCUMENT_UNIT, ImportForm
 from perfgoals.exchange.jsonexport import export
 from perfgoals.exchange.paste import PasteError, parse_paste
 from perfgoals.goals.models import DepartmentPlan, ProjectTable
+from perfgoals.lib import uploads
 from perfgoals.lib.params import to_int
-from perfgoals.units.access import restrict, units_for
+from perfgoals.units.access import is_admin, restrict, units_for
 from perfgoals.units.models import Membership, Unit
 
 
@@ -66,15 +66,17 @@ def _limit_text() -> str:
 def import_document(request: HttpRequest) -> HttpResponse:
     """导入绩效目标表: upload or paste → preview (what will be created, with the review) → confirm."""
     units = units_for(request.user, Membership.CLERK)
-    context = {"units": units, "limit": _limit_text()}
+    admin = is_admin(request.user)
+    context = {"units": units, "limit": _limit_text(), "document_unit": admin}
     if request.method != "POST":
-        return render(request, "exchange/import.html", {**context, "form": ImportForm(units=units)})
+        return render(request, "exchange/import.html", {**context, "form": ImportForm(units=units, document_unit=admin)})
     if request.POST.get("action") == "confirm":
         return _confirm(request, units)
     if request.POST.get("action") == "pick":
         return _pick(request, context)
-    form = ImportForm(request.POST, request.FILES, units=units)
-    if (unit_id := to_int(request.POST.get("unit"))) is not None and unit_id not in {u.pk for u in units}:
+    form = ImportForm(request.POST, request.FILES, units=units, document_unit=admin)
+    allowed = {u.pk for u in units} | ({DOCUMENT_UNIT} if admin else set())
+    if (unit_id := to_int(request.POST.get("unit"))) is not None and unit_id not in allowed:
         raise Http404("没有这个单位。")  # another unit's: as if it did not exist
     if not form.is_valid():
         return render(request, "exchange/import.html", {**context, "form": form})
@@ -90,7 +92,7 @@ def import_document(request: HttpRequest) -> HttpResponse:
         form.add_error(None, error)
         return render(request, "exchange/import.html", {**context, "form": form})
     token = secrets.token_urlsafe(16)
-    default_storage.save(_pending_name(token), ContentFile(content))  # kept until confirmed (or replaced by the next preview)
+    uploads.keep(default_storage, _pending_name(token), content)  # until confirmed, replaced by the next preview, or abandoned
     if old := request.session.get(SESSION_KEY):
         _forget_pending(old["token"])
     request.session[SESSION_KEY] = {
@@ -136,15 +138,16 @@ def _pick(request: HttpRequest, context: dict) -> HttpResponse:
     request.session[SESSION_KEY] = {**pending, "choices": choices}
     pasted = content.decode("utf-8") if pending["name"] == "粘贴的表格.tsv" else ""
     form = ImportForm(initial={"unit": pending["unit"], "year": pending["year"], "framework": pending["framework"],
-                               "text": pasted}, units=context["units"])
+                               "text": pasted}, units=context["units"], document_unit=context["document_unit"])
     return render(request, "exchange/import.html",
                   {**context, "form": form, "preview": preview, "token": pending["token"], "choices": choices})
 
 
 def _preview(name, content, unit_pk, year, framework, request, choices=None, review=True):
-    """The preview of a file or paste for the user's unit, or the message saying why there is none."""
+    """The preview of a file or paste for the user's unit (an administrator's DOCUMENT_UNIT: the one
+    the document names, new if there is none), or the message saying why there is none."""
     unit = next((u for u in units_for(request.user, Membership.CLERK) if u.pk == unit_pk), None)
-    if unit is None:
+    if unit is None and not (unit_pk == DOCUMENT_UNIT and is_admin(request.user)):
         raise Http404("没有这个单位。")
     try:
         if name.startswith("粘贴的表格"):

@@ -1,5 +1,4 @@
 import re
-import time
 from pathlib import Path
 from uuid import uuid4
 
@@ -13,6 +12,7 @@ from import_export.forms import ImportForm
 from import_export.tmp_storages import BaseStorage
 from simple_history.admin import SimpleHistoryAdmin
 
+from perfgoals.lib import uploads
 from perfgoals.lib.params import to_int
 from perfgoals.units.models import Membership, Region, Unit
 from perfgoals.units.resources import UnitResource
@@ -31,7 +31,6 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
 
 
 UPLOAD_NAME = re.compile(r"[0-9a-f]{32}")
-UPLOAD_DAYS = 1  # an upload previewed and never confirmed is removed after this many days
 
 
 class UploadStorage(BaseStorage):
@@ -51,12 +50,8 @@ class UploadStorage(BaseStorage):
         return self.folder() / self.name
 
     def save(self, data) -> None:
-        stale = time.time() - UPLOAD_DAYS * 86400
-        for old in self.folder().iterdir():
-            if UPLOAD_NAME.fullmatch(old.name) and old.stat().st_mtime < stale:
-                old.unlink(missing_ok=True)
         self.name = uuid4().hex
-        self.path().write_bytes(data if isinstance(data, bytes) else data.encode(self.encoding or "utf-8"))
+        uploads.keep_file(self.folder() / self.name, data if isinstance(data, bytes) else data.encode(self.encoding or "utf-8"))
 
     def read(self):
         with open(self.path(), self.read_mode, encoding=None if "b" in self.read_mode else self.encoding) as file:

@@ -23,6 +23,7 @@ from perfgoals.exchange import rowfile
 from perfgoals.goals.access import get_document_for_user
 from perfgoals.goals.views.common import editing, tables
 from perfgoals.goals.views.editor import page
+from perfgoals.lib import uploads
 
 SESSION_KEY = "indicator_rows_import"
 CONTENT_TYPES = {
@@ -69,8 +70,7 @@ def indicator_import(request: HttpRequest, pk: int) -> HttpResponse:
     if preview := box.get("preview"):
         if not preview.errors:
             token = secrets.token_urlsafe(16)
-            _pending(token).parent.mkdir(parents=True, exist_ok=True)
-            _pending(token).write_bytes(content)
+            uploads.keep_file(_pending(token), content)
             if old := request.session.get(SESSION_KEY):
                 _pending(old["token"]).unlink(missing_ok=True)
             request.session[SESSION_KEY] = {"token": token, "name": upload.name, "table": table.pk,
