@@ -554,3 +554,70 @@ def test_the_dry_run_names_the_categories_to_choose_from_and_the_command_takes_a
                  "--category", "社会、经济、生态效益指标=效益指标/社会效益指标")
     table = ProjectTable.objects.get(unit=unit, project_name="社区服务")
     assert table.indicators.get(name="居民获得感").level2.name == "社会效益指标"
+
+
+# ---------------------------------------------------------------- headings, money, categories, values by meaning
+
+
+def _grid(name="三级指标", op="指标性质", value="指标值", unit="度量单位", basis="指标值确定依据", desc="绩效指标描述"):
+    return ("项目名称\t测试项目\n2024年度\n"
+            f"一级指标\t二级指标\t{name}\t{op}\t{value}\t{unit}\t{basis}\t{desc}\n"
+            "产出指标\t数量指标\t购置台数\t≥\t20\t台\t购置计划\t购置的电脑台数\n")
+
+
+@pytest.mark.parametrize("heading", [
+    {"name": "指标内容"}, {"name": "指标名称"}, {"value": "指标值及单位"}, {"value": "年度指标值"},
+    {"value": "指标目标值"}, {"value": "目标值"}, {"op": "指标值类型"}, {"op": "符号"}, {"unit": "计量单位"},
+    {"unit": "单位"}, {"basis": "绩效标准"}, {"basis": "指标分类"}, {"desc": "指标解释"}, {},
+], ids=lambda h: "".join(h.values()) or "标准表头")
+def test_each_heading_is_recognised_by_its_meaning(heading):
+    (table,) = parse_paste(_grid(**heading)).tables
+    (item,) = table.indicators
+    assert (item.level1, item.level2, item.name) == ("产出指标", "数量指标", "购置台数")
+    assert item.split == ("≥", "20", "台")
+    assert (item.basis, item.description) == ("购置计划", "购置的电脑台数")
+
+
+@pytest.mark.parametrize("other", ["长期", "中期", "实施期"])
+def test_the_annual_grid_is_read_beside_a_long_term_midterm_or_implementation_period_grid(other):
+    text = ("项目名称\t测试项目\n2024年度\n"
+            f"一级指标\t二级指标({other})\t三级指标({other})\t指标值({other})\t二级指标(年度)\t三级指标(年度)\t指标值(年度)\n"
+            "产出指标\t数量指标\t三年购置台数\t60台\t数量指标\t购置台数\t20台\n")
+    (table,) = parse_paste(text).tables
+    assert [(i.name, i.value) for i in table.indicators] == [("购置台数", "20台")]
+
+
+@pytest.mark.parametrize("money", [
+    "单位：元\n项目名称\t测试项目\n资金总额\t1,000,000\n其中：财政拨款\t800000\n其他资金\t200000\n",
+    "项目名称\t测试项目\n资金总额（元）\t1000000\n预算资金（元）\t800000\n其他资金（元）\t200000\n",
+    "项目名称\t测试项目\n资金总额（万元）\t100\n财政资金（万元）\t80\n其他资金（万元）\t20\n",
+    "项目名称\t测试项目\n资金总额\t100万元\n财政拨款\t80万元\n其他资金\t20万元\n",
+], ids=["单位：元", "表头（元）", "表头（万元）", "金额带单位"])
+def test_money_in_yuan_or_wan_yuan_is_stored_in_wan_yuan_by_source(money):
+    text = money + "2024年度\n一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t购置台数\t20台\n"
+    (table,) = parse_paste(text).tables
+    assert (table.budget_total, table.budget_fiscal, table.budget_other) == (100, 80, 20)
+
+
+def test_category_names_are_matched_by_meaning_and_empty_category_rows_are_not_indicators(unit, hebei):
+    text = ("项目名称\t测试项目\n2024年度\n一级指标\t二级指标\t三级指标\t指标值\n"
+            "产出值\t数量指标(必填)\t购置台数\t20台\n"
+            "项目完成指标\t质量指标\t验收合格率\t100%\n"
+            "效果指标\t社会效益指标\t服务覆盖\t全覆盖\n"
+            "\t经济效益指标\t\t\n"  # a level-2 category printed with no indicator
+            "满意度指标(必填)\t服务对象满意度指标\t满意度\t≥90%\n")
+    preview = make_preview(parse_paste(text), source="paste", unit=unit, framework=hebei)
+    assert preview.errors == []
+    assert [(i.level2.level1.name, i.level2.name, i.parsed.name) for i in preview.tables[0].indicators] == [
+        ("产出指标", "数量指标", "购置台数"), ("产出指标", "质量指标", "验收合格率"),
+        ("效益指标", "社会效益指标", "服务覆盖"), ("满意度指标", "服务对象满意度指标", "满意度")]
+
+
+@pytest.mark.parametrize("written, shown", [
+    ("≧90%", "≥90%"), ("＞＝90%", "≥90%"), ("＜5%", "<5%"), (">=90%", "≥90%"), ("1000人次以上", "≥1000人次"),
+    ("5%以下", "≤5%"), ("不少于20台", "≥20台"), ("不超过5万元", "≤5万元"), ("±3%以内", "±3%以内"), ("=100百分比", "100%"),
+])
+def test_a_pasted_value_goes_through_the_value_parser(unit, hebei, written, shown):
+    text = f"项目名称\t测试项目\n2024年度\n一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t数量\t{written}\n"
+    table, = store(make_preview(parse_paste(text), source="paste", unit=unit, framework=hebei))
+    assert table.indicators.get().value_display == shown
