@@ -470,6 +470,18 @@ def test_a_clerk_previews_a_paste_and_confirms_it(client, clerk, unit):
     assert table.unit == unit and table.indicators.count() == 3
 
 
+def test_the_preview_counts_what_the_confirmation_creates_and_a_table_imported_before_is_skipped(client, clerk, unit):
+    client.login(username="clerk", password=PASSWORD)
+    url = reverse("import_document")
+    page = client.post(url, {"unit": unit.pk, "text": PASTE, "action": "preview"}).content.decode()
+    assert "将新建 1 张项目表、3 项指标。" in page and "确认导入（1 张表，3 项指标，存为草稿）" in page
+    client.post(url, {"action": "confirm", "token": client.post(url, {"unit": unit.pk, "text": PASTE,
+                                                                       "action": "preview"}).context["token"]})
+    page = client.post(url, {"unit": unit.pk, "text": PASTE, "action": "preview"}).content.decode()
+    assert "将新建 0 张项目表、0 项指标；1 张此前已导入，跳过。" in page and "（已导入过，跳过）" in page
+    assert ProjectTable.objects.filter(project_name="社区服务").count() == 1
+
+
 def test_a_clerk_cannot_import_into_another_unit(client, clerk, other_unit):
     client.login(username="clerk", password=PASSWORD)
     before = counts()

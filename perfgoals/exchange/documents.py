@@ -132,8 +132,22 @@ class Preview:
         return list(found.values())
 
     @property
+    def new_tables(self) -> list[TablePreview]:
+        """The tables the confirmation creates: not those imported before."""
+        return [t for t in self.tables if t.existing is None]
+
+    @property
+    def new_plan(self) -> bool:
+        return self.plan is not None and self.plan.existing is None
+
+    @property
+    def skipped_tables(self) -> int:
+        return len(self.tables) - len(self.new_tables)
+
+    @property
     def indicator_count(self) -> int:
-        return sum(len(t.indicators) for t in self.tables) + (len(self.plan.indicators) if self.plan else 0)
+        """The indicators the confirmation creates."""
+        return sum(len(t.indicators) for t in self.new_tables) + (len(self.plan.indicators) if self.new_plan else 0)
 
     def as_dict(self) -> dict:
         return {
