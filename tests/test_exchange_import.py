@@ -633,3 +633,36 @@ def test_a_pasted_value_goes_through_the_value_parser(unit, hebei, written, show
     text = f"项目名称\t测试项目\n2024年度\n一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t数量\t{written}\n"
     table, = store(make_preview(parse_paste(text), source="paste", unit=unit, framework=hebei))
     assert table.indicators.get().value_display == shown
+
+
+EXCEL_CLIPBOARD = """<html xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"
+xmlns:x="urn:schemas-microsoft-com:office:excel" xmlns="http://www.w3.org/TR/REC-html40">
+<head><meta http-equiv=Content-Type content="text/html; charset=utf-8"><meta name=ProgId content=Excel.Sheet>
+<style><!--table {mso-displayed-decimal-separator:"\\.";} .xl65 {mso-style-parent:style0; mso-number-format:"0%";}--></style>
+</head><body link="#0563C1" vlink="#954F72">
+<table border=0 cellpadding=0 cellspacing=0 width=576 style='border-collapse:collapse;width:432pt'>
+<!--StartFragment-->
+ <col width=72 span=4 style='width:54pt'>
+ <tr height=18><td height=18 width=72>项目名称</td><td colspan=3 x:str>图书购置</td></tr>
+ <tr height=18><td colspan=4>（2024年度）</td></tr>
+ <tr height=18><td>一级指标</td><td>二级指标</td><td>三级指标</td><td>指标值</td></tr>
+ <tr height=18><td rowspan=2 class=xl66>产出指标</td><td rowspan=2>数量指标</td><td>购书册数</td><td x:num="2000">≥2000册</td></tr>
+ <tr height=18><td>上架及时率</td><td class=xl65 x:num="1">100%</td></tr>
+ <tr height=18><td>满意度指标</td><td>服务对象满意度指标</td><td>读者满意度</td><td x:str="'≥90%">≥90%</td></tr>
+<!--EndFragment-->
+</table></body></html>"""
+
+WPS_CLIPBOARD = EXCEL_CLIPBOARD.replace("<meta name=ProgId content=Excel.Sheet>", '<meta name="Generator" content="WPS Office ET">')
+
+
+@pytest.mark.parametrize("html", [EXCEL_CLIPBOARD, WPS_CLIPBOARD], ids=["Excel", "WPS"])
+def test_a_table_copied_from_excel_or_wps_imports_from_the_clipboards_html(client, clerk, unit, html):
+    client.login(username="clerk", password=PASSWORD)
+    url = reverse("import_document")
+    text = "这段 text/plain 不会被读取"  # the page sends the html when the clipboard has it
+    response = client.post(url, {"unit": unit.pk, "text": text, "html": html, "action": "preview"})
+    client.post(url, {"action": "confirm", "token": response.context["token"]})
+    table = ProjectTable.objects.get(project_name="图书购置")
+    assert (table.year, table.unit) == (2024, unit)
+    assert [(i.level2.name, i.name, i.value_display) for i in table.indicators.select_related("level2")] == [
+        ("数量指标", "购书册数", "≥2000册"), ("数量指标", "上架及时率", "100%"), ("服务对象满意度指标", "读者满意度", "≥90%")]
