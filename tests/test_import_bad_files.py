@@ -95,16 +95,31 @@ def test_a_bad_file_on_the_command_line_is_named_and_nothing_is_written(unit, tm
     assert counts() == before
 
 
+def _saved_result(data: bytes, formula: str, value: str) -> bytes:
+    """The workbook as Excel saves it: the formula's cell also holds its result."""
+    source, buffer = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            member = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                member = member.replace(f"<f>{formula}</f><v></v>".encode(), f"<f>{formula}</f><v>{value}</v>".encode())
+            target.writestr(info, member)
+    return buffer.getvalue()
+
+
 def test_formula_cells_are_read_as_the_values_excel_saved_never_evaluated(unit):
-    """A workbook saved by Excel keeps each formula's result; we read that, and a formula
-    without a saved result (written by a program) reads empty rather than being run."""
+    """A workbook saved by Excel keeps each formula's result; we read that. A formula without
+    a saved result (written by a program) reads empty: we never run it."""
     from openpyxl import load_workbook
 
-    data = _xlsx([FLAT_HEAD, ["", "项目甲", 100, "", "产出指标", "数量指标", "台数", "≥", "=A1&CHAR(65)", "台"]])
-    book = load_workbook(io.BytesIO(data))
-    assert book.active["I2"].value == "=A1&CHAR(65)"  # a real formula cell
+    row = ["", "项目甲", "=40+60", "", "产出指标", "数量指标", "台数", "≥", "=2*10", "台"]
+    data = _xlsx([FLAT_HEAD, row])
+    assert load_workbook(io.BytesIO(data)).active["I2"].value == "=2*10"  # real formula cells
     (table,) = read_file("公式.xlsx", data).tables
-    assert table.indicators[0].split == ("≥", "", "台")
+    assert table.budget_total is None and table.indicators[0].split == ("≥", "", "台")
+    saved = _saved_result(_saved_result(data, "2*10", "20"), "40+60", "999")  # not what the formula gives
+    (table,) = read_file("公式.xlsx", saved).tables
+    assert table.budget_total == 999 and table.indicators[0].split == ("≥", "20", "台")
 
 
 def test_a_sheet_with_too_many_rows_is_refused_with_where_reading_stopped(monkeypatch, unit, client, clerk):
