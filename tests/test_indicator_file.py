@@ -244,3 +244,22 @@ def test_the_admins_indicator_import_refuses_a_submitted_table(admin_client, tab
     assert "已提交，不能修改其指标" in preview.content.decode()
     indicator.refresh_from_db()
     assert indicator.value_display == "≥150人次"
+
+
+def test_the_admins_indicator_import_names_each_bad_row_by_its_excel_row_and_writes_nothing(admin_client, table):
+    first, second = table.indicators.order_by("order")[:2]
+    content = (
+        "编号,绩效目标表编号,一级指标,二级指标,三级指标,指标值\n"  # row 1
+        f"{first.pk},{table.pk},产出指标,数量指标,培训人员人次,≥200人次\n"  # row 2: fine
+        f"{second.pk},{table.pk},产出指标,没有这个二级,{second.name},≥98%\n"  # row 3
+    )
+    form = admin_client.get("/admin/goals/indicator/import/").context["form"]
+    csv_format = next(value for value, label in form.fields["format"].choices if label == "csv")
+    upload = SimpleUploadedFile("data.csv", content.encode("utf-8"), content_type="text/csv")
+    preview = admin_client.post("/admin/goals/indicator/import/",
+                                {"format": csv_format, "resource": "0", "import_file": upload})  # fmt: skip
+    (invalid,) = preview.context["result"].invalid_rows
+    assert invalid.number == 3 and "没有二级指标“没有这个二级”" in str(invalid.error_dict)
+    assert "confirm_form" not in preview.context or preview.context["confirm_form"] is None
+    first.refresh_from_db()
+    assert first.value_display != "≥200人次"

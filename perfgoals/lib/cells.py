@@ -17,6 +17,8 @@ Numbers are not text: a negative amount stored as a number stays a number.
 
 from __future__ import annotations
 
+import functools
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -44,9 +46,34 @@ def write(cell, value) -> None:
         cell.quotePrefix = True
 
 
+@functools.cache
+def _sheet_row_result():
+    from import_export.results import Result
+
+    class SheetRowResult(Result):
+        """An import's rows numbered as the spreadsheet numbers them: the headings are row 1, so
+        the first row of data is row 2 (django-import-export counts it as 1)."""
+
+        def append_invalid_row(self, number, row, validation_error):
+            super().append_invalid_row(number + 1, row, validation_error)
+
+        def append_error_row(self, number, row, errors):
+            super().append_error_row(number + 1, row, errors)
+
+        def row_errors(self):
+            return [(number + 1, errors) for number, errors in super().row_errors()]
+
+    return SheetRowResult
+
+
 class NeutralisedResource:
     """A django-import-export resource mixin (the admin's spreadsheets): text cells are
-    neutralised on export, numbers left alone; the apostrophe is taken off again on import."""
+    neutralised on export, numbers left alone; the apostrophe is taken off again on import.
+    The import's preview names each row by its number in the spreadsheet (Excel's row)."""
+
+    @classmethod
+    def get_result_class(cls):
+        return _sheet_row_result()
 
     def export_field(self, field, instance, **kwargs):
         from import_export.widgets import NumberWidget
