@@ -254,3 +254,46 @@ def test_a_clerk_cannot_have_a_unit_made_and_imports_only_into_their_own(client,
     client.post(reverse("import_document"), {"action": "confirm", "token": response.context["token"]})
     assert ProjectTable.objects.get(project_name="项目甲").unit == unit
     assert not Unit.objects.filter(code="990777").exists()
+
+
+# ---------------------------------------------------------------- bounded work: the server stays responsive
+
+
+def test_a_paste_or_text_file_of_more_rows_than_an_import_takes_is_refused_before_it_is_read(client, clerk, unit,
+                                                                                             monkeypatch, tmp_path):
+    from perfgoals.exchange import paste
+
+    monkeypatch.setattr(paste, "MAX_ROWS", 50)
+    text = "\t".join(FLAT_HEAD) + "\n" + "".join(
+        f"990001-测试局\t项目{n}\t100\t目标\t产出指标\t数量指标\t指标{n}\t≥\t{n}\t项\n" for n in range(60))
+    before = counts()
+    client.login(username="clerk", password=PASSWORD)
+    page = client.post(reverse("import_document"), {"unit": unit.pk, "text": text, "action": "preview"}).content.decode()
+    assert "粘贴的内容有 61 行，一次最多导入 50 行，请拆分后分别导入。" in page
+    path = tmp_path / "长.tsv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CommandError, match="文件“长.tsv”有 61 行，一次最多导入 50 行"):
+        call_command("import_document", str(path), "--unit", unit.code)
+    assert counts() == before
+
+
+def test_a_file_of_more_project_tables_than_an_import_takes_is_refused_before_its_review(monkeypatch, unit, tmp_path,
+                                                                                        capsys):
+    from perfgoals.exchange import documents
+
+    monkeypatch.setattr(documents, "MAX_TABLES", 5)
+    rows = [FLAT_HEAD] + [["", f"项目{n}", 100, "", "产出指标", "数量指标", "台数", "≥", 20, "台"] for n in range(6)]
+    path = tmp_path / "多表.xlsx"
+    path.write_bytes(_xlsx(rows))
+    before = counts()
+    with pytest.raises(CommandError, match="未导入任何内容"):
+        call_command("import_document", str(path), "--unit", unit.code)
+    assert "多表.xlsx：有 6 张项目表，一次最多导入 5 张，请拆分后分别导入。" in capsys.readouterr().out
+    assert counts() == before
+
+
+def test_text_files_name_themselves_once():
+    for data, message in [(b"", "文件“x.tsv”是空的。"), ("名称\t数值\n甲\t1".encode(), "文件“x.tsv”中没有找到绩效指标表：")]:
+        with pytest.raises(FileRefused) as refused:
+            read_file("x.tsv", data)
+        assert str(refused.value).startswith(message) and str(refused.value).count("x.tsv") == 1

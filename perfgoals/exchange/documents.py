@@ -42,6 +42,7 @@ from perfgoals.review.rules.common import TABLE_PREFETCH
 from perfgoals.units.models import Unit
 
 CENT = Decimal("0.01")
+MAX_TABLES = 300  # project tables one import may create: a department's projects, with room
 
 
 class ImportRefused(Exception):
@@ -306,6 +307,9 @@ def make_preview(doc: ParsedDocument, *, source: str, unit: Unit | None = None, 
         preview.errors.append(f"{source}：无法从表中确定年度，请指定年度。")
     if unit is None and not doc.unit_name and not doc.unit_code:
         preview.errors.append(f"{source}：无法从表中确定预算单位，请指定单位。")
+    if len(doc.tables) > MAX_TABLES:  # before the review of each: the page would wait for minutes
+        preview.errors.append(f"{source}：有 {len(doc.tables)} 张项目表，一次最多导入 {MAX_TABLES} 张，请拆分后分别导入。")
+        return preview
     candidates = [framework] if framework else project_frameworks()
     matcher = categories.Matcher()  # a flat list repeats the same categories in every table
     for parsed in doc.tables:

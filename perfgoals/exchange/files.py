@@ -7,7 +7,7 @@ refused with a message instead of being unpacked; so is one whose main part (the
 document's text, the workbook's shared strings: read whole) unpacks past MAX_PART. A sheet
 is read row by row (openpyxl read-only) and reading stops at the first long run of empty
 rows, so a sheet whose used range is a million rows costs nothing; a sheet of more than
-MAX_SHEET_ROWS rows with content is refused when its reading gets there. Formula cells give the value
+MAX_SHEET_ROWS (paste.MAX_ROWS) rows with content is refused when its reading gets there. Formula cells give the value
 Excel saved with the file (data_only); formulas are never evaluated here.
 """
 
@@ -20,7 +20,7 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from perfgoals.exchange import seedtext, wordfile
-from perfgoals.exchange.paste import PasteError, column_letter, parse_rows, rows_from_html, rows_from_text
+from perfgoals.exchange.paste import MAX_ROWS, PasteError, column_letter, parse_rows, rows_from_html, rows_from_text
 from perfgoals.exchange.seedtext import ParsedDocument, Row
 from perfgoals.goals.values import format_number, normalize_label
 
@@ -28,7 +28,7 @@ MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a zip that unpacks to more than this is 
 MAX_RATIO = 200  # nor one that unpacks to more than 200 times its size (a zip bomb)
 MAX_PART = 50 * 1024 * 1024  # a document's text or a workbook's strings, read whole, unpack to at most this
 EMPTY_ROWS_END = 200  # this many empty rows in a row end a sheet
-MAX_SHEET_ROWS = 20_000  # a sheet with more rows than this is refused before the rest is read
+MAX_SHEET_ROWS = MAX_ROWS  # a sheet with more rows than this is refused before the rest is read
 MAX_COLUMNS = 100
 SUFFIXES = (".tsv", ".txt", ".html", ".htm", ".xlsx", ".docx")
 
@@ -52,8 +52,8 @@ def read_file(name: str, data: bytes) -> ParsedDocument:
         if suffix == ".docx":
             _check_zip(data, label, "word/document.xml", "Word 文档（.docx）", "word/document.xml")
             return _read_docx(data, label)
-    except PasteError as e:
-        raise FileRefused(f"{label}{e}" if e.line is None else f"{label} {e}") from None
+    except PasteError as e:  # the message names the file already (`what`), or is about a row of it
+        raise FileRefused(str(e) if label in e.message else f"{label}{e}") from None
     raise FileRefused(f"{label}的类型不能导入：请上传 {'、'.join(SUFFIXES)} 文件，或直接粘贴表格。")
 
 
@@ -112,10 +112,11 @@ def _read_xlsx(data: bytes, label: str) -> ParsedDocument:
             rows = _sheet_rows(sheet, label)
             if not rows:
                 continue
+            what = f"工作表“{sheet.title}”"
             try:
-                docs.append(parse_rows(rows, what=f"{label}工作表“{sheet.title}”"))
+                docs.append(parse_rows(rows, what=what))
             except PasteError as e:
-                errors.append(str(e))
+                errors.append(str(e) if what in e.message else f"{what}{e}")
         if docs:
             return _combined(docs)
         if not errors:

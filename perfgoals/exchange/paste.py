@@ -179,6 +179,7 @@ HEADINGS = {
 _HEADING_ROLE = {normalize_label(h): role for role, names in HEADINGS.items() for h in names}
 _BRACKETS = re.compile(r"[（(][^）)]*[）)]")
 LONG_TERM, ANNUAL = "long_term", "annual"
+MAX_ROWS = 5_000  # rows a paste or file may have: a department's projects, with room; more is refused unread
 
 
 def heading_key(text: str) -> str:
@@ -660,6 +661,8 @@ def parse_rows(rows: list[Row], *, what: str = "粘贴的内容") -> ParsedDocum
         raise PasteError(f"{what}是空的。")
     if all(len(r.cells) < 2 for r in rows):
         raise PasteError(f"{what}不是表格：没有用制表符分隔的单元格。请从 Word、Excel 或网页中选中整张表格后复制。")
+    if len(rows) > MAX_ROWS:
+        raise PasteError(f"{what}有 {len(rows)} 行，一次最多导入 {MAX_ROWS} 行，请拆分后分别导入。")
     if plantable.is_hubei_form(rows):
         return plantable.read_hubei_form(rows)
     doc = ParsedDocument()
@@ -687,8 +690,7 @@ def parse_rows(rows: list[Row], *, what: str = "粘贴的内容") -> ParsedDocum
     if not doc.tables:
         raise PasteError(
             f"{what}中没有找到绩效指标表：需要有“一级指标”或“二级指标”、“三级指标”（或“指标内容”“指标名称”）"
-            "和“指标值”等表头的一行。",
-            rows[0].line,
+            "和“指标值”等表头的一行。"
         )
     for table in doc.tables:
         if not table.indicators:
