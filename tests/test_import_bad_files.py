@@ -297,3 +297,20 @@ def test_text_files_name_themselves_once():
         with pytest.raises(FileRefused) as refused:
             read_file("x.tsv", data)
         assert str(refused.value).startswith(message) and str(refused.value).count("x.tsv") == 1
+
+
+def test_merged_cells_in_pasted_html_reach_no_further_than_the_table_and_a_hundred_columns():
+    from perfgoals.exchange.paste import MAX_COLUMNS, rows_from_html
+
+    html = "<table><tr>" + '<td rowspan="1000" colspan="1000">甲</td>' * 3 + "</tr><tr><td>乙</td></tr></table>"
+    (row,) = rows_from_html(html)  # not 1,000 rows of 3,000 columns; 乙 lies beyond the hundredth column
+    assert len(row.cells) == MAX_COLUMNS and row.cells[0] == "甲" and set(row.cells[1:]) == {""}
+
+
+def test_a_pasted_html_table_of_more_rows_than_an_import_takes_is_refused_before_its_cells_are_spread(monkeypatch):
+    from perfgoals.exchange import paste
+
+    monkeypatch.setattr(paste, "MAX_ROWS", 50)
+    html = "<table>" + "<tr><td>一级指标</td><td>二级指标</td></tr>" * 60 + "</table>"
+    with pytest.raises(FileRefused, match="文件“网页.html”有 60 行，一次最多导入 50 行"):
+        read_file("网页.html", html.encode())

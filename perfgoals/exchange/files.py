@@ -20,7 +20,7 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from perfgoals.exchange import seedtext, wordfile
-from perfgoals.exchange.paste import MAX_ROWS, PasteError, column_letter, parse_rows, rows_from_html, rows_from_text
+from perfgoals.exchange.paste import MAX_COLUMNS, MAX_ROWS, PasteError, column_letter, parse_rows, rows_from_html, rows_from_text
 from perfgoals.exchange.seedtext import ParsedDocument, Row
 from perfgoals.goals.values import format_number, normalize_label
 
@@ -29,7 +29,6 @@ MAX_RATIO = 200  # nor one that unpacks to more than 200 times its size (a zip b
 MAX_PART = 50 * 1024 * 1024  # a document's text or a workbook's strings, read whole, unpack to at most this
 EMPTY_ROWS_END = 200  # this many empty rows in a row end a sheet
 MAX_SHEET_ROWS = MAX_ROWS  # a sheet with more rows than this is refused before the rest is read
-MAX_COLUMNS = 100
 SUFFIXES = (".tsv", ".txt", ".html", ".htm", ".xlsx", ".docx")
 
 
@@ -45,7 +44,7 @@ def read_file(name: str, data: bytes) -> ParsedDocument:
         if suffix in (".tsv", ".txt"):
             return parse_rows(rows_from_text(_text(data, label)), what=label)
         if suffix in (".html", ".htm"):
-            return parse_rows(rows_from_html(_text(data, label)), what=label)
+            return parse_rows(rows_from_html(_text(data, label), what=label), what=label)
         if suffix == ".xlsx":
             _check_zip(data, label, "xl/workbook.xml", "Excel 工作簿（.xlsx）", "xl/sharedStrings.xml")
             return _read_xlsx(data, label)

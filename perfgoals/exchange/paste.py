@@ -124,15 +124,19 @@ def _span(text) -> int:
         return 1
 
 
-def rows_from_html(html: str) -> list[Row]:
+def rows_from_html(html: str, *, what: str = "粘贴的内容") -> list[Row]:
     """text/html from the clipboard: every table's rows, merged cells spread out.
 
     A cell spanning several rows or columns holds its text in its first position and is
-    empty in the others, as text/plain writes a merged cell.
+    empty in the others, as text/plain writes a merged cell. A span reaches no further than
+    its table's rows and MAX_COLUMNS columns, and more than MAX_ROWS rows are refused before
+    they are spread, so `rowspan=1000 colspan=1000` in every cell costs nothing.
     """
     parser = _TableParser()
     parser.feed(html)
     parser.close()
+    if (count := sum(len(table) for table in parser.tables)) > MAX_ROWS:
+        raise PasteError(f"{what}有 {count} 行，一次最多导入 {MAX_ROWS} 行，请拆分后分别导入。")
     rows: list[Row] = []
     number = 0
     for table in parser.tables:
@@ -142,13 +146,17 @@ def rows_from_html(html: str) -> list[Row]:
             for text, rowspan, colspan in cells:
                 while (r, c) in taken:
                     c += 1
-                for dr in range(rowspan):
-                    for dc in range(colspan):
+                if c >= MAX_COLUMNS:
+                    break
+                for dr in range(min(rowspan, len(table) - r)):
+                    for dc in range(min(colspan, MAX_COLUMNS - c)):
                         taken[(r + dr, c + dc)] = text if (dr, dc) == (0, 0) else ""
                 c += colspan
+        widths = [0] * len(table)
+        for r, c in taken:
+            widths[r] = max(widths[r], c + 1)
         for r in range(len(table)):
-            width = max((c for (rr, c) in taken if rr == r), default=-1) + 1
-            cells = [taken.get((r, c), "") for c in range(width)]
+            cells = [taken.get((r, c), "") for c in range(widths[r])]
             number += 1
             if any(cells):
                 rows.append(Row(cells, number))
@@ -180,6 +188,7 @@ _HEADING_ROLE = {normalize_label(h): role for role, names in HEADINGS.items() fo
 _BRACKETS = re.compile(r"[（(][^）)]*[）)]")
 LONG_TERM, ANNUAL = "long_term", "annual"
 MAX_ROWS = 5_000  # rows a paste or file may have: a department's projects, with room; more is refused unread
+MAX_COLUMNS = 100  # columns read of a row (a sheet's, a pasted table's)
 
 
 def heading_key(text: str) -> str:
@@ -705,7 +714,7 @@ def parse_rows(rows: list[Row], *, what: str = "粘贴的内容") -> ParsedDocum
 def parse_paste(text: str = "", html: str = "", *, what: str = "粘贴的内容") -> ParsedDocument:
     """What the clipboard holds: text/html when there is a table in it, else text/plain."""
     if html and "<table" in html.lower():
-        rows = rows_from_html(html)
+        rows = rows_from_html(html, what=what)
         if rows:
             return parse_rows(rows, what=what)
     return parse_rows(rows_from_text(text), what=what)
