@@ -62,6 +62,11 @@ FLAT_HEAD = ["单位名称", "项目名称", "预算数", "年度目标", "一�
 BAD_FILES = [
     ("目标.docx", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "文件“目标.docx”实际上是 PDF 文件"),
     ("目标.xlsx", b"PK\x03\x04" + b"\0" * 200, "文件“目标.xlsx”已损坏"),
+    ("目标.docx", b"PK\x03\x04" + b"\0" * 200, "文件“目标.docx”已损坏"),
+    ("坏.docx", _zip({"[Content_Types].xml": b"<Types", "word/document.xml": b"<w:document"}),
+     "文件“坏.docx”已损坏，无法作为 Word 文档打开"),
+    ("坏.xlsx", _zip({"[Content_Types].xml": b"<Types", "xl/workbook.xml": b"<workbook"}),
+     "文件“坏.xlsx”已损坏，无法作为 Excel 工作簿打开"),
     ("表头.xlsx", _xlsx([["名称", "数值"], ["甲", 1]]), "文件“表头.xlsx”中没有可以导入的绩效指标表"),
     ("空表.xlsx", _xlsx([], far_row=1_000_000), "文件“空表.xlsx”中没有内容"),
     ("公式.xlsx", _xlsx([FLAT_HEAD, ["", "项目甲", "#DIV/0!"]]),
@@ -105,6 +110,15 @@ def _saved_result(data: bytes, formula: str, value: str) -> bytes:
                 member = member.replace(f"<f>{formula}</f><v></v>".encode(), f"<f>{formula}</f><v>{value}</v>".encode())
             target.writestr(info, member)
     return buffer.getvalue()
+
+
+def test_a_paste_that_is_not_a_table_says_so_on_the_page_and_nothing_is_written(client, clerk, unit, data_dir):
+    client.login(username="clerk", password=PASSWORD)
+    before = counts()
+    page = client.post(reverse("import_document"), {"unit": unit.pk, "text": "这不是表格，只是一段话。\n第二段。",
+                                                    "action": "preview"}).content.decode()
+    assert "粘贴的内容不是表格：没有用制表符分隔的单元格。" in page and "未导入任何内容" in page
+    assert counts() == before and kept(data_dir) == []
 
 
 def test_formula_cells_are_read_as_the_values_excel_saved_never_evaluated(unit):
