@@ -328,3 +328,14 @@ def test_a_pasted_html_table_of_more_rows_than_an_import_takes_is_refused_before
     html = "<table>" + "<tr><td>一级指标</td><td>二级指标</td></tr>" * 60 + "</table>"
     with pytest.raises(FileRefused, match="文件“网页.html”有 60 行，一次最多导入 50 行"):
         read_file("网页.html", html.encode())
+
+
+def test_a_paste_too_large_for_the_form_is_refused_with_a_message_not_a_bare_400(client, clerk, unit, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+    client.login(username="clerk", password=PASSWORD)
+    before = counts()
+    text = "\t".join(FLAT_HEAD) + "\n" + "990001-测试局\t项目甲\t100\t目标\t产出指标\t数量指标\t指标\t≥\t1\t项\n" * 4000
+    response = client.post(reverse("import_document"), {"unit": unit.pk, "text": text, "action": "preview"})
+    assert response.status_code == 413
+    assert "粘贴的内容超过 0.25 MB，未读取，未导入任何内容。请分几次粘贴" in response.content.decode()
+    assert counts() == before

@@ -1,10 +1,12 @@
 """Refuse an import upload (the import page's, the editor's 导入指标, the admin's) above the
-size limit before anything reads its body.
+size limit before anything reads its body, and a paste too large for a form (Django's
+DATA_UPLOAD_MAX_MEMORY_SIZE) with a message saying so rather than a bare 400.
 
 It sits before the CSRF middleware, which reads a POST's body to find the token.
 """
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 
@@ -39,6 +41,13 @@ def upload_limit(get_response):
             if too_large:
                 limit = f"{settings.IMPORT_MAX_UPLOAD_BYTES / (1024 * 1024):g} MB"
                 message = f"上传的内容超过 {limit}，未读取，未导入任何内容。请拆分文件后分别导入。"
+                return render(request, "exchange/too_large.html", {"message": message, "back": back}, status=413)
+            try:
+                request.POST  # parsed here, before the CSRF check would fail on it with a bare 400
+            except RequestDataTooBig:
+                limit = f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024):g} MB"
+                message = (f"粘贴的内容超过 {limit}，未读取，未导入任何内容。"
+                           "请分几次粘贴，或把表格存为 Word、Excel 文件后上传。")
                 return render(request, "exchange/too_large.html", {"message": message, "back": back}, status=413)
         return get_response(request)
 
