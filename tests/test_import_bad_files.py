@@ -23,7 +23,11 @@ from tests.conftest import PASSWORD
 
 @pytest.fixture(autouse=True)
 def data_dir(settings, tmp_path):
+    """DATA_DIR, and the default storage (where the import page keeps a previewed upload) at
+    its root, so both kinds of pending upload are under tmp_path/imports."""
     settings.DATA_DIR = tmp_path
+    default = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}}
+    settings.STORAGES = {**settings.STORAGES, "default": default}
     return tmp_path
 
 
