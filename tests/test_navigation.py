@@ -67,12 +67,12 @@ def test_the_server_error_page_renders_without_a_request():
 
 
 def test_a_server_error_shows_the_chinese_page(client, clerk, monkeypatch):
-    from perfgoals.workflow import workflow
+    from perfgoals.workflow import books
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(workflow, "book_statuses", broken)
+    monkeypatch.setattr(books, "book_statuses", broken)
     client.raise_request_exception = False
     client.force_login(clerk)
 
