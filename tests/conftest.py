@@ -248,13 +248,13 @@ def client_clerk(client, clerk):
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
 
 # Under pytest-xdist (bin/test runs `-n 2`), the tests that share a costly session fixture
-# run on one worker, which builds it once: the seed documents printed (tests/test_printing.py).
+# run on one worker, which builds it once: the seed documents printed (tests/test_printing_seeds.py).
 # Each other test is scheduled on its own; the browser tests are spread over the workers
 # too (each worker starts its Chromium and live server once, about 2 s, and the browser
 # tests are a third of the suite's time: on one worker they were its longest pole).
 # (The xdist_group mark would say the same per test, but xdist 3.8's --dist loadgroup
 # no longer groups under pytest 9: pytest-xdist issue 1386.)
-SHARED_SCOPES = ("tests/test_printing.py::",)
+SHARED_SCOPES = ("tests/test_printing_seeds.py::",)
 
 
 @pytest.hookimpl(optionalhook=True)
