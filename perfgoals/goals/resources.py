@@ -68,11 +68,10 @@ class SkipsUnchangedRows:
         return versions.same_content(original, instance)
 
 
-class IndicatorResource(SkipsUnchangedRows, NeutralisedResource, resources.ModelResource):
-    id = fields.Field("id", "编号")
-    table = fields.Field("table", "绩效目标表编号", widgets.ForeignKeyWidget(ProjectTable))
-    project_code = fields.Field("table__project_code", "项目编码", readonly=True)
-    project_name = fields.Field("table__project_name", "项目名称", readonly=True)
+class IndicatorColumns(resources.Resource):
+    """An indicator row's columns as both spreadsheets of indicators show them: the categories
+    by name, the value as printed (parsed back by read_categories_and_value), the 指标分类."""
+
     level1 = fields.Field(column_name="一级指标", readonly=True)
     level2 = fields.Field(column_name="二级指标", readonly=True)
     name = fields.Field("name", "三级指标")
@@ -80,6 +79,25 @@ class IndicatorResource(SkipsUnchangedRows, NeutralisedResource, resources.Model
     value = fields.Field(column_name="指标值", readonly=True)
     basis = fields.Field("basis", "指标值确定依据")
     basis_category = fields.Field(column_name="指标分类", readonly=True)
+
+    def dehydrate_level1(self, indicator: Indicator) -> str:
+        return indicator.level2.level1.name
+
+    def dehydrate_level2(self, indicator: Indicator) -> str:
+        return indicator.level2.name
+
+    def dehydrate_value(self, indicator: Indicator) -> str:
+        return indicator.value_display
+
+    def dehydrate_basis_category(self, indicator: Indicator) -> str:
+        return indicator.get_basis_category_display()
+
+
+class IndicatorResource(SkipsUnchangedRows, NeutralisedResource, IndicatorColumns, resources.ModelResource):
+    id = fields.Field("id", "编号")
+    table = fields.Field("table", "绩效目标表编号", widgets.ForeignKeyWidget(ProjectTable))
+    project_code = fields.Field("table__project_code", "项目编码", readonly=True)
+    project_name = fields.Field("table__project_name", "项目名称", readonly=True)
     prior_value_1 = fields.Field("prior_value_1", "前年指标值")
     prior_value_2 = fields.Field("prior_value_2", "上年指标值")
     order = fields.Field("order", "排序", widgets.IntegerWidget())
@@ -95,18 +113,6 @@ class IndicatorResource(SkipsUnchangedRows, NeutralisedResource, resources.Model
 
     def get_queryset(self):
         return super().get_queryset().select_related("table", "level2__level1")
-
-    def dehydrate_level1(self, indicator: Indicator) -> str:
-        return indicator.level2.level1.name
-
-    def dehydrate_level2(self, indicator: Indicator) -> str:
-        return indicator.level2.name
-
-    def dehydrate_value(self, indicator: Indicator) -> str:
-        return indicator.value_display
-
-    def dehydrate_basis_category(self, indicator: Indicator) -> str:
-        return indicator.get_basis_category_display()
 
     def import_instance(self, instance: Indicator, row, **kwargs) -> None:
         """Categories by name within the table's framework; the value as printed."""
@@ -134,7 +140,7 @@ def read_categories_and_value(instance: Indicator, row) -> None:
             raise ValidationError(f"绩效目标表“{table}”：{too_many}")
 
 
-class TableIndicatorResource(SkipsUnchangedRows, resources.ModelResource):
+class TableIndicatorResource(SkipsUnchangedRows, IndicatorColumns, resources.ModelResource):
     """One table's indicator rows, as the editor exports them (导出指标) and imports them back.
 
     编号 names a row of this table (blank: a new row); a 编号 of no row of this table is refused,
@@ -143,13 +149,6 @@ class TableIndicatorResource(SkipsUnchangedRows, resources.ModelResource):
     """
 
     id = fields.Field("id", "编号", widgets.IntegerWidget())
-    level1 = fields.Field(column_name="一级指标", readonly=True)
-    level2 = fields.Field(column_name="二级指标", readonly=True)
-    name = fields.Field("name", "三级指标")
-    description = fields.Field("description", "绩效指标描述")
-    value = fields.Field(column_name="指标值", readonly=True)
-    basis = fields.Field("basis", "指标值确定依据")
-    basis_category = fields.Field(column_name="指标分类", readonly=True)
     version = fields.Field("version", "版本", readonly=True)
 
     REQUIRED = ("二级指标", "三级指标", "指标值")
@@ -174,11 +173,6 @@ class TableIndicatorResource(SkipsUnchangedRows, resources.ModelResource):
         return Indicator.objects.filter(table=self.table).select_related("level2__level1").order_by(
             "level2__level1__order", "level2__order", "order", "id"
         )
-
-    dehydrate_level1 = IndicatorResource.dehydrate_level1
-    dehydrate_level2 = IndicatorResource.dehydrate_level2
-    dehydrate_value = IndicatorResource.dehydrate_value
-    dehydrate_basis_category = IndicatorResource.dehydrate_basis_category
 
     @classmethod
     def headings(cls) -> list[str]:
