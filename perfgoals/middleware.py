@@ -1,4 +1,11 @@
-"""What the editor's htmx requests get instead of a page that would be swapped into a form.
+"""Middleware of the app's own.
+
+`request_id` (first in settings.MIDDLEWARE): each request gets an id, nginx's
+X-Request-ID when it is well formed (perfgoals.lib.logs.accepted_id), else a new one; every
+log line of the request carries it and the response returns it in X-Request-ID, so a
+user's "出错了" can be found in the log.
+
+`EditorAnswers`: what the editor's htmx requests get instead of a page that would be swapped into a form.
 
 - A POST whose form data is over DATA_UPLOAD_MAX_MEMORY_SIZE is refused before anything
   reads it (the CSRF middleware would): 413 with a Chinese message, nothing saved, instead
@@ -17,6 +24,7 @@ from django.shortcuts import redirect, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from perfgoals.goals.views.common import RowGone
+from perfgoals.lib import logs
 
 SESSION_EXPIRED = "登录已过期，请在新窗口登录后点击重试。您填写的内容仍在页面上，未丢失。"
 FORM = "application/x-www-form-urlencoded"
@@ -37,6 +45,21 @@ def too_large(request) -> HttpResponse | None:
     if size <= limit:
         return None
     return text(f"提交的内容过长（约 {size / 1024 / 1024:.1f} MB，上限 {limit / 1024 / 1024:.1f} MB），未保存任何内容。请删减后再保存。", 413)
+
+
+def request_id(get_response):
+    def middleware(request):
+        rid = logs.accepted_id(request.headers.get("X-Request-ID"))
+        request.request_id = rid
+        token = logs.request_id.set(rid)
+        try:
+            response = get_response(request)
+        finally:
+            logs.request_id.reset(token)
+        response["X-Request-ID"] = rid
+        return response
+
+    return middleware
 
 
 class EditorAnswers:

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "perfgoals.middleware.request_id",  # first: every later line of the request carries its id
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -313,14 +314,28 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # books take seconds: one at a time per w
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 
+# Logs: one line per event, each with the id of its request (X-Request-ID, from nginx or
+# made here; perfgoals.middleware.request_id) or of its Celery task. LOG_FORMAT=text writes
+# key=value lines, LOG_FORMAT=json one JSON object a line (perfgoals/lib/logs.py).
+LOG_FORMAT = os.getenv("LOG_FORMAT", "text").strip().lower() or "text"
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} must be text or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # A refused request (4xx) is one line: what and where, without a traceback.
-    "filters": {"one_line_4xx": {"()": "perfgoals.lib.logs.OneLineForRefusals"}},
+    "filters": {
+        "request_id": {"()": "perfgoals.lib.logs.WithRequestId"},
+        # A refused request (4xx) is one line: what and where, without a traceback.
+        "one_line_4xx": {"()": "perfgoals.lib.logs.OneLineForRefusals"},
+    },
+    "formatters": {
+        "text": {"()": "perfgoals.lib.logs.TextFormatter"},
+        "json": {"()": "perfgoals.lib.logs.JsonFormatter"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
-        "refusals": {"class": "logging.StreamHandler", "filters": ["one_line_4xx"]},
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT},
+        "refusals": {"class": "logging.StreamHandler", "filters": ["request_id", "one_line_4xx"],
+                     "formatter": LOG_FORMAT},
     },
     "loggers": {
         "perfgoals": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},

@@ -138,6 +138,7 @@ def test_the_older_db_variables_still_work(tmp_path):
         ({"MAX_ROWS_PER_TABLE": "0"}, "MAX_ROWS_PER_TABLE"),
         ({"PRINT_TIME_LIMIT": "0"}, "PRINT_TIME_LIMIT"),
         ({"ADMIN_IMPORT_MAX_ROWS": "many"}, "ADMIN_IMPORT_MAX_ROWS"),
+        ({"LOG_FORMAT": "xml"}, "LOG_FORMAT"),
     ],
 )
 def test_a_malformed_value_stops_start_up_naming_it(tmp_path, env, named):
