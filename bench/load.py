@@ -434,9 +434,9 @@ def run(args, env, data_dir, processes) -> None:
             lines = sum(processes.log(w).count(b["request_id"]) for w in ("worker1", "worker2"))
             print(f"  worker log lines carrying the batch request's id {b['request_id']}: {lines}")
     lost, rows = lost_edits(clerks)
-    refused = sum(c.refused for c in clerks)
-    print(f"lost edits: {lost} of {rows} rows whose last confirmed save was checked in the database "
-          f"({sum(len(c.confirmed) for c in clerks)} rows, {sum(c.saves for c in clerks)} saves sent, {refused} not confirmed)")  # fmt: skip
+    sent, refused = sum(c.saves for c in clerks), sum(c.refused for c in clerks)
+    print(f"lost edits: {lost} (the last confirmed save of each of {rows} rows compared with the database; "
+          f"{sent} saves sent, {sent - refused} confirmed)")  # fmt: skip
     print(f"load average after: {loadavg()}")
 
 
@@ -456,12 +456,17 @@ def main() -> None:
     }  # fmt: skip
     env.pop("DB", None)
     processes = Processes(env, data_dir)
+    code = 0
     signal.signal(signal.SIGTERM, interrupted)
+    signal.signal(signal.SIGINT, interrupted)  # also when started in the background, where SIGINT is ignored
     try:
         run(args, env, data_dir, processes)
     except KeyboardInterrupt:
         print("bench/load.py: interrupted; cleaning up", file=sys.stderr)
+        code = 130
     finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C does not stop the cleaning up
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         processes.stop_all()
         try:
             from django.db import connections
@@ -475,6 +480,7 @@ def main() -> None:
 
             Redis.from_url(env["CELERY_BROKER_URL"]).flushdb()
         shutil.rmtree(data_dir, ignore_errors=True)
+    sys.exit(code)
 
 
 if __name__ == "__main__":
