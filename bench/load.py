@@ -26,7 +26,7 @@ Then it starts gunicorn (deploy/gunicorn.conf.py: 4 gthread workers × 4 threads
 3. afterwards: every save the server confirmed must be in the database (lost edits).
 
 Clients are signed in by sessions made in the database (200 password checks at once would
-measure PBKDF2, not the app) and do not fetch static files (nginx serves those).
+measure PBKDF2, not the app) and do not fetch static files (a browser keeps them cached).
 Every process it starts is stopped at the end, also on Ctrl-C or an error.
 """
 
