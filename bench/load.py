@@ -113,6 +113,20 @@ class Processes:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
 
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU time used so far by the processes of each group (gunicorn and its workers, …)."""
+        groups = {process.pid: name for name, process in self.running.items()}
+        used = dict.fromkeys(groups.values(), 0.0)
+        tick = os.sysconf("SC_CLK_TCK")
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) in groups:  # pgrp
+                used[groups[int(fields[2])]] += (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        return used
+
     def stop_all(self) -> None:
         for name in list(self.running):
             self.stop(name)
@@ -396,12 +410,14 @@ def run(args, env, data_dir, processes) -> None:
     admin = threading.Thread(target=administrator, args=(args, port, people, recorder, processes, stop, steady, results),
                              daemon=True)  # fmt: skip
     admin.start()
+    cpu_start, own_start = processes.cpu_seconds(), time.process_time()
     loads = []
     end = steady + args.seconds
     while time.monotonic() < end or (admin.is_alive() and time.monotonic() < steady + 2 * args.seconds):
         time.sleep(5)
         loads.append(os.getloadavg()[0])
     measured_end = time.monotonic()
+    cpu_end, own_end = processes.cpu_seconds(), time.process_time()
     stop.set()
     for t in [*threads, admin]:
         t.join(200)
@@ -414,6 +430,10 @@ def run(args, env, data_dir, processes) -> None:
     print(f"steady state: {window:.0f} s after a {args.ramp} s ramp; {len(samples)} requests, "
           f"{len(samples) / window:.1f} requests/s, {sum(not s.ok for s in samples)} errors")  # fmt: skip
     print(f"load average during (1-min, every 5 s): min {min(loads):.2f}, max {max(loads):.2f}; now {loadavg()}")
+    used = {name: cpu_end.get(name, 0) - cpu_start.get(name, 0) for name in cpu_end}
+    print(f"CPU used in the steady state, in cores: the clients (this process) {(own_end - own_start) / window:.2f}, "
+          + ", ".join(f"{name} {seconds / window:.2f}" for name, seconds in used.items())
+          + " (a worker restarted meanwhile counts from its start)")  # fmt: skip
     print()
     print("\n".join(table_rows(samples, window, base.samples)))
     for name, label in (("batch1", "1 worker process"), ("batch2", "2 worker processes")):
