@@ -1,4 +1,8 @@
-"""Project goal tables (项目绩效目标表) and department plans (部门整体绩效目标)."""
+"""Project goal tables (项目绩效目标表) and department plans (部门整体绩效目标).
+
+Longer than 400 lines: the documents and their rows belong together (one app's models,
+read top to bottom); splitting them would scatter the shared Document and IndicatorFields.
+"""
 
 from decimal import Decimal
 
@@ -57,6 +61,17 @@ class BasisCategory(models.TextChoices):
     def from_label(cls, label: str) -> str:
         """The value printed as `label` (指标分类 as read from a document), else ""."""
         return {text: value for value, text in cls.choices}.get((label or "").strip(), "")
+
+
+class Direction(models.TextChoices):
+    POSITIVE = "positive", "正向指标"
+    NEGATIVE = "negative", "反向指标"
+
+    @classmethod
+    def from_label(cls, label: str) -> str:
+        """正向 / 正向指标 / 反向 … as written in a table, else ""."""
+        label = (label or "").strip()
+        return cls.POSITIVE if label.startswith("正向") else cls.NEGATIVE if label.startswith("反向") else ""
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -162,6 +177,16 @@ class ProjectTable(Document):
     spend_oct = percent_field("10月底")
     spend_dec = percent_field("12月底")
     explanation = limited_text("说明", PROSE, blank=True, help_text="承德版式表前的文字说明。")
+    # Header fields some frameworks print (frameworks.models.HEADER_FIELDS).
+    period = limited_char("项目期", 50, blank=True)
+    department = limited_char("主管部门", 100, blank=True)
+    implementer = limited_char("实施单位", 100, blank=True)
+    manager = limited_char("项目负责人", 50, blank=True)
+    attribute = limited_char("项目属性", 50, blank=True)
+    long_term_goal = limited_text("中期（长期）目标", GOAL, blank=True,
+                                  help_text="指标体系有中期或长期目标时填写。")
+    source_amounts = models.JSONField("各来源金额", default=dict, blank=True,
+                                      help_text="指标体系的资金来源不是“财政资金、其他资金”时，各来源的金额（万元）。")
     position = models.PositiveIntegerField("序号", default=0, help_text="在部门文本中的顺序。")
     history = HistoricalRecords(verbose_name="项目绩效目标表修改记录")
 
@@ -256,6 +281,13 @@ class IndicatorFields(ValueFields):
     basis_category = models.CharField("指标分类", max_length=20, blank=True, choices=BasisCategory.choices)
     prior_value_1 = limited_char("前年指标值", 100, blank=True)
     prior_value_2 = limited_char("上年指标值", 100, blank=True)
+    # Columns only some frameworks print (frameworks.models.COLUMNS): the editor shows them
+    # where the table's framework has the column.
+    scoring = limited_text("评（扣）分标准", NOTE, blank=True)
+    weight = models.DecimalField("权重", max_digits=6, decimal_places=2, null=True, blank=True,
+                                 validators=[MinValueValidator(Decimal("0"), message="权重不能为负数。")])
+    direction = models.CharField("指标方向", max_length=10, blank=True, choices=Direction.choices)
+    remark = limited_text("备注", NOTE, blank=True)
     order = models.PositiveIntegerField("排序", default=0)
 
     class Meta:
@@ -266,8 +298,13 @@ class IndicatorFields(ValueFields):
 
 
 class Indicator(IndicatorFields):
+    LONG_TERM = "long_term"
+    ANNUAL = "annual"
+    HORIZON_CHOICES = [(LONG_TERM, "中期（长期）"), (ANNUAL, "年度")]
+
     table = models.ForeignKey(ProjectTable, models.CASCADE, related_name="indicators", verbose_name="绩效目标表")
     level2 = models.ForeignKey(Level2, models.PROTECT, verbose_name="二级指标")
+    horizon = models.CharField("目标期限", max_length=20, choices=HORIZON_CHOICES, default=ANNUAL)
     history = HistoricalRecords(verbose_name="三级指标修改记录")
 
     class Meta:

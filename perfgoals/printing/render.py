@@ -29,7 +29,7 @@ from perfgoals.frameworks.models import Framework
 from perfgoals.goals import grid
 from perfgoals.goals.models import DepartmentPlan, ProjectTable, Status
 from perfgoals.goals.values import format_money, format_percent
-from perfgoals.printing import cache as print_cache, runner
+from perfgoals.printing import cache as print_cache, layout, runner
 from perfgoals.printing.fetcher import STATIC_DIR, StaticOnlyFetcher, base_url
 
 logger = logging.getLogger("perfgoals.printing")
@@ -175,8 +175,8 @@ GROUP_ROWS_LANDSCAPE = 7
 
 
 def table_queryset():
-    return ProjectTable.objects.select_related("unit", "framework").prefetch_related(
-        "indicators__level2", "goals", "framework__levels1__levels2"
+    return ProjectTable.objects.select_related("unit", "framework__layout").prefetch_related(
+        "indicators__level2", "goals", "framework__levels1__levels2", "framework__columns"
     )
 
 
@@ -184,12 +184,18 @@ def is_split(framework: Framework) -> bool:
     return framework.value_layout == Framework.VALUE_SPLIT
 
 
+TABLE_TEMPLATES = {"split": "print/table_split.html", "hebei": "print/table_hebei.html"}
+
+
 def table_template(table: ProjectTable) -> str:
-    """The layout follows the framework: one value cell (Hebei) or three (Chengde)."""
-    return "print/table_split.html" if is_split(table.framework) else "print/table_hebei.html"
+    """The framework's print layout: one of the fixed templates (Hebei: one value cell;
+    Chengde: three), else the generic one laid out from the definition (printing/layout.py)."""
+    return TABLE_TEMPLATES.get(table.framework.template_key(), "print/table_generic.html")
 
 
 def table_context(table: ProjectTable, number: int | None = None) -> dict:
+    if table_template(table) == "print/table_generic.html":
+        return layout.generic_context(table, number)
     split = is_split(table.framework)
     goals = [goal.text for goal in table.goals.all()]
     return {
@@ -217,6 +223,8 @@ def table_html(table: ProjectTable) -> str:
 
 
 def table_title(table: ProjectTable) -> str:
+    if table_template(table) == "print/table_generic.html":
+        return layout.title(table)
     return f"{table.project_name}绩效目标表"
 
 
