@@ -31,6 +31,7 @@ from simple_history.utils import bulk_create_with_history
 
 from perfgoals.exchange import categories
 from perfgoals.exchange import importer
+from perfgoals.exchange.paste import column_values
 from perfgoals.exchange.importer import _validate, generated_unit_code
 from perfgoals.exchange.seedtext import ParsedDocument, ParsedIndicator, ParsedPlan, ParsedTable, SeedFormatError
 from perfgoals.frameworks.models import Framework, Level1, Level2
@@ -480,6 +481,8 @@ def _store_table(table: TablePreview, unit: Unit, year: int, source: str, positi
             basis=item.parsed.basis, basis_category=BasisCategory.from_label(item.parsed.basis_category), order=order,
         )
         indicator.value = item.value
+        for key, value in column_values(item.parsed, table.framework).items():
+            setattr(indicator, key, values.parse_number(value) if key == "weight" else value)
         _validate(indicator, item.parsed.line, exclude=["table", "level2"])
         indicators.append(indicator)
     return stored

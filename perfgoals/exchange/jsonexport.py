@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from perfgoals.goals import values
-from perfgoals.goals.models import DepartmentPlan, ProjectTable
+from perfgoals.goals.models import TABLE_HEADER_FIELDS, DepartmentPlan, Indicator, ProjectTable
 from perfgoals.review.outcome import review_document
 from perfgoals.review.rules import INDICATOR
 
@@ -62,6 +62,11 @@ def _indicator(indicator, on_indicators: dict) -> dict:
         "basis": indicator.basis,
         "basis_category": indicator.get_basis_category_display() if indicator.basis_category else "",
         "prior_values": [indicator.prior_value_1, indicator.prior_value_2],
+        "scoring": indicator.scoring,
+        "weight": number(indicator.weight),
+        "direction": indicator.direction,
+        "remark": indicator.remark,
+        **({"horizon": indicator.horizon} if isinstance(indicator, Indicator) else {}),
         "flags": _codes(on_indicators.get(indicator.pk, [])),
     }
 
@@ -89,6 +94,9 @@ def table_to_dict(table: ProjectTable) -> dict:
         "spending_plan": [percent(p) for p in table.spending_plan],
         "goals": [g.text for g in table.goals.all()],
         "explanation": table.explanation,
+        "header": {key: getattr(table, key) for key in TABLE_HEADER_FIELDS},
+        "long_term_goal": table.long_term_goal,
+        "source_amounts": table.source_amounts or {},
         "position": table.position,
         "is_template": table.is_template,
         "status": table.status,

@@ -26,6 +26,7 @@ from perfgoals.exchange.seedtext import SeedFormatError
 from perfgoals.frameworks.models import Framework
 from perfgoals.goals import values
 from perfgoals.goals.models import (
+    TABLE_HEADER_FIELDS, Direction,
     BasisCategory, DepartmentIndicator, DepartmentPlan, FundingLine, Goal, Indicator, PlanItem, ProjectTable, Status,
 )
 from perfgoals.units.models import Unit
@@ -171,6 +172,9 @@ def _indicator_fields(item: dict, line: int) -> dict:
         "name": name, "description": _text(item, "description"), "basis": _text(item, "basis"),
         "basis_category": BasisCategory.from_label(_text(item, "basis_category")),
         "prior_value_1": prior[0] or "", "prior_value_2": prior[1] or "", "order": line,
+        "scoring": _text(item, "scoring"), "remark": _text(item, "remark"),
+        "direction": _text(item, "direction") if _text(item, "direction") in Direction.values else "",
+        "weight": _decimal(item.get("weight"), "weight"),
     }
 
 
@@ -190,6 +194,9 @@ def _table(item: dict, frameworks: dict) -> bool:
         budget_fiscal=_decimal(item.get("budget_fiscal"), "budget_fiscal"),
         budget_other=_decimal(item.get("budget_other"), "budget_other"),
         fund_use=_text(item, "fund_use"), explanation=_text(item, "explanation"), position=int(item.get("position") or 0),
+        long_term_goal=_text(item, "long_term_goal"),
+        source_amounts={str(k): str(v) for k, v in (item.get("source_amounts") or {}).items()},
+        **{key: str((item.get("header") or {}).get(key) or "") for key in TABLE_HEADER_FIELDS},
     )
     table.spend_mar, table.spend_jun, table.spend_oct, table.spend_dec = plan
     _validate(table, 0)
@@ -199,7 +206,8 @@ def _table(item: dict, frameworks: dict) -> bool:
     for line, row in enumerate(item.get("indicators") or [], start=1):
         fields = _indicator_fields(row, line)
         _, level2 = _categories(framework, row, fields["name"], need_level2=True)
-        indicator = Indicator(table=table, level2=level2, **fields)
+        horizon = _text(row, "horizon") if _text(row, "horizon") in (Indicator.LONG_TERM, Indicator.ANNUAL) else Indicator.ANNUAL
+        indicator = Indicator(table=table, level2=level2, horizon=horizon, **fields)
         indicator.value = _value(row, fields["name"])
         _validate(indicator, line, exclude=["table"])
         indicator.save()

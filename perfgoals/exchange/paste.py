@@ -31,6 +31,7 @@ from html.parser import HTMLParser
 from perfgoals.exchange import plantable
 from perfgoals.exchange.seedtext import ParsedDocument, ParsedIndicator, ParsedTable, Row, split_goals
 from perfgoals.goals import values
+from perfgoals.goals.models import Direction
 from perfgoals.goals.values import normalize_label
 
 
@@ -178,6 +179,8 @@ HEADINGS = {
     "basis": ["指标值确定依据", "绩效标准", "指标分类", "评价标准", "确定依据"],
     "description": ["绩效指标描述", "指标解释", "指标值内容", "指标说明", "指标描述"],
     "weight": ["权重", "分值"],
+    "scoring": ["评（扣）分标准", "评分标准", "评扣分标准"],
+    "remark": ["备注"],
     "direction": ["指标方向", "指标方向性"],
     "unit_name": ["单位名称", "预算单位"],
     "project": ["项目名称"],
@@ -591,7 +594,24 @@ def _indicator(row: Row, cols: dict[str, int], level1: str, level2: str) -> Past
         indicator.split = (_get(row, cols.get("operator")), _get(row, cols.get("value")), _get(row, cols.get("unit")))
     else:
         indicator.value = _get(row, cols.get("value"))
+    for role in ("weight", "direction", "scoring", "remark"):
+        setattr(indicator, role, _get(row, cols.get(role)))
     return indicator
+
+
+def column_values(item: ParsedIndicator, framework) -> dict:
+    """The 权重 / 指标方向 / 评（扣）分标准 / 备注 read for an indicator, as the editor's form
+    takes them, for the columns `framework` has (a form without them leaves them out)."""
+    keys = {c.key for c in framework.columns.all()}
+    out = {}
+    if "weight" in keys and item.weight:
+        out["weight"] = item.weight.replace("%", "").replace("分", "").strip()
+    if "direction" in keys and item.direction:
+        out["direction"] = Direction.from_label(item.direction)
+    for key in ("scoring", "remark"):
+        if key in keys and getattr(item, key):
+            out[key] = getattr(item, key)
+    return out
 
 
 def values_basis_category(text: str) -> bool:

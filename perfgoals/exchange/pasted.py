@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from perfgoals.exchange import categories, paste
-from perfgoals.exchange.paste import PastedIndicator, PastedTable, PasteError
+from perfgoals.exchange.paste import PastedIndicator, PastedTable, PasteError, column_values
 from perfgoals.exchange.seedtext import Row
 from perfgoals.frameworks.models import Level2
 from perfgoals.goals import values
@@ -160,7 +160,7 @@ def make_preview(table: ProjectTable, rows: list[PastedIndicator], picks: dict[i
         picked = picks.get(number) if picks.get(number) in level2s else None
         if level2 is None and picked:
             level2 = level2s[picked]
-        form = IndicatorForm(_form_data(item, level2), level2_choices=choices)
+        form = IndicatorForm({**_form_data(item, level2), **column_values(item, framework)}, level2_choices=choices)
         form.is_valid()
         row = RowPreview(number, item, form, level2, picked=picked)
         if m.level2 is None:

@@ -108,6 +108,11 @@ class ParsedIndicator:
     basis_category: str = ""
     prior_values: tuple[str, str] = ("", "")
     table: str = ""  # department indicators: long_term / annual
+    # Columns only some forms have, as written (paste.py reads them; kept where the framework has the column).
+    weight: str = ""
+    direction: str = ""
+    scoring: str = ""
+    remark: str = ""
 
 
 @dataclass

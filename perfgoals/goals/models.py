@@ -44,6 +44,10 @@ def percent_field(label: str) -> models.DecimalField:
     return models.DecimalField(label, max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT_RANGE)
 
 
+# The header fields a framework may print besides the project code (frameworks.models.HEADER_FIELDS).
+TABLE_HEADER_FIELDS = ("period", "department", "implementer", "manager", "attribute")
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", "草稿"
     SUBMITTED = "submitted", "已提交"

@@ -38,6 +38,7 @@ def tables():
         _levels(),
         Prefetch("indicators", queryset=Indicator.objects.select_related("level2__level1")),
         "goals",
+        "framework__columns",
     )
 
 

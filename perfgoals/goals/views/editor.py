@@ -62,8 +62,30 @@ def _with_options(row: dict) -> dict:
     return row
 
 
+TEXTAREAS = {"scoring", "remark"}
+
+
+def extra_columns(table) -> list[tuple[str, str]]:
+    """The framework's columns beyond name, description, value and basis that the editor
+    shows (评（扣）分标准, 权重, 指标方向 …), with their printed headings; 目标期限 where
+    the framework has a 中期/长期 horizon."""
+    extras = [(c.key, c.printed_heading) for c in table.framework.columns.all() if c.key in f.IndicatorForm.EXTRA_FIELDS]
+    if table.framework.horizons != "annual":
+        extras.append(("horizon", "目标期限"))
+    return extras
+
+
+def _with_extras(table, row: dict) -> dict:
+    form = row["form"]
+    row["extras"] = [{
+        "name": name, "label": label, "field": form[name], "textarea": name in TEXTAREAS,
+        "options": options(form.fields[name].choices, form[name].value()) if hasattr(form.fields[name], "choices") else "",
+    } for name, label in extra_columns(table)]
+    return row
+
+
 def indicator_row(table, indicator, choices, problems, comments: dict, form=None) -> dict:
-    return _with_options({
+    return _with_extras(table, _with_options({
         "indicator": indicator,
         "form": form or f.IndicatorForm.for_indicator(indicator, choices),
         "prefix": f"ind-{indicator.pk}",
@@ -72,11 +94,11 @@ def indicator_row(table, indicator, choices, problems, comments: dict, form=None
         "problems": problems["indicator"].get(indicator.pk, []),
         "comments": comments.get(("indicator", indicator.pk), []),
         "saved": False,
-    })  # fmt: skip
+    }))  # fmt: skip
 
 
 def new_row(table, level2_id, choices, form=None, prefix="") -> dict:
-    return _with_options({
+    return _with_extras(table, _with_options({
         "indicator": None,
         "form": form or f.IndicatorForm(initial={"level2": level2_id}, level2_choices=choices),
         "prefix": prefix or f"new-{level2_id}-{uuid.uuid4().hex[:6]}",
@@ -85,7 +107,7 @@ def new_row(table, level2_id, choices, form=None, prefix="") -> dict:
         "problems": [],
         "comments": [],
         "saved": False,
-    })  # fmt: skip
+    }))  # fmt: skip
 
 
 def editor_groups(table, choices, problems, comments: dict, bound=None, add: int | None = None) -> list[grid.Group]:

@@ -16,6 +16,7 @@ registry.py; the rules themselves are grouped by what they look at:
 - money.py         totals, the spending plan, cost indicators (and the 101号 cost block),
                    amounts in the prose, the department's income and expense
 - plans.py         department plans
+- weights.py       权重 add up to 100 where the framework has a 权重 column
 
 Each rule is on or off per framework (registry.py: `default_on`, review.models.RuleSwitch).
 """
@@ -26,4 +27,4 @@ from perfgoals.review.rules.registry import (  # noqa: F401
 )
 
 # Importing the modules registers their rules, in this order on the explain page.
-from perfgoals.review.rules import completeness, money, value_rules, text, fit, plans  # noqa: E402, F401, I001
+from perfgoals.review.rules import completeness, money, value_rules, text, fit, plans, weights  # noqa: E402, F401, I001

@@ -1,0 +1,289 @@
+"""A framework as configuration: its definition (columns, horizons, money block, header
+fields, print layout) as data, exported and imported as JSON and refused when inconsistent;
+the editor and the printout reading it; the shipped frameworks printing their reference
+pages; weights adding up to 100; a framework approved tables use is versioned, not changed."""
+
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.contrib import admin
+from django.core.management import CommandError, call_command
+from django.test import RequestFactory
+from django.urls import reverse
+
+from perfgoals.exchange import pasted
+from perfgoals.exchange.paste import parse_paste
+from perfgoals.frameworks import definition
+from perfgoals.frameworks.admin import IN_USE, ColumnInline, FrameworkForm
+from perfgoals.frameworks.models import Framework, Level2
+from perfgoals.goals.models import Goal, Indicator, ProjectTable, Status
+from perfgoals.goals.values import parse_value
+from perfgoals.printing import render
+from perfgoals.printing.models import ApprovedPdf
+from perfgoals.review import rules
+from tests.conftest import PASSWORD
+from tests.test_printing import assert_looks_like_reference, pages_text
+
+pytestmark = pytest.mark.django_db
+
+# realworld/07 (井研县马踏镇 2023, the system's flat export): project 1, weights adding to 90.
+JINGYAN = """一级指标\t二级指标\t三级指标\t指标性质\t指标值\t度量单位\t权重\t指标方向性
+效益指标\t社会效益指标\t维护社会稳定\t≥\t95\t%\t10\t正向指标
+产出指标\t时效指标\t维持时效\t≥\t1\t年\t20\t正向指标
+产出指标\t质量指标\t按时发放\t≥\t1\t人/年\t10\t正向指标
+效益指标\t经济效益指标\t促进村集体经济发展\t≥\t95\t%\t10\t正向指标
+产出指标\t数量指标\t村组干部230人\t≥\t230\t个\t10\t正向指标
+效益指标\t生态效益指标\t保护生态环境卫生\t≥\t95\t%\t10\t正向指标
+效益指标\t可持续影响指标\t项目维持时效\t≥\t95\t%\t10\t正向指标
+满意度指标\t服务对象满意度指标\t人民群众满意度\t≥\t95\t%\t10\t正向指标
+"""
+
+# realworld/05 (湘潭市环卫处 2023): 指标值及单位 and 绩效标准.
+XIANGTAN = """一级指标\t二级指标\t三级指标\t指标值及单位\t绩效标准
+产出指标\t数量指标\t雾炮车降尘抑尘服务配备车辆数\t10辆\t计划标准
+\t\t雾炮车风炮射程\t≥80米\t计划标准
+\t质量指标\t服务周期内空气质量\t优良\t计划标准
+\t时效指标\t服务按期完成率\t100%\t计划标准
+\t成本指标\t控制在预算成本内\t≤250万元\t计划标准
+效益指标\t社会效益指标\t市民对空气质量改善的满意程度\t≥85%\t计划标准
+满意度指标\t服务对象满意度指标\t市民满意度\t≥90%\t计划标准
+"""
+
+
+def framework(code: str) -> Framework:
+    return Framework.objects.get(code=code)
+
+
+def table_in(code: str, unit, **fields) -> ProjectTable:
+    defaults = dict(unit=unit, year=2023, framework=framework(code), project_name="雾炮车降尘抑尘服务",
+                    budget_total=Decimal("250"), budget_fiscal=Decimal("250"), budget_other=Decimal("0"),
+                    fund_use="采购雾炮车降尘抑尘服务。")
+    defaults.update(fields)
+    table = ProjectTable.objects.create(**defaults)
+    Goal.objects.create(table=table, text="通过采购雾炮车降尘抑尘服务，全市空气质量达到优良。", order=1)
+    return table
+
+
+def paste_into(table, text: str) -> list[Indicator]:
+    doc = parse_paste(text)
+    preview = pasted.make_preview(table, doc.tables[0].indicators)
+    assert all(row.form.is_valid() for row in preview.rows), [row.form.errors for row in preview.rows]
+    return pasted.add(table, preview)
+
+
+def spec_of(code: str) -> dict:
+    return definition.to_spec(framework(code))
+
+
+# ---- the definition as JSON ---------------------------------------------------------------
+
+
+def test_a_definition_exported_and_imported_under_another_code_is_the_same(tmp_path):
+    out = io.StringIO()
+    call_command("export_framework", "mof-2021", stdout=out)
+    path = tmp_path / "mof.json"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    call_command("import_framework", str(path), "--code", "mof-copy", stdout=io.StringIO())
+    copy = spec_of("mof-copy")
+    original = json.loads(out.getvalue())
+    copy["framework"]["code"] = original["framework"]["code"]
+    assert copy == original
+    assert [l1["name"] for l1 in original["levels1"]][0] == "成本指标"  # 101号: cost first
+    assert [c["heading"] or c["key"] for c in original["columns"]][3:] == [
+        "指标性质", "指标值", "度量单位", "指标解释", "评（扣）分标准", "取值依据"]
+
+
+@pytest.mark.parametrize("spoil, message", [
+    (lambda s: s.update(columns=[c for c in s["columns"] if c["key"] != "name"]), "没有“三级指标”"),
+    (lambda s: s["levels2"].append({"level1": "绩效指标", "name": "数量指标"}), "不属于任何一级指标"),
+    (lambda s: s["levels1"][0].update(weight=50), "没有“权重”列"),
+    (lambda s: s["levels1"].append({"name": "产出指标"}), "一级指标重复：产出指标"),
+    (lambda s: s["levels2"].append(dict(s["levels2"][0])), "二级指标重复"),
+    (lambda s: s["columns"].append({"key": "value", "width": 5}), "指标列重复：value"),
+])  # fmt: skip
+def test_an_inconsistent_definition_is_refused_in_chinese_and_nothing_is_written(tmp_path, spoil, message):
+    spec = spec_of("hebei-project")
+    spec["framework"]["code"] = "broken"
+    spoil(spec)
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(CommandError, match=message):
+        call_command("import_framework", str(path), stdout=io.StringIO())
+    assert not Framework.objects.filter(code="broken").exists()
+
+
+def test_the_admin_import_page_refuses_a_bad_definition_beside_the_file(client, admin_user):
+    client.force_login(admin_user)
+    spec = spec_of("hebei-project")
+    spec["framework"]["code"] = "broken"
+    spec["columns"] = [c for c in spec["columns"] if c["key"] != "name"]
+    upload = io.BytesIO(json.dumps(spec, ensure_ascii=False).encode())
+    upload.name = "broken.json"
+    response = client.post(reverse("admin:frameworks_framework_import"), {"file": upload})
+    assert "指标列中没有“三级指标”" in response.content.decode()
+    assert not Framework.objects.filter(code="broken").exists()
+    spec["columns"].insert(2, {"key": "name", "heading": "", "width": 17})
+    upload = io.BytesIO(json.dumps(spec, ensure_ascii=False).encode())
+    upload.name = "good.json"
+    response = client.post(reverse("admin:frameworks_framework_import"), {"file": upload})
+    assert response.status_code == 302 and framework("broken").columns.count() == 6
+
+
+def test_the_admin_refuses_a_column_set_without_name_or_weights_without_a_weight_column(admin_user):
+    hebei = framework("hebei-project")
+    request = RequestFactory().post("/")
+    request.user = admin_user
+    FormSet = ColumnInline(Framework, admin.site).get_formset(request, hebei)
+    columns = list(hebei.columns.all())
+    data = {"columns-TOTAL_FORMS": str(len(columns)), "columns-INITIAL_FORMS": str(len(columns))}
+    for n, c in enumerate(columns):
+        data.update({f"columns-{n}-id": c.pk, f"columns-{n}-framework": hebei.pk, f"columns-{n}-order": c.order,
+                     f"columns-{n}-key": c.key, f"columns-{n}-heading": c.heading, f"columns-{n}-width": c.width})
+    assert FormSet(data, instance=hebei, prefix="columns").is_valid()
+    name = next(n for n, c in enumerate(columns) if c.key == "name")
+    formset = FormSet({**data, f"columns-{name}-DELETE": "on"}, instance=hebei, prefix="columns")
+    assert not formset.is_valid() and "没有“三级指标”" in str(formset.non_form_errors())
+    formset = FormSet({**data, "levels1-0-weight": "50"}, instance=hebei, prefix="columns")
+    assert not formset.is_valid() and "没有“权重”列" in str(formset.non_form_errors())
+
+
+# ---- versions --------------------------------------------------------------------------------
+
+
+def test_a_framework_approved_tables_use_is_not_changed_but_copied_as_a_new_version(make_table, client, supervisor):
+    table = make_table()
+    ProjectTable.objects.filter(pk=table.pk).update(status=Status.APPROVED)
+    client.force_login(supervisor)
+    before = client.get(reverse("print_table", args=[table.pk])).content
+    hebei = table.framework
+    form = FrameworkForm({**spec_of("hebei-project")["framework"], "header_fields": ["project_code", "period"],
+                          "money_sources": "财政资金\n其他资金", "order": hebei.order}, instance=hebei)
+    assert not form.is_valid() and IN_USE in str(form.non_field_errors())
+    copy = definition.new_version(hebei)
+    assert (copy.code, copy.version, copy.previous) == ("hebei-project-v2", 2, hebei)
+    form = FrameworkForm({**spec_of(copy.code)["framework"], "header_fields": ["project_code", "period"],
+                          "money_sources": "财政资金\n其他资金", "order": copy.order}, instance=copy)
+    assert form.is_valid(), form.errors
+    after = client.get(reverse("print_table", args=[table.pk])).content
+    assert after == before and ApprovedPdf.objects.filter(table=table).count() == 1
+
+
+# ---- the editor ----------------------------------------------------------------------------------
+
+
+def test_the_editor_shows_a_frameworks_own_columns_only_where_it_has_them(make_table, client, clerk, unit):
+    client.force_login(clerk)
+    hebei_page = client.get(reverse("table_edit", args=[make_table().pk])).content.decode()
+    assert 'name="weight"' not in hebei_page and 'name="direction"' not in hebei_page
+    table = table_in("jingyan-2023", unit)
+    indicator = Indicator(table=table, level2=framework("jingyan-2023").level2_list()[0], name="行政村数量")
+    indicator.value = parse_value("=11个")
+    indicator.save()
+    page = client.get(reverse("table_edit", args=[table.pk])).content.decode()
+    assert 'name="weight"' in page and "指标方向性" in page and 'name="scoring"' not in page
+    data = {"level2": indicator.level2_id, "name": indicator.name, "value": "=11个", "weight": "15",
+            "direction": "positive", "version": indicator.version}
+    client.post(reverse("indicator_update", args=[table.pk, indicator.pk]), data)
+    indicator.refresh_from_db()
+    assert (indicator.weight, indicator.direction) == (Decimal("15"), "positive")
+
+
+# ---- weights ------------------------------------------------------------------------------------
+
+
+def test_weights_must_add_up_to_100_where_the_framework_has_a_weight_column(unit):
+    table = table_in("jingyan-2023", unit, project_name="村组干部报酬")
+    added = paste_into(table, JINGYAN)
+    assert [i.weight for i in added][:2] == [Decimal("10"), Decimal("20")] and added[0].direction == "positive"
+    problems = [p for p in rules.review_table(ProjectTable.objects.get(pk=table.pk)) if p.code == "WEIGHTS_SUM"]
+    assert [p.message for p in problems] == ["各项指标的权重合计为 90，应为 100：请调整权重。"]
+    Indicator.objects.filter(pk=added[1].pk).update(weight=30)
+    assert not [p for p in rules.review_table(ProjectTable.objects.get(pk=table.pk)) if p.code == "WEIGHTS_SUM"]
+
+
+def test_weights_are_not_checked_where_the_framework_has_no_weight_column(make_table):
+    table = make_table()
+    Indicator.objects.filter(table=table).update(weight=5)
+    assert not [p for p in rules.review_table(ProjectTable.objects.get(pk=table.pk)) if p.code == "WEIGHTS_SUM"]
+
+
+# ---- printing the shipped frameworks -------------------------------------------------------------
+
+
+def mof_table(unit) -> ProjectTable:
+    table = table_in("mof-2021", unit, project_name="基本公共卫生服务和应急处理专项", budget_total=Decimal("70"),
+                     budget_fiscal=Decimal("70"), period="2025年", department="南县卫生健康局",
+                     implementer="南县疾病预防控制中心")
+    rows = [("经济成本指标", "疾病预防控制中心经费", "≤70万元", "反映疾病预防控制中心经费。", "超出预算不得分"),
+            ("社会成本指标", "实施项目对社会产生的不利影响", "减少", "反映对社会的不利影响。", "有不利影响扣分"),
+            ("生态环境成本指标", "生态环境成本", "不涉及", "项目不涉及生态环境成本。", ""),
+            ("数量指标", "应急培训人次", "≥150人次", "全年开展应急培训的人次。", "每少10人次扣1分"),
+            ("质量指标", "传染病报告及时率", "≥95%", "法定传染病按时报告的比例。", "每低1%扣1分"),
+            ("时效指标", "监督任务按期完成率", "100%", "双随机监督任务按期完成。", "未按期完成不得分"),
+            ("社会效益指标", "突发公共卫生事件处置率", "100%", "突发事件得到处置的比例。", "未处置不得分"),
+            ("服务对象满意度指标", "群众满意度", "≥90%", "抽样调查群众的满意程度。", "每低1%扣0.5分")]
+    for order, (level2, name, value, description, scoring) in enumerate(rows):
+        indicator = Indicator(table=table, level2=Level2.objects.get(level1__framework=table.framework, name=level2),
+                              name=name, description=description, scoring=scoring, basis_category="plan", order=order)
+        indicator.value = parse_value(value, name=name)
+        indicator.save()
+    return table
+
+
+def side_by_side_table(unit) -> ProjectTable:
+    table = table_in("wuhan-2020", unit, year=2020, project_name="教育系统基础设施建设和设备购置",
+                     budget_total=Decimal("10000"), budget_fiscal=Decimal("10000"), department="[015001]武汉市青山区教育局",
+                     implementer="武汉市青山区教育局", attribute="基础建设、修缮类", period="202001-202012",
+                     long_term_goal="优化教育布局，推进教育领域综合改革，全面提升育人质量。")
+    rows = [("数量指标", "重点建设工程安排数量", "2项"), ("质量指标", "重点建设工程验收合格率", "100%"),
+            ("时效指标", "重点建设工程按期完成率", "100%"), ("可持续影响指标", "基础教育巩固提高情况", "巩固提高"),
+            ("社会效益指标", "基础教育学校办学条件", "持续改善"), ("服务对象满意度指标", "学生、家长、社会满意度", "≥90%")]
+    for order, (level2, name, value) in enumerate(rows):
+        for horizon in (Indicator.LONG_TERM, Indicator.ANNUAL):
+            indicator = Indicator(table=table, level2=Level2.objects.get(level1__framework=table.framework, name=level2),
+                                  name=name, order=order, horizon=horizon)
+            indicator.value = parse_value(value, name=name)
+            indicator.save()
+    return table
+
+
+def xiangtan_table(unit) -> ProjectTable:
+    table = table_in("xiangtan-2023", unit, period="2023.07-2024.01", department="湘潭市环境卫生管理处",
+                     long_term_goal="通过采购雾炮车降尘抑尘服务，服务周期内全市空气质量达到优良。")
+    paste_into(table, XIANGTAN)
+    return table
+
+
+def jingyan_table(unit) -> ProjectTable:
+    table = table_in("jingyan-2023", unit, project_name="村组干部报酬", budget_total=Decimal("330.984"),
+                     budget_fiscal=Decimal("330.984"))
+    paste_into(table, JINGYAN)
+    return table
+
+
+SHIPPED = {"mof-2021": mof_table, "wuhan-2020": side_by_side_table, "xiangtan-2023": xiangtan_table,
+           "jingyan-2023": jingyan_table}
+EXPECTED = {
+    "mof-2021": ["基本公共卫生服务和应急处理专项绩效目标表", "指标性质", "评（扣）分标准", "取值依据", "成本指标",
+                 "疾病预防控制中心经费", "≤", "70", "万元", "超出预算不得分", "计划标准", "产出指标"],
+    "wuhan-2020": ["项目支出绩效目标表（2020年度）", "三级指标（中期）", "三级指标（年度）", "中期目标", "优化教育布局",
+                   "重点建设工程安排数量"],
+    "xiangtan-2023": ["2023年项目支出绩效目标申报表", "指标值及单位", "绩效标准", "雾炮车风炮射程", "≥80米", "计划标准",
+                      "经济效益指标", "填表人：", "单位负责人签字："],
+    "jingyan-2023": ["村组干部报酬绩效目标申报表（2023年度）", "金额单位：元", "3,309,840.00", "权重", "指标方向性",
+                     "维护社会稳定", "正向指标", "村组干部230人"],
+}
+
+
+@pytest.mark.parametrize("code", SHIPPED)
+def test_each_shipped_framework_prints_its_table_as_its_reference_page(code, unit, tmp_path):
+    table = render.table_queryset().get(pk=SHIPPED[code](unit).pk)
+    pdf = render.render_table(table)
+    text = "".join(pages_text(pdf))
+    position = 0
+    for needle in EXPECTED[code]:
+        found = text.find(needle.replace(" ", ""), position if needle != "≤" else 0)
+        assert found >= 0, f"{code}: {needle!r} missing"
+    assert_looks_like_reference(pdf, tmp_path, f"framework-{code}")
