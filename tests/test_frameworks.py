@@ -6,6 +6,7 @@ pages; weights adding up to 100; a framework approved tables use is versioned, n
 import io
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.contrib import admin
@@ -24,9 +25,10 @@ from perfgoals.printing import render
 from perfgoals.printing.models import ApprovedPdf
 from perfgoals.review import rules
 from tests.conftest import PASSWORD
-from tests.test_printing import assert_looks_like_reference, pages_text
+from tests.test_printing import UPDATE_REFERENCE, assert_looks_like_reference, pages_text, rasterise
 
 pytestmark = pytest.mark.django_db
+DOCS = Path(__file__).parent.parent / "docs"
 
 # realworld/07 (井研县马踏镇 2023, the system's flat export): project 1, weights adding to 90.
 JINGYAN = """一级指标\t二级指标\t三级指标\t指标性质\t指标值\t度量单位\t权重\t指标方向性
@@ -176,7 +178,7 @@ def test_a_framework_approved_tables_use_is_not_changed_but_copied_as_a_new_vers
 def test_the_editor_shows_a_frameworks_own_columns_only_where_it_has_them(make_table, client, clerk, unit):
     client.force_login(clerk)
     hebei_page = client.get(reverse("table_edit", args=[make_table().pk])).content.decode()
-    assert 'name="weight"' not in hebei_page and 'name="direction"' not in hebei_page
+    assert 'name="weight"' not in hebei_page and 'name="value_direction"' not in hebei_page
     table = table_in("jingyan-2023", unit)
     indicator = Indicator(table=table, level2=framework("jingyan-2023").level2_list()[0], name="行政村数量")
     indicator.value = parse_value("=11个")
@@ -184,7 +186,7 @@ def test_the_editor_shows_a_frameworks_own_columns_only_where_it_has_them(make_t
     page = client.get(reverse("table_edit", args=[table.pk])).content.decode()
     assert 'name="weight"' in page and "指标方向性" in page and 'name="scoring"' not in page
     data = {"level2": indicator.level2_id, "name": indicator.name, "value": "=11个", "weight": "15",
-            "direction": "positive", "version": indicator.version}
+            "value_direction": "positive", "version": indicator.version}
     client.post(reverse("indicator_update", args=[table.pk, indicator.pk]), data)
     indicator.refresh_from_db()
     assert (indicator.weight, indicator.direction) == (Decimal("15"), "positive")
@@ -257,8 +259,8 @@ def xiangtan_table(unit) -> ProjectTable:
 
 
 def jingyan_table(unit) -> ProjectTable:
-    table = table_in("jingyan-2023", unit, project_name="村组干部报酬", budget_total=Decimal("330.984"),
-                     budget_fiscal=Decimal("330.984"))
+    table = table_in("jingyan-2023", unit, project_name="村组干部报酬", budget_total=Decimal("330.98"),
+                     budget_fiscal=Decimal("330.98"))
     paste_into(table, JINGYAN)
     return table
 
@@ -272,7 +274,7 @@ EXPECTED = {
                    "重点建设工程安排数量"],
     "xiangtan-2023": ["2023年项目支出绩效目标申报表", "指标值及单位", "绩效标准", "雾炮车风炮射程", "≥80米", "计划标准",
                       "经济效益指标", "填表人：", "单位负责人签字："],
-    "jingyan-2023": ["村组干部报酬绩效目标申报表（2023年度）", "金额单位：元", "3,309,840.00", "权重", "指标方向性",
+    "jingyan-2023": ["村组干部报酬绩效目标申报表（2023年度）", "金额单位：元", "3,309,800.00", "权重", "指标方向性",
                      "维护社会稳定", "正向指标", "村组干部230人"],
 }
 
@@ -287,3 +289,5 @@ def test_each_shipped_framework_prints_its_table_as_its_reference_page(code, uni
         found = text.find(needle.replace(" ", ""), position if needle != "≤" else 0)
         assert found >= 0, f"{code}: {needle!r} missing"
     assert_looks_like_reference(pdf, tmp_path, f"framework-{code}")
+    if UPDATE_REFERENCE:  # the page shown in docs/, at a readable resolution
+        rasterise(pdf, tmp_path, f"docs-{code}", dpi=80).save(DOCS / f"print-{code}.png")

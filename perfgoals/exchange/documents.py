@@ -482,6 +482,7 @@ def _store_table(table: TablePreview, unit: Unit, year: int, source: str, positi
         )
         indicator.value = item.value
         for key, value in column_values(item.parsed, table.framework).items():
+            key = "direction" if key == "value_direction" else key
             setattr(indicator, key, values.parse_number(value) if key == "weight" else value)
         _validate(indicator, item.parsed.line, exclude=["table", "level2"])
         indicators.append(indicator)

@@ -607,7 +607,7 @@ def column_values(item: ParsedIndicator, framework) -> dict:
     if "weight" in keys and item.weight:
         out["weight"] = item.weight.replace("%", "").replace("分", "").strip()
     if "direction" in keys and item.direction:
-        out["direction"] = Direction.from_label(item.direction)
+        out["value_direction"] = Direction.from_label(item.direction)
     for key in ("scoring", "remark"):
         if key in keys and getattr(item, key):
             out[key] = getattr(item, key)

@@ -199,7 +199,7 @@ class ValueForm(RowForm):
             return cls(data, level2_choices=level2_choices)
         initial = {
             "level2": indicator.level2_id, "version": indicator.version,
-            **{name: _shown(getattr(indicator, name)) for name in cls.indicator_fields},
+            **{name: _shown(getattr(indicator, getattr(cls, "ATTRIBUTE", {}).get(name, name))) for name in cls.indicator_fields},
             **cls.initial_for(indicator),
         }  # fmt: skip
         return cls(initial=initial, level2_choices=level2_choices)
@@ -251,31 +251,25 @@ class IndicatorForm(ValueForm):
 
     # Columns some frameworks have (frameworks.models.COLUMNS): shown and posted where the table's has them.
     scoring = forms.CharField(label="评（扣）分标准", required=False, max_length=NOTE, widget=forms.Textarea)
-    weight = forms.CharField(label="权重", required=False, max_length=12)
-    direction = forms.ChoiceField(label="指标方向", required=False, choices=[("", "—"), *Direction.choices])
+    weight = forms.DecimalField(label="权重", required=False, min_value=0, max_digits=6, decimal_places=2, error_messages={
+        "invalid": "权重应为数字，如 10。", "min_value": "权重不能为负数。", "max_digits": "权重太大。"})
+    value_direction = forms.ChoiceField(label="指标方向", required=False, choices=[("", "—"), *Direction.choices])
     remark = forms.CharField(label="备注", required=False, max_length=NOTE, widget=forms.Textarea)
     basis_category = forms.ChoiceField(label="指标分类", required=False, choices=[("", "—"), *BasisCategory.choices])
     prior_value_1 = forms.CharField(label="前年值", required=False, max_length=100)
     prior_value_2 = forms.CharField(label="上年值", required=False, max_length=100)
     horizon = forms.ChoiceField(label="目标期限", required=False, choices=Indicator.HORIZON_CHOICES)
 
-    EXTRA_FIELDS = ("scoring", "weight", "direction", "remark", "basis_category", "prior_value_1", "prior_value_2", "horizon")
+    EXTRA_FIELDS = ("scoring", "weight", "value_direction", "remark", "basis_category", "prior_value_1", "prior_value_2",
+                    "horizon")
+    ATTRIBUTE = {"value_direction": "direction"}  # the row's move buttons post "direction" (up/down)
+
+    indicator_fields = ("name", "description", "basis", *EXTRA_FIELDS)
 
     def __init__(self, *args, level2_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["level2"].choices = level2_choices
         self.fields["level2"].error_messages["invalid_choice"] = "请选择本指标体系中的二级指标。"
-
-    indicator_fields = ("name", "description", "basis", *EXTRA_FIELDS)
-
-    def clean_weight(self):
-        text = (self.cleaned_data.get("weight") or "").strip()
-        if not text:
-            return None
-        number = values.parse_number(text.rstrip("%分"))
-        if number is None or number < 0:
-            raise ValidationError("权重应为不小于 0 的数字，如 10。")
-        return number
 
     def apply(self, indicator) -> None:
         data = self.cleaned_data
@@ -287,7 +281,7 @@ class IndicatorForm(ValueForm):
         for name in self.EXTRA_FIELDS:
             if name in self.data:
                 value = data[name]
-                setattr(indicator, name, value.strip() if isinstance(value, str) else value)
+                setattr(indicator, self.ATTRIBUTE.get(name, name), value.strip() if isinstance(value, str) else value)
         indicator.horizon = indicator.horizon or Indicator.ANNUAL
 
 

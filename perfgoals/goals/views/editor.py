@@ -69,7 +69,9 @@ def extra_columns(table) -> list[tuple[str, str]]:
     """The framework's columns beyond name, description, value and basis that the editor
     shows (评（扣）分标准, 权重, 指标方向 …), with their printed headings; 目标期限 where
     the framework has a 中期/长期 horizon."""
-    extras = [(c.key, c.printed_heading) for c in table.framework.columns.all() if c.key in f.IndicatorForm.EXTRA_FIELDS]
+    names = {attribute: name for name, attribute in f.IndicatorForm.ATTRIBUTE.items()}
+    extras = [(names.get(c.key, c.key), c.printed_heading) for c in table.framework.columns.all()
+              if names.get(c.key, c.key) in f.IndicatorForm.EXTRA_FIELDS]
     if table.framework.horizons != "annual":
         extras.append(("horizon", "目标期限"))
     return extras
