@@ -1,5 +1,8 @@
 """Forms of the editor: each validates one part of a table or plan, in Chinese.
 
+Longer than 400 lines: one form per part of the editor (header, goal, value, indicator, plan
+rows), sharing the value's parsing; split up they would import each other back and forth.
+
 Choices that come from a framework are passed in by the view (already prefetched),
 so building thirty row forms runs no query.
 """
@@ -12,7 +15,7 @@ from django.core.exceptions import ValidationError
 from perfgoals.goals import checks, values
 from perfgoals.goals.fields import MoneyField, PercentField
 from perfgoals.goals.saving import MergingForm, RowForm
-from perfgoals.goals.models import GOAL, NOTE, PARAGRAPH, BasisCategory, DepartmentPlan, Direction, Indicator, ProjectTable
+from perfgoals.goals.models import GOAL, NOTE, PARAGRAPH, TABLE_HEADER_FIELDS, BasisCategory, DepartmentPlan, Direction, Indicator, ProjectTable
 
 SPEND_FIELDS = [field for field, _ in checks.SPENDING_PLAN]
 
@@ -46,7 +49,7 @@ class HeaderForm(MergingForm):
         model = ProjectTable
         fields = [
             "project_code", "project_name", "budget_total", "budget_fiscal", "budget_other",
-            "fund_use", *SPEND_FIELDS,
+            "fund_use", *SPEND_FIELDS, *TABLE_HEADER_FIELDS, "long_term_goal",
         ]  # fmt: skip
         error_messages = {"project_name": {"required": "请填写项目名称。"}}
 
@@ -58,6 +61,19 @@ class HeaderForm(MergingForm):
             value = getattr(self.instance, name)
             if value is not None:  # 5.00 → 5, 85.27 stays: as the clerk would write it
                 self.initial[name] = values.format_number(value)
+        framework = self.instance.framework if self.instance.framework_id else None
+        if framework and len(sources := framework.sources()) == 2:  # the framework's money block names them
+            self.fields["budget_fiscal"].label, self.fields["budget_other"].label = sources
+        if framework:
+            self.fields["long_term_goal"].label = f"{framework.long_term_label or '中期'}目标"
+
+    def framework_fields(self) -> list:
+        """The header fields the table's framework prints (项目期, 主管部门 …) and its 中期 goal."""
+        framework = self.instance.framework if self.instance.framework_id else None
+        if framework is None:
+            return []
+        shown = [self[k] for k in framework.header_keys() if k in TABLE_HEADER_FIELDS]
+        return shown + ([self["long_term_goal"]] if framework.horizons != "annual" else [])
 
     def clean(self):
         data = super().clean()
