@@ -291,3 +291,27 @@ def test_each_shipped_framework_prints_its_table_as_its_reference_page(code, uni
     assert_looks_like_reference(pdf, tmp_path, f"framework-{code}")
     if UPDATE_REFERENCE:  # the page shown in docs/, at a readable resolution
         rasterise(pdf, tmp_path, f"docs-{code}", dpi=80).save(DOCS / f"print-{code}.png")
+
+
+# realworld/11 (东莞市 2019 批复表): 中期 and 年度 side by side in one grid.
+DONGGUAN = """绩效指标\t一级指标\t二级指标\t三级指标\t指标值(或计划水平)\t二级指标\t三级指标\t计划指标值(或计划水平)
+\t产出指标\t数量指标\t镇街补助款完成结算项目数\t29个\t数量指标\t镇街补助款完成结算项目数\t3个
+\t\t质量指标\t补助款结算误差率\t±3%以内\t质量指标\t补助款结算误差率\t±3%以内
+\t\t时效指标\t结算款支付及时性\t及时\t时效指标\t结算款支付及时性\t及时
+\t效益指标\t社会效益指标\t补助款结算争议率\t0%\t社会效益指标\t补助款结算争议率\t0%
+"""
+
+
+def test_a_side_by_side_grid_pasted_into_a_framework_with_a_middle_horizon_keeps_both_halves(unit, make_table):
+    table = table_in("wuhan-2020", unit, project_name="镇际联网路升级改造工程一期")
+    doc = parse_paste(DONGGUAN)
+    added = pasted.add(table, pasted.make_preview(table, pasted.rows_for(doc.tables[0], table.framework)))
+    horizons = [(i.horizon, i.name, i.value_display) for i in added]
+    assert ("long_term", "镇街补助款完成结算项目数", "29个") in horizons
+    assert ("annual", "镇街补助款完成结算项目数", "3个") in horizons
+    assert pasted.notes(doc.tables[0], table.framework) == []
+    pdf = render.render_table(render.table_queryset().get(pk=table.pk))
+    assert "29个" in "".join(pages_text(pdf)) and "3个" in "".join(pages_text(pdf))
+    hebei = make_table()
+    assert len(pasted.rows_for(doc.tables[0], hebei.framework)) == 4
+    assert pasted.notes(doc.tables[0], hebei.framework)[0].startswith("表中并列的中期/长期指标 4 项未导入")

@@ -324,7 +324,9 @@ def make_preview(doc: ParsedDocument, *, source: str, unit: Unit | None = None, 
                 table.notes.append(f"金额 {values.format_number(amount)}万元 按两位小数记为 {values.format_money(kept)}万元。")
         if weights := [w for w in getattr(parsed, "weights", []) if w]:
             total = sum((values.parse_number(w) or 0 for w in weights), Decimal(0))
-            table.notes.append(f"权重未导入（本系统不记录权重）；表中权重合计 {values.format_number(total)}。")
+            kept = chosen is not None and any(c.key == "weight" for c in chosen.columns.all())
+            table.notes.append(f"表中权重合计 {values.format_number(total)}。" if kept else
+                               f"权重未导入（指标体系“{chosen.name if chosen else ''}”没有权重列）；表中权重合计 {values.format_number(total)}。")
         if not parsed.project_name:
             preview.errors.append(f"{source} 第 {parsed.line} 行：没有找到项目名称。")
         for item in parsed.indicators:

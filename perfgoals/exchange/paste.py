@@ -568,6 +568,7 @@ def explanation_rows(head: list[Row]) -> tuple[str, list[Row]]:
 @dataclass
 class PastedIndicator(ParsedIndicator):
     level1_written: bool = True  # False: carried down from the row above (a merged cell)
+    horizon: str = ANNUAL  # LONG_TERM: from the 中期/长期 half of a side-by-side grid
 
 
 @dataclass
@@ -576,6 +577,7 @@ class PastedTable(ParsedTable):
 
     notes: list[str] = field(default_factory=list)
     weights: list[str] = field(default_factory=list)
+    long_term: list[PastedIndicator] = field(default_factory=list)  # the other half of a side-by-side grid
 
 
 def _get(row: Row, column: int | None) -> str:
@@ -621,7 +623,7 @@ def values_basis_category(text: str) -> bool:
 def _read_grid(rows: list[Row], columns: Columns, table: PastedTable) -> None:
     """The indicator rows: level-1 and level-2 cells carried down; a row without an indicator is none."""
     cols = columns.roles
-    level1 = level2 = ""
+    level1 = level2 = long_level2 = ""
     skipped = 0
     for row in rows:
         written1, written2 = _get(row, cols.get("level1")), _get(row, cols.get("level2"))
@@ -631,6 +633,12 @@ def _read_grid(rows: list[Row], columns: Columns, table: PastedTable) -> None:
             level2 = written2
         if columns.skipped and _get(row, columns.skipped.get("name")):
             skipped += 1
+            long_level2 = _get(row, columns.skipped.get("level2")) or long_level2
+            other = _indicator(row, columns.skipped, level1, long_level2)
+            other.horizon = LONG_TERM if columns.skipped_horizon != ANNUAL else ANNUAL
+            table.long_term.append(other)
+        elif columns.skipped:
+            long_level2 = _get(row, columns.skipped.get("level2")) or long_level2
         if not _get(row, cols.get("name")):
             continue  # a level-2 row with no indicator, or the grid's footer
         indicator = _indicator(row, cols, level1, level2)

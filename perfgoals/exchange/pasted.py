@@ -73,13 +73,20 @@ def read(text: str, html: str) -> PastedTable:
     return table
 
 
-def notes(pasted: PastedTable) -> list[str]:
+def rows_for(pasted: PastedTable, framework) -> list[PastedIndicator]:
+    """The rows to add: the 年度 ones, and the 中期/长期 half of a side-by-side grid where the
+    framework has such a horizon."""
+    return pasted.indicators + (pasted.long_term if framework.horizons != "annual" else [])
+
+
+def notes(pasted: PastedTable, framework=None) -> list[str]:
     """What the paste holds besides indicator rows, which is not added here."""
-    said = list(pasted.notes)
+    keeps_long_term = framework is not None and framework.horizons != "annual" and pasted.long_term
+    said = [n for n in pasted.notes if not (keeps_long_term and n.startswith("表中并列的"))]
     if pasted.project_name or pasted.goals or pasted.budget_total is not None:
         said.append("粘贴的内容还包含项目名称、资金或绩效目标：这里只添加指标，其余请在本页上方填写。")
-    if any(pasted.weights):
-        said.append("权重未添加（本系统不记录权重）。")
+    if any(pasted.weights) and not (framework is not None and any(c.key == "weight" for c in framework.columns.all())):
+        said.append("权重未添加（本指标体系没有权重列）。")
     return said
 
 
@@ -179,7 +186,7 @@ def _form_data(item: PastedIndicator, level2: Level2 | None) -> dict:
     else:
         value = item.value
     return {"level2": level2.pk if level2 else "", "name": item.name, "description": item.description,
-            "value": value, "basis": item.basis}  # fmt: skip
+            "value": value, "basis": item.basis, "horizon": getattr(item, "horizon", "annual")}  # fmt: skip
 
 
 def add(table: ProjectTable, preview: Preview) -> list[Indicator]:

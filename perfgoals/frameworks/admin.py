@@ -182,8 +182,23 @@ class PrintLayoutAdmin(admin.ModelAdmin):
         return LockedLayoutForm
 
 
+class LockedCategoryForm(forms.ModelForm):
+    """A level-1 or level-2 category edited on its own page: refused once approved tables print it."""
+
+    def clean(self):
+        data = super().clean()
+        category = self.instance
+        framework = None
+        if category.pk:
+            framework = category.framework if isinstance(category, Level1) else category.level1.framework
+        if self.changed_data and approved_tables(framework):
+            raise ValidationError(IN_USE)
+        return data
+
+
 @admin.register(Level1)
 class Level1Admin(admin.ModelAdmin):
+    form = LockedCategoryForm
     list_display = ["name", "framework", "order"]
     list_filter = ["framework"]
     search_fields = ["name", "framework__name"]
@@ -193,6 +208,7 @@ class Level1Admin(admin.ModelAdmin):
 
 @admin.register(Level2)
 class Level2Admin(admin.ModelAdmin):
+    form = LockedCategoryForm
     list_display = ["name", "level1", "framework", "is_cost", "requirement", "order"]
     list_filter = ["level1__framework", "is_cost", "requirement"]
     search_fields = ["name", "level1__name", "level1__framework__name"]

@@ -46,11 +46,12 @@ def indicator_paste(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             changed = confirming and request.POST.get("previewed") != digest
             ready = confirming and not changed
-            preview = pasted.make_preview(table, found.indicators, _picks(request.POST), review=not ready)
+            preview = pasted.make_preview(table, pasted.rows_for(found, table.framework), _picks(request.POST),
+                                          review=not ready)
             if ready and preview.can_add:
                 added = pasted.add(table, preview)
             else:
-                box["preview"], box["notes"] = preview, pasted.notes(found)
+                box["preview"], box["notes"] = preview, pasted.notes(found, table.framework)
                 if changed:
                     box["error"] = "粘贴的内容在预览后有改动：请核对下面新的预览，再点“确认添加”。"
                 elif confirming:
