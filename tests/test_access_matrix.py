@@ -143,6 +143,7 @@ EXPECTED = {
     "table_copy": COPY, "plan_copy": COPY,
     "table_copy_framework": CLERK_WRITE,  # GET: the choice of framework; only the unit's clerk copies
     "table_header": CLERK_ACTION,  # a header post changing nothing: saved, back to the editor
+    "table_sources": CLERK_ACTION,  # 资金来源 (none on the test framework): saved, back to the editor
     "goal_create": CLERK_WRITE, "goal_update": CLERK_WRITE,
     "indicator_create": CLERK_WRITE, "indicator_update": CLERK_WRITE,
     "plan_child_create": CLERK_WRITE, "plan_child_update": CLERK_WRITE,

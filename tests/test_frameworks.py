@@ -315,3 +315,27 @@ def test_a_side_by_side_grid_pasted_into_a_framework_with_a_middle_horizon_keeps
     hebei = make_table()
     assert len(pasted.rows_for(doc.tables[0], hebei.framework)) == 4
     assert pasted.notes(doc.tables[0], hebei.framework)[0].startswith("表中并列的中期/长期指标 4 项未导入")
+
+
+def test_a_money_block_of_four_sources_is_written_in_the_editor_and_printed(unit, client, clerk):
+    spec = spec_of("mof-2021")
+    spec["framework"].update(code="hunan-2023", money_sources=["中央", "省", "市", "本级"])
+    spec["layout"] = None
+    hunan = definition.from_spec(spec)
+    hunan.layout = framework("mof-2021").layout
+    hunan.save()
+    table = table_in("hunan-2023", unit, budget_fiscal=None, budget_other=None)
+    client.force_login(clerk)
+    page = client.get(reverse("table_edit", args=[table.pk])).content.decode()
+    assert "资金来源" in page and 'name="budget_fiscal"' not in page
+    response = client.post(reverse("table_sources", args=[table.pk]),
+                           {"source_0": "100", "source_1": "80", "source_2": "abc", "source_3": ""})
+    assert "abc" in response.content.decode() and ProjectTable.objects.get(pk=table.pk).source_amounts == {}
+    client.post(reverse("table_sources", args=[table.pk]), {"source_0": "100", "source_1": "80", "source_2": "50万",
+                                                            "source_3": "200000元"})
+    table = render.table_queryset().get(pk=table.pk)
+    assert table.source_amounts == {"中央": "100.00", "省": "80.00", "市": "50.00", "本级": "20.00"}
+    assert table.budget_total == Decimal("250.00")
+    text = "".join(pages_text(render.render_table(table)))
+    for needle in ["其中：中央", "100.00", "其中：省", "80.00", "其中：本级", "20.00", "250.00"]:
+        assert needle in text, needle

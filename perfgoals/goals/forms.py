@@ -67,6 +67,10 @@ class HeaderForm(MergingForm):
         if framework:
             self.fields["long_term_goal"].label = f"{framework.long_term_label or '中期'}目标"
 
+    def shows_parts(self) -> bool:
+        """财政资金 / 其他资金 here; a framework with other sources has its own 资金来源 form."""
+        return not self.instance.framework_id or len(self.instance.framework.sources()) == 2
+
     def framework_fields(self) -> list:
         """The header fields the table's framework prints (项目期, 主管部门 …) and its 中期 goal."""
         framework = self.instance.framework if self.instance.framework_id else None
@@ -112,6 +116,24 @@ class HeaderForm(MergingForm):
     def plan_is_complete(self) -> bool:
         data = getattr(self, "cleaned_data", {})
         return all(data.get(f) is not None for f in SPEND_FIELDS)
+
+
+class SourcesForm(forms.Form):
+    """资金来源: an amount (万元) for each source of a framework whose money block is not
+    财政资金 / 其他资金 (一般公共预算, 政府性基金, 财政专户 …; 中央, 省, 市, 本级)."""
+
+    def __init__(self, *args, sources=(), initial_amounts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sources = list(sources)
+        for n, name in enumerate(self.sources):
+            self.fields[f"source_{n}"] = money(name)
+            stored = (initial_amounts or {}).get(name)
+            if stored not in (None, ""):
+                self.initial[f"source_{n}"] = values.format_number(Decimal(str(stored)))
+
+    def amounts(self) -> dict[str, str]:
+        data = self.cleaned_data
+        return {name: f"{data[f'source_{n}']:.2f}" for n, name in enumerate(self.sources) if data.get(f"source_{n}") is not None}
 
 
 class GoalForm(RowForm):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("tables/<int:pk>/copy/framework/", copies.table_copy_framework, name="table_copy_framework"),
     path("tables/<int:pk>/preview/", previews.table_preview, name="table_preview"),
     path("tables/<int:pk>/header/", tables.table_header, name="table_header"),
+    path("tables/<int:pk>/sources/", tables.table_sources, name="table_sources"),
     path("tables/<int:pk>/header/check/", tables.table_header_check, name="table_header_check"),
     path("tables/<int:pk>/goals/", tables.goal_create, name="goal_create"),
     path("tables/<int:pk>/goals/<int:goal_pk>/", tables.goal_update, name="goal_update"),

@@ -130,8 +130,18 @@ def editor_groups(table, choices, problems, comments: dict, bound=None, add: int
     return groups
 
 
+def sources_of(table):
+    """资金来源's form where the framework's money block is not two sources (those are the header's
+    财政资金 / 其他资金, under the framework's names)."""
+    sources = table.framework.sources()
+    if len(sources) == 2:
+        return None
+    return f.SourcesForm(sources=sources, initial_amounts=table.source_amounts)
+
+
 def editor_context(table, *, editable: bool, comments: dict, panel=None, header_form=None, goal_forms=None,
-                   bound=None, add=None, saved="", notes=None, paste=None, rowfile=None) -> dict:  # fmt: skip
+                   bound=None, add=None, saved="", notes=None, paste=None, rowfile=None,
+                   sources_form=None) -> dict:  # fmt: skip
     """`comments`: the open comments by row (workflow.open_comments); `panel` on the whole page;
     `paste`: the 粘贴指标 box's content (views.pasting); `rowfile`: 导入指标's (views.rowfiles)."""
     review = review_document(table)
@@ -147,6 +157,7 @@ def editor_context(table, *, editable: bool, comments: dict, panel=None, header_
         "editable": editable,
         "panel": panel,
         "header": header_form or f.HeaderForm(instance=table),
+        "sources": sources_form or sources_of(table),
         "goals": goals,
         "new_goal": goal_forms.get("new") or f.GoalForm(),
         "groups": editor_groups(table, level2_choices(table.framework), problems, comments, bound, add),

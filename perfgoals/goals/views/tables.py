@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -100,6 +102,23 @@ def table_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def table_header(request: HttpRequest, pk: int) -> HttpResponse:
     return save_form(request, "table", pk, tables(), f.HeaderForm, respond, "header", "header_form")
+
+
+@login_required
+@require_POST
+def table_sources(request: HttpRequest, pk: int) -> HttpResponse:
+    """资金来源: the amounts by source of a framework with more than two sources; 预算数 is their sum."""
+    with editing(request, "table", pk, tables()) as table:
+        form = f.SourcesForm(request.POST, sources=table.framework.sources())
+        if form.is_valid():
+            table.source_amounts = form.amounts()
+            if table.source_amounts:
+                table.budget_total = sum((Decimal(v) for v in table.source_amounts.values()), Decimal("0"))
+            table.save()
+    if not form.is_valid():
+        return page(request, table, editable=True, sources_form=form)
+    messages.success(request, "资金来源已保存。")
+    return redirect(f"{table.get_absolute_url()}#sources")
 
 
 @login_required
