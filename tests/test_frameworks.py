@@ -339,3 +339,13 @@ def test_a_money_block_of_four_sources_is_written_in_the_editor_and_printed(unit
     text = "".join(pages_text(render.render_table(table)))
     for needle in ["其中：中央", "100.00", "其中：省", "80.00", "其中：本级", "20.00", "250.00"]:
         assert needle in text, needle
+
+
+def test_a_required_level2_left_empty_is_reported_and_one_that_may_be_not_applicable_asks_for_it(unit):
+    table = mof_table(unit)
+    clean = [p for p in rules.review_table(ProjectTable.objects.get(pk=table.pk)) if p.code == "LEVEL2_MISSING"]
+    assert clean == []
+    table.indicators.filter(level2__name__in=["质量指标", "生态环境成本指标"]).delete()
+    messages = [p.message for p in rules.review_table(ProjectTable.objects.get(pk=table.pk)) if p.code == "LEVEL2_MISSING"]
+    assert messages == ["二级指标“生态环境成本指标”没有填写：确不涉及的，添加一行，指标值填“不涉及”，并在指标解释中说明理由。",
+                        "二级指标“质量指标”是本指标体系的必填项，请补充一项质量指标。"]

@@ -58,17 +58,25 @@ def level1_missing(table):
                   )
 
 
-@rule("LEVEL2_MISSING", ERROR, COMPLETENESS, "河北等版式打印全部二级指标行，每个二级指标都要填写",
+@rule("LEVEL2_MISSING", ERROR, COMPLETENESS, "必填的二级指标都要填写（河北等版式打印全部二级指标行，每个都必填）；"
+      "可填“不涉及”的二级指标，确不涉及的填“不涉及”并说明理由",
       example_bad="生态效益指标一行空着", example_fix="生态效益指标：环境污染事故 零发生")
 def level2_missing(table):
-    if not table.framework_id or not table.framework.prints_every_level2:
+    if not table.framework_id:
         return
+    every = table.framework.prints_every_level2
     used = {i.level2_id for i in indicators(table)}
     for level2 in table.framework.level2_list():
-        if level2.pk not in used:
+        if level2.pk in used:
+            continue
+        if every:
             yield flag(f"二级指标“{level2.name}”没有填写三级指标：本版式每个二级指标都要打印，请补充一项{level2.name}。",
-                       TABLE, "indicators",
-                  )
+                       TABLE, "indicators")
+        elif level2.requirement == level2.REQUIRED:
+            yield flag(f"二级指标“{level2.name}”是本指标体系的必填项，请补充一项{level2.name}。", TABLE, "indicators")
+        elif level2.requirement == level2.MAY_BE_NA:
+            yield flag(f"二级指标“{level2.name}”没有填写：确不涉及的，添加一行，指标值填“不涉及”，并在指标解释中说明理由。",
+                       TABLE, "indicators")
 
 
 @rule("NO_QUANTITATIVE", HINT, FEASIBILITY, "至少有一个定量指标（数值 + 单位），便于考核",
