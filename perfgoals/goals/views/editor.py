@@ -77,8 +77,16 @@ def extra_columns(table) -> list[tuple[str, str]]:
     return extras
 
 
+def shown_columns(table) -> set[str]:
+    """Which of 绩效指标描述 and 指标值确定依据 the editor shows: those the framework prints
+    (both where it defines no columns)."""
+    keys = {c.key for c in table.framework.columns.all()}
+    return {"description", "basis"} & keys if keys else {"description", "basis"}
+
+
 def _with_extras(table, row: dict) -> dict:
     form = row["form"]
+    row["shows"] = shown_columns(table)
     row["extras"] = [{
         "name": name, "label": label, "field": form[name], "textarea": name in TEXTAREAS,
         "options": options(form.fields[name].choices, form[name].value()) if hasattr(form.fields[name], "choices") else "",
