@@ -349,3 +349,21 @@ def test_a_required_level2_left_empty_is_reported_and_one_that_may_be_not_applic
     messages = [p.message for p in rules.review_table(ProjectTable.objects.get(pk=table.pk)) if p.code == "LEVEL2_MISSING"]
     assert messages == ["二级指标“生态环境成本指标”没有填写：确不涉及的，添加一行，指标值填“不涉及”，并在指标解释中说明理由。",
                         "二级指标“质量指标”是本指标体系的必填项，请补充一项质量指标。"]
+
+
+@pytest.mark.parametrize("code, headings", [
+    ("jingyan-2023", ["指标性质", "指标值", "度量单位", "权重", "指标方向性"]),
+    ("wuhan-2020", ["三级指标（中期）", "指标值（年度）"]),
+    ("xiangtan-2023", ["指标值及单位", "绩效标准"]),
+])  # fmt: skip
+def test_the_excel_export_lays_out_the_frameworks_columns(code, headings, unit):
+    from openpyxl import load_workbook
+
+    from perfgoals.printing.xlsx import table_workbook
+
+    table = render.table_queryset().get(pk=SHIPPED[code](unit).pk)
+    ws = load_workbook(io.BytesIO(table_workbook(table))).active
+    cells = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+    for heading in headings:
+        assert heading in cells
+    assert table.indicators.first().name in cells

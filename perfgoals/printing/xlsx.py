@@ -23,7 +23,10 @@ from openpyxl import Workbook
 
 from perfgoals.goals import grid, values
 from perfgoals.goals.models import DepartmentPlan, ProjectTable
-from perfgoals.printing.render import approval_line, explanation_parts, is_split, paragraphs, plan_title, watermark
+from perfgoals.printing.render import (
+    approval_line, explanation_parts, is_split, paragraphs, plan_title, table_template, watermark,
+)
+from perfgoals.printing.xlsx_generic import write_generic_table
 from perfgoals.printing.sheet import Sheet, money
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -46,6 +49,8 @@ def _unit_text(unit) -> str:
 
 def write_table(ws, table: ProjectTable, number: int | None = None) -> None:
     """One project table on `ws`, laid out as its printed form."""
+    if table_template(table) == "print/table_generic.html":
+        return write_generic_table(ws, table, number)
     split = is_split(table.framework)
     sheet = Sheet(ws, SPLIT_COLUMNS if split else HEBEI_COLUMNS)
     prefix = f"{number}." if number else ""
