@@ -367,3 +367,23 @@ def test_the_excel_export_lays_out_the_frameworks_columns(code, headings, unit):
     for heading in headings:
         assert heading in cells
     assert table.indicators.first().name in cells
+
+
+JINGYAN_EXPORT = """部门预算项目绩效目标申报表(2023年度)
+金额单位:元
+单位名称\t项目名称\t预算数\t年度目标\t一级指标\t二级指标\t三级指标\t指标性质\t指标值\t度量单位\t权重\t指标方向性
+820-马踏镇部门\t\t8,827,620.53
+820001-井研县马踏镇人民政府\t村组干部报酬\t3,309,840.00\t按时发放村组干部报酬\t""" + JINGYAN.split("\n", 1)[1].replace("\n", "\n\t\t\t\t").rstrip("\t")
+
+
+def test_the_realworld_flat_export_imports_into_its_framework_with_weights_and_directions(tmp_path, unit):
+    path = tmp_path / "jingyan.tsv"
+    path.write_text(JINGYAN_EXPORT, encoding="utf-8")
+    call_command("import_document", str(path), "--unit", unit.code, "--framework", "jingyan-2023", stdout=io.StringIO())
+    table = ProjectTable.objects.get(project_name="村组干部报酬", framework__code="jingyan-2023")
+    assert table.budget_total == Decimal("330.98")  # 3,309,840.00 元
+    assert sorted(i.weight for i in table.indicators.all()) == [10] * 7 + [20]
+    assert {i.direction for i in table.indicators.all()} == {"positive"}
+    assert [p.code for p in rules.review_table(render.table_queryset().get(pk=table.pk)) if p.code == "WEIGHTS_SUM"]
+    text = "".join(pages_text(render.render_table(render.table_queryset().get(pk=table.pk))))
+    assert "权重" in text and "正向指标" in text and "村组干部230人" in text
