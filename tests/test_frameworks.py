@@ -165,6 +165,7 @@ def test_a_framework_approved_tables_use_is_not_changed_but_copied_as_a_new_vers
     assert not form.is_valid() and IN_USE in str(form.non_field_errors())
     copy = definition.new_version(hebei)
     assert (copy.code, copy.version, copy.previous) == ("hebei-project-v2", 2, hebei)
+    assert copy.layout.code == "hebei-v2" and copy.columns.count() == hebei.columns.count()
     form = FrameworkForm({**spec_of(copy.code)["framework"], "header_fields": ["project_code", "period"],
                           "money_sources": "财政资金\n其他资金", "order": copy.order}, instance=copy)
     assert form.is_valid(), form.errors
@@ -387,3 +388,16 @@ def test_the_realworld_flat_export_imports_into_its_framework_with_weights_and_d
     assert [p.code for p in rules.review_table(render.table_queryset().get(pk=table.pk)) if p.code == "WEIGHTS_SUM"]
     text = "".join(pages_text(render.render_table(render.table_queryset().get(pk=table.pk))))
     assert "权重" in text and "正向指标" in text and "村组干部230人" in text
+
+
+def test_a_print_layout_approved_tables_use_is_not_changed_in_the_admin(make_table, client, admin_user):
+    table = make_table()
+    ProjectTable.objects.filter(pk=table.pk).update(status=Status.APPROVED)
+    layout = table.framework.layout
+    client.force_login(admin_user)
+    data = {"code": layout.code, "name": layout.name, "template": layout.template, "title_pattern": "{project_name}",
+            "unit_line": layout.unit_line, "orientation": layout.orientation, "footer_lines": "", "merge_categories": "on"}
+    response = client.post(reverse("admin:frameworks_printlayout_change", args=[layout.pk]), data)
+    assert "复制为新版本" in response.content.decode()
+    layout.refresh_from_db()
+    assert layout.title_pattern == "{project_name}绩效目标表"

@@ -159,7 +159,14 @@ def new_version(framework: Framework) -> Framework:
     while Framework.objects.filter(code=code).exists():
         version += 1
         code = f"{framework.code.rsplit('-v', 1)[0]}-v{version}"
-    copy = from_spec(to_spec(framework), code=code, name=f"{framework.name}（第{version}版）", previous=framework)
+    spec = to_spec(framework)
+    if spec["layout"]:  # its own copy of the layout too: the old one stays as the approved tables print
+        layout_code, n = f"{spec['layout']['code'].rsplit('-v', 1)[0]}-v{version}", version
+        while PrintLayout.objects.filter(code=layout_code).exists():
+            n += 1
+            layout_code = f"{spec['layout']['code'].rsplit('-v', 1)[0]}-v{n}"
+        spec["layout"].update(code=layout_code, name=f"{spec['layout']['name']}（第{version}版）")
+    copy = from_spec(spec, code=code, name=f"{framework.name}（第{version}版）", previous=framework)
     copy.version = version
     copy.save(update_fields=["version"])
     for switch in framework.rule_switches.all():  # review.models.RuleSwitch, reached by its relation
