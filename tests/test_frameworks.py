@@ -163,6 +163,7 @@ def test_a_framework_approved_tables_use_is_not_changed_but_copied_as_a_new_vers
     form = FrameworkForm({**spec_of("hebei-project")["framework"], "header_fields": ["project_code", "period"],
                           "money_sources": "财政资金\n其他资金", "order": hebei.order}, instance=hebei)
     assert not form.is_valid() and IN_USE in str(form.non_field_errors())
+    hebei = Framework.objects.get(pk=hebei.pk)  # the refused form changed the instance in memory only
     copy = definition.new_version(hebei)
     assert (copy.code, copy.version, copy.previous) == ("hebei-project-v2", 2, hebei)
     assert copy.layout.code == "hebei-v2" and copy.columns.count() == hebei.columns.count()
