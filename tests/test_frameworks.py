@@ -402,3 +402,18 @@ def test_a_print_layout_approved_tables_use_is_not_changed_in_the_admin(make_tab
     assert "复制为新版本" in response.content.decode()
     layout.refresh_from_db()
     assert layout.title_pattern == "{project_name}绩效目标表"
+
+
+def test_the_indicator_file_carries_the_frameworks_own_columns_and_reads_them_back(unit, client, clerk, make_table):
+    from perfgoals.exchange import rowfile
+
+    table = jingyan_table(unit)
+    data = rowfile.export(table, "csv")
+    sheet = rowfile.read("x.csv", data)
+    assert {"权重", "指标方向"} <= set(sheet.dataset.headers) and "评（扣）分标准" not in sheet.dataset.headers
+    assert "权重" not in rowfile.read("x.csv", rowfile.export(make_table(), "csv")).dataset.headers
+    edited = data.decode("utf-8-sig").replace(",20,正向指标,", ",30,反向指标,", 1).encode("utf-8-sig")
+    preview = rowfile.run(table, rowfile.read("x.csv", edited), commit=True)
+    assert preview.committed, [r.errors for r in preview.rows]
+    changed = Indicator.objects.get(table=table, name="维持时效")
+    assert (changed.weight, changed.direction) == (Decimal("30"), "negative")

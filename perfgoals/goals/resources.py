@@ -17,7 +17,7 @@ from import_export import fields, resources, widgets
 
 from perfgoals.frameworks.models import Framework
 from perfgoals.goals import checks, values, versions
-from perfgoals.goals.models import BasisCategory, Indicator, ProjectTable
+from perfgoals.goals.models import BasisCategory, Direction, Indicator, ProjectTable
 from perfgoals.lib.cells import NeutralisedResource
 from perfgoals.units.models import Unit
 
@@ -149,13 +149,20 @@ class TableIndicatorResource(SkipsUnchangedRows, IndicatorColumns, resources.Mod
     """
 
     id = fields.Field("id", "编号", widgets.IntegerWidget())
+    # Columns only some frameworks have: exported where the table's framework prints them.
+    scoring = fields.Field("scoring", "评（扣）分标准")
+    weight = fields.Field("weight", "权重", widgets.DecimalWidget())
+    direction = fields.Field(column_name="指标方向", readonly=True)
+    remark = fields.Field("remark", "备注")
     version = fields.Field("version", "版本", readonly=True)
 
     REQUIRED = ("二级指标", "三级指标", "指标值")
+    FRAMEWORK_COLUMNS = ("scoring", "weight", "direction", "remark")
 
     class Meta:
         model = Indicator
-        fields = ("id", "level1", "level2", "name", "description", "value", "basis", "basis_category", "version")
+        fields = ("id", "level1", "level2", "name", "description", "value", "basis", "basis_category",
+                  "scoring", "weight", "direction", "remark", "version")
         import_id_fields = ("id",)
         clean_model_instances = True
         skip_unchanged = True
@@ -173,6 +180,20 @@ class TableIndicatorResource(SkipsUnchangedRows, IndicatorColumns, resources.Mod
         return Indicator.objects.filter(table=self.table).select_related("level2__level1").order_by(
             "level2__level1__order", "level2__order", "order", "id"
         )
+
+    def dehydrate_weight(self, indicator: Indicator) -> str:
+        return values.format_number(indicator.weight)  # 10, not 10.00
+
+    def dehydrate_direction(self, indicator: Indicator) -> str:
+        return indicator.get_direction_display()
+
+    def get_export_fields(self, selected_fields=None):
+        keys = {c.key for c in self.table.framework.columns.all()}
+        return [f for f in super().get_export_fields(selected_fields)
+                if not (self._field_name(f) in self.FRAMEWORK_COLUMNS and self._field_name(f) not in keys)]
+
+    def _field_name(self, field) -> str:
+        return next((name for name, f in self.fields.items() if f is field), "")
 
     @classmethod
     def headings(cls) -> list[str]:
@@ -202,6 +223,8 @@ class TableIndicatorResource(SkipsUnchangedRows, IndicatorColumns, resources.Mod
         before = copy.copy(instance)
         super().import_instance(instance, row, **kwargs)
         read_categories_and_value(instance, row)
+        if "指标方向" in row:
+            instance.direction = Direction.from_label(str(row.get("指标方向") or ""))
         if instance.pk and not versions.same_content(before, instance):
             exported = str(row.get("版本") or "").strip()
             if exported.isdigit() and int(exported) != before.version:
