@@ -24,7 +24,6 @@ from perfgoals.goals.values import parse_value
 from perfgoals.printing import render
 from perfgoals.printing.models import ApprovedPdf
 from perfgoals.review import rules
-from tests.conftest import PASSWORD
 from tests.test_printing import UPDATE_REFERENCE, assert_looks_like_reference, pages_text, rasterise
 
 pytestmark = pytest.mark.django_db
@@ -417,3 +416,11 @@ def test_the_indicator_file_carries_the_frameworks_own_columns_and_reads_them_ba
     assert preview.committed, [r.errors for r in preview.rows]
     changed = Indicator.objects.get(table=table, name="维持时效")
     assert (changed.weight, changed.direction) == (Decimal("30"), "negative")
+
+
+def test_the_review_page_lists_indicators_in_the_frameworks_columns(unit, client, supervisor):
+    table = jingyan_table(unit)
+    client.force_login(supervisor)
+    page = client.get(reverse("workflow_table", args=[table.pk])).content.decode()
+    assert "<th>权重</th>" in page and "<th>指标方向性</th>" in page and "<td>正向指标</td>" in page
+    assert "<th>绩效指标描述</th>" not in page

@@ -8,6 +8,9 @@ The editor, the HTML previews, the review page and the printed PDF all start her
     blocks = printed_rows(groups)                  # one list of Rows per level-1 group, spans set
     blocks = chunk(blocks, 12)                     # cut long groups between level-2 runs
 
+`cell(indicator, key)` is what a framework's column (frameworks.models.COLUMNS) prints for an
+indicator; `columns_of(framework)` lists them (the generic print layout, the review page).
+
 A `Row` carries the level-1 and level-2 labels only on the first row they span (with the
 span), as a table with merged cells prints them; `l1`/`l2` always name the row's categories.
 """
@@ -15,6 +18,8 @@ span), as a table with merged cells prints them; `l1`/`l2` always name the row's
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+
+from perfgoals.goals.values import QUALITATIVE, QUANTITATIVE, format_number
 
 
 @dataclass(frozen=True)
@@ -156,3 +161,42 @@ def chunk(blocks: list[list[Row]], max_rows: int) -> list[list[Row]]:
                     piece[k] = replace(row, level2_span=span)
         pieces_out.extend(pieces)
     return pieces_out
+
+
+# ---- what a framework's column prints (frameworks.models.COLUMNS) ----------------------------
+
+
+def cell(indicator, key: str) -> str:
+    """What one column prints for one indicator (a blank row prints nothing)."""
+    if isinstance(indicator, BlankIndicator):
+        return {"name": indicator.name, "description": indicator.description, "basis": indicator.basis}.get(key, "")
+    value = indicator.value
+    if key == "value":
+        return indicator.value_display
+    if key == "operator":
+        if value.kind == QUALITATIVE:
+            return "定性"
+        return value.operator or ("=" if value.kind == QUANTITATIVE else "")
+    if key == "number":
+        if value.raw and value.problem:
+            return value.raw
+        return format_number(value.number) if value.kind == QUANTITATIVE else value.text
+    if key == "unit":
+        return value.unit if value.kind == QUANTITATIVE else ""
+    if key == "basis_category":
+        return indicator.get_basis_category_display()
+    if key == "direction":
+        return indicator.get_direction_display()
+    if key == "weight":
+        return format_number(indicator.weight)
+    return str(getattr(indicator, key, "") or "")
+
+
+DEFAULT_COLUMNS = [("name", "三级指标"), ("description", "绩效指标描述"), ("value", "指标值"), ("basis", "指标值确定依据")]
+
+
+def columns_of(framework) -> list[tuple[str, str]]:
+    """(key, printed heading) of a framework's indicator columns besides its categories; the
+    classic four where it defines none."""
+    found = [(c.key, c.printed_heading) for c in framework.columns.all() if c.key not in ("level1", "level2")]
+    return found or DEFAULT_COLUMNS

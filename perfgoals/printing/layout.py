@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from perfgoals.frameworks.models import COLUMNS, HEADER_FIELDS, Framework, PrintLayout
+from perfgoals.frameworks.models import HEADER_FIELDS, Framework, PrintLayout
 from perfgoals.goals import grid
 from perfgoals.goals.models import Indicator, ProjectTable
-from perfgoals.goals.values import QUALITATIVE, QUANTITATIVE, format_money, format_number, format_percent
+from perfgoals.goals.values import format_money, format_percent
 
 DEFAULT_SOURCES = ["财政资金", "其他资金"]
 
@@ -52,35 +52,12 @@ def source_amounts(table: ProjectTable) -> list[tuple[str, str]]:
     return out
 
 
-def cell(indicator, key: str) -> str:
-    """What one column prints for one indicator (a blank row prints nothing)."""
-    if isinstance(indicator, grid.BlankIndicator):
-        return {"name": indicator.name, "description": indicator.description, "basis": indicator.basis}.get(key, "")
-    value = indicator.value
-    if key == "value":
-        return indicator.value_display
-    if key == "operator":
-        if value.kind == QUALITATIVE:
-            return "定性"
-        return value.operator or ("=" if value.kind == QUANTITATIVE else "")
-    if key == "number":
-        if value.raw and value.problem:
-            return value.raw
-        return format_number(value.number) if value.kind == QUANTITATIVE else value.text
-    if key == "unit":
-        return value.unit if value.kind == QUANTITATIVE else ""
-    if key == "basis_category":
-        return indicator.get_basis_category_display()
-    if key == "direction":
-        return indicator.get_direction_display()
-    if key == "weight":
-        return format_number(indicator.weight)
-    return str(getattr(indicator, key, "") or "")
-
-
 def indicator_columns(framework: Framework) -> list:
     """The printed columns other than the two category columns, in order."""
     return [c for c in framework.columns.all() if c.key not in ("level1", "level2")]
+
+
+cell = grid.cell
 
 
 def category_widths(framework: Framework) -> tuple[int, int]:

@@ -65,11 +65,14 @@ def _content_rows(doc, comments: dict) -> dict:
         prefetch_related_objects([doc], "indicators")
         return {"indicators": [{"obj": i, "comments": comments.get(("plan_indicator", i.pk), [])}
                                for i in doc.indicators.all()]}  # fmt: skip
-    prefetch_related_objects([doc], "goals", "indicators", "framework__levels1__levels2")
+    prefetch_related_objects([doc], "goals", "indicators", "framework__levels1__levels2", "framework__columns")
+    columns = grid.columns_of(doc.framework)  # the framework's own columns, as printed
     return {
         "goals": [{"obj": g, "comments": comments.get(("goal", g.pk), [])} for g in doc.goals.all()],
+        "columns": [heading for _, heading in columns],
         "indicators": [
-            {"l1": row.l1, "l2": row.l2, "obj": row.indicator, "comments": comments.get(("indicator", row.indicator.pk), [])}
+            {"l1": row.l1, "l2": row.l2, "obj": row.indicator, "comments": comments.get(("indicator", row.indicator.pk), []),
+             "cells": [grid.cell(row.indicator, key) for key, _ in columns]}
             for block in grid.printed_rows(grid.table_groups(doc, every_level2=False)) for row in block
         ],
     }  # fmt: skip
