@@ -424,3 +424,22 @@ def test_the_review_page_lists_indicators_in_the_frameworks_columns(unit, client
     page = client.get(reverse("workflow_table", args=[table.pk])).content.decode()
     assert "<th>权重</th>" in page and "<th>指标方向性</th>" in page and "<td>正向指标</td>" in page
     assert "<th>绩效指标描述</th>" not in page
+
+
+# realworld/08 (南县疾控 2025, 财预〔2021〕101号): cost first, 指标值类型 | 目标值 | 度量单位 | 指标值内容 | 备注.
+NANXIAN = """一级指标\t二级指标\t三级指标\t指标值类型\t目标值\t度量单位\t指标值内容\t备注
+成本指标\t经济成本指标\t疾病预防控制中心经费\t≤\t70\t万元\t反映疾病预防控制中心经费。\t反映疾病预防控制中心经费。
+\t社会成本指标\t实施项目对社会产生的不利影响\t定性\t减少\t\t反映实施项目对社会产生的不利影响。\t反映实施项目对社会产生的不利影响。
+\t生态环境成本指标\t实施项目对生态产生的不利影响\t定性\t减少\t\t反映实施项目对生态产生的不利影响。\t
+"""
+
+
+def test_the_realworld_101_table_is_pasted_into_mof_2021_and_prints_cost_first(unit):
+    table = table_in("mof-2021", unit, project_name="基本公共卫生服务和应急处理及卫生监督执法专项",
+                     budget_total=Decimal("70"), budget_fiscal=Decimal("70"))
+    added = paste_into(table, NANXIAN)
+    assert [(i.level2.name, i.value_display, i.description[:6], i.remark) for i in added] == [
+        ("经济成本指标", "≤70万元", "反映疾病预防", ""), ("社会成本指标", "减少", "反映实施项目", ""),
+        ("生态环境成本指标", "减少", "反映实施项目", "")]  # mof-2021 has no 备注 column: not kept
+    text = "".join(pages_text(render.render_table(render.table_queryset().get(pk=table.pk))))
+    assert "成本指标" in text and "≤" in text and "减少" in text and "反映疾病预防控制中心经费。" in text
