@@ -443,3 +443,21 @@ def test_the_realworld_101_table_is_pasted_into_mof_2021_and_prints_cost_first(u
         ("生态环境成本指标", "减少", "反映实施项目", "")]  # mof-2021 has no 备注 column: not kept
     text = "".join(pages_text(render.render_table(render.table_queryset().get(pk=table.pk))))
     assert "成本指标" in text and "≤" in text and "减少" in text and "反映疾病预防控制中心经费。" in text
+
+
+def test_the_rules_page_documents_the_weight_rule(client, clerk):
+    client.force_login(clerk)
+    page = client.get(reverse("review_rules")).content.decode()
+    assert "WEIGHTS_SUM" in page and "权重合计应为 100" in page
+
+
+def test_a_title_pattern_with_an_unknown_placeholder_is_refused_in_chinese():
+    from django.core.exceptions import ValidationError
+
+    from perfgoals.frameworks.models import PrintLayout
+
+    layout = PrintLayout(code="x", name="x", title_pattern="{项目名称}绩效目标表", unit_line="单位：{amount_unit")
+    with pytest.raises(ValidationError) as refused:
+        layout.full_clean()
+    assert set(refused.value.message_dict) == {"title_pattern", "unit_line"}
+    assert "只能使用 {project_name}" in refused.value.message_dict["title_pattern"][0]

@@ -11,6 +11,7 @@ A category label as typed or dumped from Word is matched to these categories by
 perfgoals.goals.values.find_level1 / find_level2 (the one label parser).
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from perfgoals.lib.models import Ordered
@@ -86,6 +87,20 @@ class PrintLayout(models.Model):
 
     def footers(self) -> list[str]:
         return [line.strip() for line in self.footer_lines.splitlines() if line.strip()]
+
+    PLACEHOLDERS = {"project_name": "项目", "year": 2026, "unit": "单位", "amount_unit": "万元"}
+
+    def clean(self) -> None:
+        """A title or unit line names only the placeholders it may use, with balanced braces."""
+        errors = {}
+        for field in ("title_pattern", "unit_line"):
+            try:
+                getattr(self, field).format(**self.PLACEHOLDERS)
+            except (KeyError, IndexError, ValueError):
+                names = "、".join("{" + k + "}" for k in self.PLACEHOLDERS)
+                errors[field] = f"只能使用 {names}，花括号要成对；要印花括号本身请写两次，如 {{{{。"
+        if errors:
+            raise ValidationError(errors)
 
 
 class Framework(Ordered):

@@ -26,8 +26,12 @@ def layout_of(framework: Framework) -> PrintLayout:
 
 
 def fill(pattern: str, **values) -> str:
-    """A title or unit-line pattern with its {placeholders} filled; an unknown one stays as written."""
-    return (pattern or "").format_map(defaultdict(str, values)) if "{" in (pattern or "") else (pattern or "")
+    """A title or unit-line pattern with its {placeholders} filled (PrintLayout.clean checks them;
+    one that still does not format prints as written)."""
+    try:
+        return (pattern or "").format_map(defaultdict(str, values))
+    except (IndexError, ValueError):
+        return pattern
 
 
 def amount(value: Decimal | None, unit: str) -> str:
