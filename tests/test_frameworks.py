@@ -92,6 +92,7 @@ def test_a_definition_exported_and_imported_under_another_code_is_the_same(tmp_p
     copy["framework"]["code"] = original["framework"]["code"]
     assert copy == original
     assert [l1["name"] for l1 in original["levels1"]][0] == "成本指标"  # 101号: cost first
+    assert {"code": "MONEY_COST_MISSING", "enabled": True, "severity": ""} in original["rule_switches"]
     assert [c["heading"] or c["key"] for c in original["columns"]][3:] == [
         "指标性质", "指标值", "度量单位", "指标解释", "评（扣）分标准", "取值依据"]
 
@@ -103,6 +104,7 @@ def test_a_definition_exported_and_imported_under_another_code_is_the_same(tmp_p
     (lambda s: s["levels1"].append({"name": "产出指标"}), "一级指标重复：产出指标"),
     (lambda s: s["levels2"].append(dict(s["levels2"][0])), "二级指标重复"),
     (lambda s: s["columns"].append({"key": "value", "width": 5}), "指标列重复：value"),
+    (lambda s: s["rule_switches"].append({"code": "NO_SUCH_RULE"}), "审核规则开关“NO_SUCH_RULE”无效"),
 ])  # fmt: skip
 def test_an_inconsistent_definition_is_refused_in_chinese_and_nothing_is_written(tmp_path, spoil, message):
     spec = spec_of("hebei-project")

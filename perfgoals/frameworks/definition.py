@@ -11,6 +11,7 @@ names, an unknown column or header field.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from perfgoals.frameworks.models import COLUMNS, HEADER_FIELDS, Column, Framework, Level1, Level2, PrintLayout
@@ -47,6 +48,9 @@ def to_spec(framework: Framework) -> dict:
             {"level1": l1.name, "name": l2.name, "is_cost": l2.is_cost, "requirement": l2.requirement}
             for l1 in framework.levels1.all() for l2 in l1.levels2.all()
         ],
+        # review.models.RuleSwitch, reached by its relation (the review app sits above this one)
+        "rule_switches": [{"code": r.code, "enabled": r.enabled, "severity": r.severity}
+                          for r in framework.rule_switches.order_by("code")],
     }
 
 
@@ -149,6 +153,14 @@ def from_spec(spec, *, code: str | None = None, name: str | None = None, previou
     for i, l2 in enumerate(spec.get("levels2") or []):
         Level2.objects.create(level1=levels1[l2["level1"]], name=l2["name"], order=i,
                               is_cost=bool(l2.get("is_cost")), requirement=l2.get("requirement", Level2.OPTIONAL))
+    for item in spec.get("rule_switches") or []:
+        switch = framework.rule_switches.model(framework=framework, code=item.get("code", ""),
+                                               enabled=bool(item.get("enabled", True)), severity=item.get("severity") or "")
+        try:
+            switch.full_clean()
+        except ValidationError as e:
+            raise DefinitionError([f"审核规则开关“{item.get('code')}”无效：{'；'.join(e.messages)}"]) from None
+        switch.save()
     return framework
 
 
@@ -169,7 +181,4 @@ def new_version(framework: Framework) -> Framework:
     copy = from_spec(spec, code=code, name=f"{framework.name}（第{version}版）", previous=framework)
     copy.version = version
     copy.save(update_fields=["version"])
-    for switch in framework.rule_switches.all():  # review.models.RuleSwitch, reached by its relation
-        switch.pk, switch.framework = None, copy
-        switch.save()
     return copy

@@ -249,14 +249,16 @@ def paragraphs(text: str) -> list[str]:
 
 
 def plan_queryset():
-    return DepartmentPlan.objects.select_related("unit", "framework").prefetch_related(
+    return DepartmentPlan.objects.select_related("unit", "framework__layout").prefetch_related(
         "items", "indicators__level1", "indicators__level2", "funding_lines"
     )
 
 
 def is_department_form(plan: DepartmentPlan) -> bool:
-    """The Hubei 部门整体绩效目标表: a plan written against a department-wide framework."""
-    return plan.framework is not None and plan.framework.kind == Framework.DEPARTMENT
+    """The Hubei 部门整体绩效目标表: a plan written against a department-wide framework whose print
+    layout is that form (the default of a department-wide framework without a layout)."""
+    return (plan.framework is not None and plan.framework.kind == Framework.DEPARTMENT
+            and plan.framework.template_key() == "hubei-department")
 
 
 def funding_rows(plan: DepartmentPlan, kind: str) -> list[dict]:

@@ -24,7 +24,7 @@ from openpyxl import Workbook
 from perfgoals.goals import grid, values
 from perfgoals.goals.models import DepartmentPlan, ProjectTable
 from perfgoals.printing.render import (
-    approval_line, explanation_parts, is_split, paragraphs, plan_title, table_template, watermark,
+    approval_line, explanation_parts, is_department_form, is_split, paragraphs, plan_title, table_template, watermark,
 )
 from perfgoals.printing.xlsx_generic import write_generic_table
 from perfgoals.printing.sheet import Sheet, money
@@ -276,8 +276,8 @@ def _plan_rows(sheet: Sheet, indicators: list, cells) -> None:
 
 
 def has_plain_layout(plan: DepartmentPlan) -> bool:
-    """A plan without a department-wide framework prints as prose and a grid (print/plan.html)."""
-    return plan.framework is None or plan.framework.kind != plan.framework.DEPARTMENT
+    """A plan not in the Hubei form prints as prose and a grid (print/plan.html)."""
+    return not is_department_form(plan)
 
 
 # ---- workbooks -------------------------------------------------------------------------
