@@ -463,3 +463,12 @@ def test_a_title_pattern_with_an_unknown_placeholder_is_refused_in_chinese():
         layout.full_clean()
     assert set(refused.value.message_dict) == {"title_pattern", "unit_line"}
     assert "只能使用 {project_name}" in refused.value.message_dict["title_pattern"][0]
+
+
+def test_the_admin_action_exports_the_selected_definition(client, admin_user):
+    client.force_login(admin_user)
+    hebei = framework("hebei-project")
+    response = client.post(reverse("admin:frameworks_framework_changelist"),
+                           {"action": "export_definitions", "_selected_action": [hebei.pk]})
+    assert response["Content-Disposition"] == 'attachment; filename="hebei-project.json"'
+    assert json.loads(response.content) == spec_of("hebei-project")

@@ -10,7 +10,7 @@ import json
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -91,8 +91,7 @@ class FrameworkForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.initial["header_fields"] = self.instance.header_keys()
+        self.initial["header_fields"] = self.instance.header_keys()  # a new one: the model's default
 
     def clean_header_fields(self):
         return ",".join(self.cleaned_data["header_fields"])
@@ -140,6 +139,8 @@ class FrameworkAdmin(admin.ModelAdmin):
 
     def import_view(self, request):
         """导入指标体系定义: a JSON file export_framework (or 导出) wrote; refused whole when inconsistent."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
         problems = []
         if request.method == "POST":
             upload = request.FILES.get("file")
