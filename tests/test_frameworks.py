@@ -472,3 +472,10 @@ def test_the_admin_action_exports_the_selected_definition(client, admin_user):
                            {"action": "export_definitions", "_selected_action": [hebei.pk]})
     assert response["Content-Disposition"] == 'attachment; filename="hebei-project.json"'
     assert json.loads(response.content) == spec_of("hebei-project")
+
+
+def test_the_new_table_page_shows_a_frameworks_columns_and_required_categories(client, clerk):
+    client.force_login(clerk)
+    page = client.get(reverse("framework_skeleton"), {"framework": framework("mof-2021").pk}).content.decode()
+    assert "经济成本指标（必填）" in page and "生态环境成本指标（可填“不涉及”）" in page
+    assert "指标性质 | 指标值 | 度量单位 | 指标解释 | 评（扣）分标准 | 取值依据" in page
