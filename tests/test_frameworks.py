@@ -479,3 +479,17 @@ def test_the_new_table_page_shows_a_frameworks_columns_and_required_categories(c
     page = client.get(reverse("framework_skeleton"), {"framework": framework("mof-2021").pk}).content.decode()
     assert "经济成本指标（必填）" in page and "生态环境成本指标（可填“不涉及”）" in page
     assert "指标性质 | 指标值 | 度量单位 | 指标解释 | 评（扣）分标准 | 取值依据" in page
+
+
+def test_a_generic_table_previews_on_screen_and_prints_in_the_book(unit, client, clerk, make_table, tmp_path):
+    from perfgoals.printing import book
+
+    make_table()
+    table = jingyan_table(unit)
+    ProjectTable.objects.filter(pk=table.pk).update(year=2026, position=2)
+    client.force_login(clerk)
+    page = client.get(reverse("table_preview", args=[table.pk])).content.decode()
+    assert "<th>权重</th>" in page and "正向指标" in page
+    pdf = book.render_book(unit, 2026)
+    text = "".join(pages_text(pdf))
+    assert "安全生产培训经费绩效目标表" in text and "村组干部报酬绩效目标申报表（2026年度）" in text and "指标方向性" in text
