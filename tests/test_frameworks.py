@@ -493,3 +493,28 @@ def test_a_generic_table_previews_on_screen_and_prints_in_the_book(unit, client,
     pdf = book.render_book(unit, 2026)
     text = "".join(pages_text(pdf))
     assert "安全生产培训经费绩效目标表" in text and "村组干部报酬绩效目标申报表（2026年度）" in text and "指标方向性" in text
+
+
+# realworld/05 verbatim: the grid with its 本年度绩效指标 label cell, empty level-2 rows, the
+# satisfaction row's level-1 cell blank and its category written 社会公众或服务对象满意度指标.
+XIANGTAN_VERBATIM = """本年度绩效指标\t一级指标\t二级指标\t三级指标\t指标值及单位\t绩效标准
+\t产出指标\t数量指标\t雾炮车降尘抑尘服务配备车辆数\t10辆\t计划标准
+\t\t\t雾炮车风炮射程\t≥80M\t计划标准
+\t\t质量指标\t服务周期内空气质量\t优良\t计划标准
+\t\t时效指标\t服务周期\t2023.07-2024.01\t计划标准
+\t\t成本指标\t控制在预算成本内\t250万\t计划标准
+\t效益指标\t经济效益指标\t\t\t
+\t\t社会效益指标\t服务周期内,市民对空气质量改善的满意程度\t≥85%\t计划标准
+\t\t生态效益指标\t\t\t
+\t\t可持续影响指标\t\t\t
+\t\t社会公众或服务对象满意度指标\t市民满意度\t≥90%\t计划标准
+"""
+
+
+def test_the_realworld_standard_column_table_pastes_verbatim_into_xiangtan_2023(unit):
+    table = table_in("xiangtan-2023", unit)
+    added = paste_into(table, XIANGTAN_VERBATIM)
+    assert len(added) == 7 and {i.basis_category for i in added} == {"plan"}
+    assert added[-1].level2.name == "服务对象满意度指标"
+    text = "".join(pages_text(render.render_table(render.table_queryset().get(pk=table.pk))))
+    assert "雾炮车风炮射程" in text and "2023.07-2024.01" in text and "计划标准" in text
