@@ -518,3 +518,24 @@ def test_the_realworld_standard_column_table_pastes_verbatim_into_xiangtan_2023(
     assert added[-1].level2.name == "服务对象满意度指标"
     text = "".join(pages_text(render.render_table(render.table_queryset().get(pk=table.pk))))
     assert "雾炮车风炮射程" in text and "2023.07-2024.01" in text and "计划标准" in text
+
+
+# realworld/01 verbatim: (长期) and (年度) headings side by side, the 长期 half empty, level-1 repeated.
+WUHAN = """一级指标	二级指标(长期)	三级指标(长期)	指标值(长期)	二级指标(年度)	三级指标(年度)	指标值(年度)
+产出指标	数量指标			数量指标	重点建设工程安排数量	2
+产出指标	质量指标			质量指标	重点建设工程验收合格率	100%
+产出指标	成本指标			成本指标	建设项目成本	参照政府采购成本控制
+产出指标	时效指标			时效指标	重点建设工程按期完成率	100%
+效益指标	可持续影响指标			可持续影响指标	基础教育巩固提高情况	巩固提高
+效益指标	社会效益指标			社会效益指标	基础教育学校办学条件	持续改善
+满意度指标	服务对象满意度指标			服务对象满意度指标	学生、家长、社会满意度	≥90%
+"""
+
+
+def test_the_realworld_wuhan_grid_pastes_verbatim_into_wuhan_2020(unit):
+    table = table_in("wuhan-2020", unit, year=2020, project_name="教育系统基础设施建设和设备购置")
+    added = paste_into(table, WUHAN)
+    assert len(added) == 7 and {i.horizon for i in added} == {"annual"}
+    assert [i.value_display for i in added][:2] == ["2", "100%"]
+    text = "".join(pages_text(render.render_table(render.table_queryset().get(pk=table.pk))))
+    assert "三级指标（中期）" in text and "重点建设工程验收合格率" in text and "参照政府采购成本控制" in text
