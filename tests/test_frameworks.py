@@ -539,3 +539,15 @@ def test_the_realworld_wuhan_grid_pastes_verbatim_into_wuhan_2020(unit):
     assert [i.value_display for i in added][:2] == ["2", "100%"]
     text = "".join(pages_text(render.render_table(render.table_queryset().get(pk=table.pk))))
     assert "三级指标（中期）" in text and "重点建设工程验收合格率" in text and "参照政府采购成本控制" in text
+
+
+def test_a_copy_keeps_the_frameworks_own_fields(unit):
+    from perfgoals.goals.copying import copy_table
+
+    source = side_by_side_table(unit)
+    Indicator.objects.filter(table=source).update(weight=5, scoring="按完成比例计分", remark="备查")
+    copy = copy_table(source, unit=unit, year=2021)
+    assert sorted((i.horizon, i.weight, i.scoring, i.remark) for i in copy.indicators.all())[0] == (
+        "annual", Decimal("5.00"), "按完成比例计分", "备查")
+    assert {i.horizon for i in copy.indicators.all()} == {"annual", "long_term"}
+    assert (copy.long_term_goal, copy.department) == (source.long_term_goal, source.department)

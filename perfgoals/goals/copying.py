@@ -149,7 +149,7 @@ def copy_table(
             if categories[original.pk] is None:
                 continue  # 不复制: the clerk left it out
             level2_id = categories[original.pk].pk
-        copy = Indicator(table=table, level2_id=level2_id, **_written(original))
+        copy = Indicator(table=table, level2_id=level2_id, horizon=original.horizon, **_written(original))
         copies.append(_with_value(copy, original, shift))
     bulk_create_with_history(copies, Indicator, default_user=user)
     return table
