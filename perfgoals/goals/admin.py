@@ -122,6 +122,8 @@ class ProjectTableAdmin(SpreadsheetAdmin, ReadOnlyHistoryAdmin):
         ("资金", {"fields": ["budget_total", "budget_fiscal", "budget_other", "fund_use"]}),
         ("资金支出计划（累计百分比）", {"fields": ["spend_mar", "spend_jun", "spend_oct", "spend_dec"]}),
         (None, {"fields": ["explanation"]}),
+        ("按指标体系打印的项目", {"fields": ["period", "department", "implementer", "manager", "attribute",
+                                         "long_term_goal", "source_amounts"], "classes": ["collapse"]}),
         ("状态", {"fields": ["status", "revision", "is_template", "source", *DOCUMENT_READONLY,
                             "previous", "copied_from"]}),
     ]  # fmt: skip
