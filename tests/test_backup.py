@@ -16,14 +16,14 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from perfgoals.exchange.backup import sha256, sqlite_copy
-from perfgoals.frameworks.models import Framework, Level1, Level2
+from perfgoals.frameworks.models import Column, Framework, Level1, Level2, PrintLayout
 from perfgoals.printing import cache
-from perfgoals.review.models import KeptHint
+from perfgoals.review.models import KeptHint, RuleSwitch
 from perfgoals.workflow import workflow
 from perfgoals.workflow.models import Comment
 
 KEPT_BY_MIGRATE = {ContentType, Permission}  # a migrated database has them: not backed up
-SHIPPED = {Framework, Level1, Level2}  # the frameworks the migrations ship
+SHIPPED = {Framework, Level1, Level2, Column, PrintLayout, RuleSwitch}  # the frameworks the migrations ship
 
 
 def models():
