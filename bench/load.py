@@ -52,6 +52,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from loadclient import Clerk, Client, Recorder, Supervisor, percentile  # noqa: E402
+from tests.sample import HEBEI_ROWS  # noqa: E402
 
 DB_NAME = "perfgoals_bench"
 SERVER_URL = "postgres://postgres@127.0.0.1:5432/"
@@ -181,17 +182,7 @@ def make_people(args) -> dict:
 
     hebei = Framework.objects.get(code="hebei-project")
     level2s = hebei.level2_list()
-    rows = {  # a clean, complete table (as tests/conftest.py's make_table)
-        "数量指标": ("培训人员人次", "参加培训的人次", "≥150人次"),
-        "质量指标": ("培训合格率", "参训人员考核合格的比例", "≥98%"),
-        "时效指标": ("培训按期完成率", "按计划时间完成培训的比例", "100%"),
-        "成本指标": ("培训经费", "培训会议的经费支出", "≤5万元"),
-        "经济效益指标": ("企业生产事故损失下降", "培训后企业安全生产事故损失的变化", "明显下降"),
-        "社会效益指标": ("排除安全隐患次数", "通过培训排除的安全隐患次数", "≥3次"),
-        "生态效益指标": ("环境污染事故", "企业因安全事故造成的环境污染", "零发生"),
-        "可持续影响指标": ("安全生产长效机制", "企业安全生产培训制度化", "逐步健全"),
-        "服务对象满意度指标": ("参训企业满意度", "参训企业对培训的满意程度", "≥95%"),
-    }
+    rows = HEBEI_ROWS  # a clean, complete table (tests/sample.py)
     password = make_password(secrets.token_urlsafe(16))  # one hash for all: nobody signs in with it
 
     def table(unit, year, n):

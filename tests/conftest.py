@@ -23,6 +23,7 @@ from django.test.signals import setting_changed
 
 from perfgoals.frameworks.models import Framework
 from perfgoals.units.models import Membership, Unit
+from tests.sample import HEBEI_ROWS
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "perfgoals" / "exchange" / "seeds"
 SEED_FILES = sorted(SEED_DIR.glob("*.txt"))
@@ -186,17 +187,7 @@ def make_table(unit, hebei):
     from perfgoals.goals.models import Goal, Indicator, ProjectTable
     from perfgoals.goals.values import parse_value
 
-    rows = {
-        "数量指标": ("培训人员人次", "参加培训的人次", "≥150人次"),
-        "质量指标": ("培训合格率", "参训人员考核合格的比例", "≥98%"),
-        "时效指标": ("培训按期完成率", "按计划时间完成培训的比例", "100%"),
-        "成本指标": ("培训经费", "培训会议的经费支出", "≤5万元"),
-        "经济效益指标": ("企业生产事故损失下降", "培训后企业安全生产事故损失的变化", "明显下降"),
-        "社会效益指标": ("排除安全隐患次数", "通过培训排除的安全隐患次数", "≥3次"),
-        "生态效益指标": ("环境污染事故", "企业因安全事故造成的环境污染", "零发生"),
-        "可持续影响指标": ("安全生产长效机制", "企业安全生产培训制度化", "逐步健全"),
-        "服务对象满意度指标": ("参训企业满意度", "参训企业对培训的满意程度", "≥95%"),
-    }
+    rows = HEBEI_ROWS
 
     def make(**fields) -> ProjectTable:
         defaults = dict(
