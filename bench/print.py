@@ -39,6 +39,8 @@ def child_env() -> dict:
         "DB_NAME": str(WORK / "bench.sqlite3"),
         "DATA_DIR": str(WORK / "data"),
         "DJANGO_SETTINGS_MODULE": "perfgoals.settings",
+        # A scratch DATA_DIR has no key file; the app refuses to start without a key.
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or "perfgoals-bench-print-only-" + "x" * 30,
     }
 
 
