@@ -102,9 +102,14 @@ def format_number(number: Decimal | int | None) -> str:
     return text or "0"
 
 
-def format_money(amount: Decimal | None) -> str:
-    """An amount in 万元 as the printed table shows it: 5 → '5.00', 85.27 → '85.27'."""
-    return "" if amount is None else f"{amount:.2f}"
+def format_money(amount: Decimal | None, unit: str = "万元") -> str:
+    """An amount (stored in 万元) as the printed table shows it: 5 → '5.00', 85.27 → '85.27';
+    in a table printed in 元, 330.984 → '3,309,840.00'."""
+    if amount is None:
+        return ""
+    if unit == "元":
+        return f"{amount / WAN_FACTOR['元']:,.2f}"
+    return f"{amount:.2f}"
 
 
 def format_percent(share: Decimal | None, sign: str = "%") -> str:

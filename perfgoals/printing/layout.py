@@ -34,12 +34,6 @@ def fill(pattern: str, **values) -> str:
         return pattern
 
 
-def amount(value: Decimal | None, unit: str) -> str:
-    if value is None:
-        return ""
-    return f"{value * 10000:,.2f}" if unit == Framework.YUAN else format_money(value)
-
-
 def source_amounts(table: ProjectTable) -> list[tuple[str, str]]:
     """The money block's sources with their amounts: 财政资金 / 其他资金 are the table's own
     fields; other sources come from the table's `source_amounts` (万元)."""
@@ -47,12 +41,12 @@ def source_amounts(table: ProjectTable) -> list[tuple[str, str]]:
     sources = framework.sources()
     unit = framework.amount_unit
     if sources == DEFAULT_SOURCES or (len(sources) == 2 and not table.source_amounts):
-        return [(sources[0], amount(table.budget_fiscal, unit)), (sources[1], amount(table.budget_other, unit))]
+        return [(sources[0], format_money(table.budget_fiscal, unit)), (sources[1], format_money(table.budget_other, unit))]
     stored = table.source_amounts or {}
     out = []
     for name in sources:
         raw = stored.get(name)
-        out.append((name, amount(Decimal(str(raw)), unit) if raw not in (None, "") else ""))
+        out.append((name, format_money(Decimal(str(raw)), unit) if raw not in (None, "") else ""))
     return out
 
 
@@ -146,7 +140,7 @@ def generic_context(table: ProjectTable, number: int | None = None) -> dict:
         "number": number if number is not None else (table.position or None),
         "unit_line": fill(layout.unit_line, **values),
         "headers": headers,
-        "total": amount(table.budget_total, framework.amount_unit),
+        "total": format_money(table.budget_total, framework.amount_unit),
         "sources": source_amounts(table),
         "spending": [format_percent(p) for p in table.spending_plan],
         "goals": [goal.text for goal in table.goals.all()],
