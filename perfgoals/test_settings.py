@@ -19,16 +19,19 @@ from perfgoals.settings import *  # noqa: E402, F401, F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AXES_ENABLED = False
 
-# The print cache of this test run, new for each run (not var/print-cache, which the
-# server of this checkout uses): a test never finds a PDF a previous run laid out.
+# The print cache and the default storage (pending uploads, batch-printed books) of this
+# test run, in a directory new for each run (not the checkout's var/, which the server of
+# this checkout uses): a test never finds a file a previous run left. The pytest-xdist
+# workers inherit the variable from the process that starts them, so they share it; that
+# process deletes it when the run ends.
 import atexit  # noqa: E402
 import shutil  # noqa: E402
 import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-# The pytest-xdist workers inherit the variable from the process that starts them, so they
-# share one cache, which that process deletes when the run ends.
-if "PERFGOALS_TEST_PRINT_CACHE" not in os.environ:
-    os.environ["PERFGOALS_TEST_PRINT_CACHE"] = tempfile.mkdtemp(prefix="perfgoals-test-print-cache-")
-    atexit.register(shutil.rmtree, os.environ["PERFGOALS_TEST_PRINT_CACHE"], ignore_errors=True)
-PRINT_CACHE_DIR = Path(os.environ["PERFGOALS_TEST_PRINT_CACHE"])
+if "PERFGOALS_TEST_DIR" not in os.environ:
+    os.environ["PERFGOALS_TEST_DIR"] = tempfile.mkdtemp(prefix="perfgoals-test-")
+    atexit.register(shutil.rmtree, os.environ["PERFGOALS_TEST_DIR"], ignore_errors=True)
+PRINT_CACHE_DIR = Path(os.environ["PERFGOALS_TEST_DIR"]) / "print-cache"
+STORAGES = {**STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",  # noqa: F405
+                                    "OPTIONS": {"location": Path(os.environ["PERFGOALS_TEST_DIR"]) / "files"}}}

@@ -3,7 +3,6 @@ import secrets
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -42,21 +41,6 @@ def export_json(request: HttpRequest) -> JsonResponse:
 SESSION_KEY = "exchange_import"
 
 
-def _pending_name(token: str) -> str:
-    """Where an upload waits between its preview and the confirmation (the token is the
-    session's), in the default storage: any app server may answer the confirmation."""
-    return "imports/" + "".join(c for c in token if c.isalnum() or c in "-_")
-
-
-def _read_pending(token: str) -> bytes:
-    with default_storage.open(_pending_name(token), "rb") as file:
-        return file.read()
-
-
-def _forget_pending(token: str) -> None:
-    default_storage.delete(_pending_name(token))  # no error when it is gone already
-
-
 def _limit_text() -> str:
     return f"{settings.IMPORT_MAX_UPLOAD_BYTES / (1024 * 1024):g} MB"
 
@@ -92,9 +76,9 @@ def import_document(request: HttpRequest) -> HttpResponse:
         form.add_error(None, error)
         return render(request, "exchange/import.html", {**context, "form": form})
     token = secrets.token_urlsafe(16)
-    uploads.keep(default_storage, _pending_name(token), content)  # until confirmed, replaced by the next preview, or abandoned
+    uploads.keep_pending(uploads.pending_name(token), content)  # until confirmed, replaced by the next preview, or abandoned
     if old := request.session.get(SESSION_KEY):
-        _forget_pending(old["token"])
+        uploads.forget_pending(uploads.pending_name(old["token"]))
     request.session[SESSION_KEY] = {
         "token": token, "name": name, "unit": data["unit"],
         "year": data.get("year"), "framework": data["framework"].pk if data.get("framework") else None,
@@ -108,7 +92,7 @@ def _pending(request: HttpRequest):
     if not pending or pending.get("token") != request.POST.get("token"):
         return None, None
     try:
-        return pending, _read_pending(pending["token"])
+        return pending, uploads.read_pending(uploads.pending_name(pending["token"]))
     except OSError:
         return None, None
 
@@ -176,7 +160,7 @@ def _confirm(request: HttpRequest, units) -> HttpResponse:
         messages.error(request, str(e))
         return redirect("import_document")
     del request.session[SESSION_KEY]
-    _forget_pending(pending["token"])
+    uploads.forget_pending(uploads.pending_name(pending["token"]))
     skipped = sum(t.existing is not None for t in preview.tables)
     tables = [d for d in created if isinstance(d, ProjectTable)]
     plan = "及部门整体绩效目标" if len(tables) < len(created) else ""

@@ -1,8 +1,8 @@
 """Uploads kept between a preview and its confirmation, and swept when abandoned.
 
-The import page (in the default storage, shared by every app server), the editor's 导入指标
-and the admin's import (in folders under DATA_DIR) keep the file a user previewed until
-it is confirmed. A preview nobody confirms (the tab closed, the session expired) would
+The import page and the editor's 导入指标 keep the file a user previewed in the default
+storage (`keep_pending` / `read_pending` / `forget_pending`: any app server may answer the
+confirmation); the admin's import keeps it in a folder under DATA_DIR (`keep_file`). A preview nobody confirms (the tab closed, the session expired) would
 leave its file there for ever: every time a file is kept, the files beside it older than
 KEEP_DAYS are removed first.
 """
@@ -14,7 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage, Storage
+from django.core.files.storage import FileSystemStorage, Storage, default_storage
 from django.utils import timezone
 
 KEEP_DAYS = 1  # a preview not confirmed within a day is abandoned
@@ -52,3 +52,23 @@ def sweep(storage: Storage, folder: str = "", days: float = KEEP_DAYS) -> int:
         except FileNotFoundError:  # another request swept it first
             continue
     return removed
+
+
+def pending_name(token: str, prefix: str = "") -> str:
+    """Where an upload waits for its confirmation in the default storage (the token is the
+    session's; only its letters, digits, - and _ make the name)."""
+    return "imports/" + prefix + "".join(c for c in token if c.isalnum() or c in "-_")
+
+
+def keep_pending(name: str, data: bytes) -> str:
+    return keep(default_storage, name, data)
+
+
+def read_pending(name: str) -> bytes:
+    """The upload waiting under `name`; FileNotFoundError when it was confirmed elsewhere or swept."""
+    with default_storage.open(name, "rb") as file:
+        return file.read()
+
+
+def forget_pending(name: str) -> None:
+    default_storage.delete(name)  # no error when it is gone already

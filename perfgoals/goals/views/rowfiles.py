@@ -2,15 +2,13 @@
 
 The import is previewed first (rows added, changed, deleted, each row's problems with its Excel
 row number; exchange.rowfile) and written on 确认导入, in the edit's one transaction. The file
-waits between the two under DATA_DIR/imports, named by a token kept in the session with the
+waits between the two in the default storage (lib/uploads), named by a token kept in the session with the
 table's rows as they were previewed: a confirmation after someone changed them is refused.
 """
 
 from __future__ import annotations
 
 import secrets
-from pathlib import Path
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -44,8 +42,8 @@ def indicator_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return response
 
 
-def _pending(token: str) -> Path:
-    return Path(settings.DATA_DIR) / "imports" / ("rows-" + "".join(c for c in token if c.isalnum() or c in "-_"))
+def _pending(token: str) -> str:
+    return uploads.pending_name(token, prefix="rows-")
 
 
 @login_required
@@ -70,9 +68,9 @@ def indicator_import(request: HttpRequest, pk: int) -> HttpResponse:
     if preview := box.get("preview"):
         if not preview.errors:
             token = secrets.token_urlsafe(16)
-            uploads.keep_file(_pending(token), content)
+            uploads.keep_pending(_pending(token), content)
             if old := request.session.get(SESSION_KEY):
-                _pending(old["token"]).unlink(missing_ok=True)
+                uploads.forget_pending(_pending(old["token"]))
             request.session[SESSION_KEY] = {"token": token, "name": upload.name, "table": table.pk,
                                             "signature": preview.signature}  # fmt: skip
             box["token"] = token
@@ -90,7 +88,7 @@ def _confirm(request: HttpRequest, pk: int) -> HttpResponse:
             message = "本表的指标在预览后已被修改，请重新上传文件，核对新的预览后再确认。"
         else:
             try:
-                content = _pending(pending["token"]).read_bytes()
+                content = uploads.read_pending(_pending(pending["token"]))
                 preview = rowfile.run(table, rowfile.read(pending["name"], content), commit=True)
             except (OSError, rowfile.RowsRefused):
                 preview = None
@@ -98,7 +96,7 @@ def _confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if message:
         messages.error(request, message)
         return redirect(f"{table.get_absolute_url()}#rowfile")
-    _pending(pending["token"]).unlink(missing_ok=True)
+    uploads.forget_pending(_pending(pending["token"]))
     del request.session[SESSION_KEY]
     messages.success(request, f"已从“{preview.source}”导入指标：{preview.summary}。")
     return redirect(f"{table.get_absolute_url()}#grid")
