@@ -32,6 +32,9 @@ from pathlib import Path  # noqa: E402
 if "PERFGOALS_TEST_DIR" not in os.environ:
     os.environ["PERFGOALS_TEST_DIR"] = tempfile.mkdtemp(prefix="perfgoals-test-")
     atexit.register(shutil.rmtree, os.environ["PERFGOALS_TEST_DIR"], ignore_errors=True)
-PRINT_CACHE_DIR = Path(os.environ["PERFGOALS_TEST_DIR"]) / "print-cache"
+# A process a test starts with PRINT_CACHE_DIR or FILES_DIR of its own (the Celery worker of
+# tests/test_tasks.py, sharing the test's directories) keeps them.
+PRINT_CACHE_DIR = Path(os.getenv("PRINT_CACHE_DIR") or Path(os.environ["PERFGOALS_TEST_DIR"]) / "print-cache")
+_files = Path(os.getenv("FILES_DIR") or Path(os.environ["PERFGOALS_TEST_DIR"]) / "files")
 STORAGES = {**STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",  # noqa: F405
-                                    "OPTIONS": {"location": Path(os.environ["PERFGOALS_TEST_DIR"]) / "files"}}}
+                                    "OPTIONS": {"location": _files}}}
