@@ -17,7 +17,7 @@ from perfgoals.frameworks.models import Framework, Level1, Level2
 from perfgoals.goals import checks, values
 from perfgoals.goals.versions import Versioned
 from perfgoals.lib.models import Ordered, limited_char, limited_text
-from perfgoals.units.access import is_admin, unit_ids
+from perfgoals.units.access import unit_ids
 from perfgoals.units.models import Membership, Unit
 
 NON_NEGATIVE = MinValueValidator(Decimal("0"), message="金额不能为负数。")
@@ -94,9 +94,8 @@ class DocumentQuerySet(models.QuerySet):
             ids = unit_ids(user)
             return self if ids is None else self.filter(models.Q(unit__in=ids) | models.Q(is_template=True))
         if action == "edit":
-            if is_admin(user):
-                return self
-            return self.filter(is_template=False, unit__in=unit_ids(user, Membership.CLERK))
+            ids = unit_ids(user, Membership.CLERK)  # None: an administrator, who may edit templates too
+            return self if ids is None else self.filter(is_template=False, unit__in=ids)
         if action == "review":
             ids = unit_ids(user, Membership.SUPERVISOR)
             queryset = self.filter(is_template=False)

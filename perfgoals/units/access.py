@@ -19,6 +19,15 @@ from perfgoals.units.models import Membership, Unit
 User = AbstractBaseUser | AnonymousUser
 
 
+def _memberships(user: User) -> list[Membership]:
+    """The user's memberships with their units: one query answers every question below."""
+    return list(Membership.objects.filter(user=user).select_related("unit"))
+
+
+def _is_admin(user: User, memberships: list[Membership]) -> bool:
+    return user.is_superuser or any(m.role == Membership.ADMIN for m in memberships)
+
+
 def is_admin(user: User) -> bool:
     """A finance-bureau administrator (管理员) works across every unit."""
     if not user.is_authenticated:
@@ -33,13 +42,13 @@ def unit_ids(user: User, role: str | None = None) -> set[int] | None:
     """
     if not user.is_authenticated:
         return set()
-    if is_admin(user):
+    memberships = _memberships(user)
+    if _is_admin(user, memberships):
         return None
     ids: set[int] = set()
-    memberships = Membership.objects.filter(user=user).select_related("unit")
-    if role is not None:
-        memberships = memberships.filter(role=role)
     for m in memberships:
+        if role is not None and m.role != role:
+            continue
         if m.role == Membership.SUPERVISOR:
             ids |= m.unit.descendant_ids()
         else:
@@ -56,10 +65,11 @@ def roles_for(user: User, unit: Unit) -> set[str]:
     """The roles the user holds for this unit, including a supervisor's over subordinates."""
     if not user.is_authenticated:
         return set()
-    if is_admin(user):
+    memberships = _memberships(user)
+    if _is_admin(user, memberships):
         return {Membership.CLERK, Membership.SUPERVISOR, Membership.ADMIN}
     roles = set()
-    for m in Membership.objects.filter(user=user).select_related("unit"):
+    for m in memberships:
         if m.unit_id == unit.pk:
             roles.add(m.role)
         elif m.role == Membership.SUPERVISOR and unit.pk in m.unit.descendant_ids():

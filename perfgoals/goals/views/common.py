@@ -39,6 +39,7 @@ def tables():
         Prefetch("indicators", queryset=Indicator.objects.select_related("level2__level1")),
         "goals",
         "framework__columns",
+        "framework__rule_switches",
     )
 
 
@@ -49,6 +50,7 @@ def plans():
         "items",
         Prefetch("indicators", queryset=DepartmentIndicator.objects.select_related("level1", "level2")),
         "funding_lines",
+        "framework__rule_switches",
     )
 
 

@@ -218,14 +218,17 @@ def respond(request, table, partial: str, ctx_kwargs: dict, *, target: str = "",
     return response
 
 
-def row_response(request, table, bound, *, target: str, indicator_pk: int | None = None, whole_grid: bool = False):
+def row_response(request, table, bound, *, target: str, indicator_pk: int | None = None, whole_grid: bool = False,
+                 current: bool = False):  # fmt: skip
     """One row (its saved state, its errors or its conflict: 409) and the summary; the whole grid
-    when rows moved."""
+    when rows moved. `current`: `table` with its prefetched rows already reflects the change (a
+    row saved in place), so it is not read again."""
     status = 409 if any(getattr(v, "conflict", None) for v in bound.values()) else 200
     if whole_grid or not request.htmx:
         return respond(request, table, "grid", {"bound": bound, "saved": "grid"}, target="grid" if request.htmx else "",
                        status=status)  # fmt: skip
-    table = tables().get(pk=table.pk)  # fresh: the problems reflect the change
+    if not current:
+        table = tables().get(pk=table.pk)  # fresh: the problems reflect the change
     review = review_document(table)
     problems = review.by_target(HEADER_FIELDS)
     choices = level2_choices(table.framework)

@@ -69,10 +69,11 @@ def indicator_update(request: HttpRequest, pk: int, indicator_pk: int) -> HttpRe
 
             save_row(request, indicator, form, apply)
     target = f"ind-{indicator.pk}"
+    # The row was changed in place in the table's prefetched rows: the table is current.
     if not form.is_valid() or form.conflict:
-        return row_response(request, table, {indicator.pk: form}, target=target, indicator_pk=indicator.pk)
+        return row_response(request, table, {indicator.pk: form}, target=target, indicator_pk=indicator.pk, current=True)
     moved = indicator.level2_id != old_level2
-    return row_response(request, table, {}, target=target, indicator_pk=indicator.pk, whole_grid=moved)
+    return row_response(request, table, {}, target=target, indicator_pk=indicator.pk, whole_grid=moved, current=True)
 
 
 @login_required
