@@ -3,7 +3,7 @@
 `request_id` (first in settings.MIDDLEWARE): each request gets an id, nginx's
 X-Request-ID when it is well formed (perfgoals.lib.logs.accepted_id), else a new one; every
 log line of the request carries it and the response returns it in X-Request-ID, so a
-user's "出错了" can be found in the log.
+user's "出错了" can be found in the log. The request runs in a `lib.scope.scope()`.
 
 `EditorAnswers`: what the editor's htmx requests get instead of a page that would be swapped into a form.
 
@@ -24,7 +24,7 @@ from django.shortcuts import redirect, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from perfgoals.goals.views.common import RowGone
-from perfgoals.lib import logs
+from perfgoals.lib import logs, scope
 
 SESSION_EXPIRED = "登录已过期，请在新窗口登录后点击重试。您填写的内容仍在页面上，未丢失。"
 FORM = "application/x-www-form-urlencoded"
@@ -53,7 +53,8 @@ def request_id(get_response):
         request.request_id = rid
         token = logs.request_id.set(rid)
         try:
-            response = get_response(request)
+            with scope.scope():  # what is read once per request (lib.scope)
+                response = get_response(request)
         finally:
             logs.request_id.reset(token)
         response["X-Request-ID"] = rid

@@ -14,14 +14,20 @@ action)`, `can(user, action, document)` and `get_document_for_user(...)`.
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
+from perfgoals.lib import scope
 from perfgoals.units.models import Membership, Unit
 
 User = AbstractBaseUser | AnonymousUser
 
 
 def _memberships(user: User) -> list[Membership]:
-    """The user's memberships with their units: one query answers every question below."""
-    return list(Membership.objects.filter(user=user).select_related("unit"))
+    """The user's memberships with their units: one query answers every question below, once
+    per request (lib.scope; a membership saved or deleted meanwhile clears it: units.models)."""
+    return scope.once(("memberships", user.pk), lambda: list(Membership.objects.filter(user=user).select_related("unit")))
+
+
+def _descendants(unit: Unit) -> set[int]:
+    return scope.once(("descendants", unit.pk), unit.descendant_ids)
 
 
 def _is_admin(user: User, memberships: list[Membership]) -> bool:
@@ -32,7 +38,7 @@ def is_admin(user: User) -> bool:
     """A finance-bureau administrator (管理员) works across every unit."""
     if not user.is_authenticated:
         return False
-    return user.is_superuser or Membership.objects.filter(user=user, role=Membership.ADMIN).exists()
+    return _is_admin(user, _memberships(user))
 
 
 def unit_ids(user: User, role: str | None = None) -> set[int] | None:
@@ -50,7 +56,7 @@ def unit_ids(user: User, role: str | None = None) -> set[int] | None:
         if role is not None and m.role != role:
             continue
         if m.role == Membership.SUPERVISOR:
-            ids |= m.unit.descendant_ids()
+            ids |= _descendants(m.unit)
         else:
             ids.add(m.unit_id)
     return ids
@@ -72,7 +78,7 @@ def roles_for(user: User, unit: Unit) -> set[str]:
     for m in memberships:
         if m.unit_id == unit.pk:
             roles.add(m.role)
-        elif m.role == Membership.SUPERVISOR and unit.pk in m.unit.descendant_ids():
+        elif m.role == Membership.SUPERVISOR and unit.pk in _descendants(m.unit):
             roles.add(m.role)
     return roles
 

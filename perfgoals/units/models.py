@@ -2,7 +2,11 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
+
+from perfgoals.lib import scope
 
 
 class CodedModel(models.Model):
@@ -89,3 +93,11 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.unit.name} · {self.get_role_display()}"
+
+
+@receiver([post_save, post_delete], sender=Membership)
+@receiver([post_save, post_delete], sender=Unit)
+def _forget_access(**kwargs) -> None:
+    """Who may do what is read once per request (units.access, lib.scope): a membership or a
+    unit changed during the request is read again."""
+    scope.forget()

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from contextvars import ContextVar
 from dataclasses import dataclass
+
+from perfgoals.lib import scope
 
 logger = logging.getLogger("perfgoals.review")
 
@@ -129,26 +130,9 @@ def is_on(code: str, obj) -> bool:
     return next(r for r in RULES if r.code == code).is_on(switches(obj))
 
 
-_review_scope: ContextVar[dict | None] = ContextVar("review_scope", default=None)
-
-
-def once_per_review(key: str, compute: Callable):
-    """What the rules of one review share (the vocabulary), computed once per review;
-    outside a review, each time it is asked for."""
-    scope = _review_scope.get()
-    if scope is None:
-        return compute()
-    if key not in scope:
-        scope[key] = compute()
-    return scope[key]
-
-
 def _run(obj, applies_to: str) -> list[Problem]:
-    token = _review_scope.set({})
-    try:
+    with scope.scope():  # what the rules share (the vocabulary) is read once (lib.scope)
         return _run_rules(obj, applies_to)
-    finally:
-        _review_scope.reset(token)
 
 
 def _run_rules(obj, applies_to: str) -> list[Problem]:

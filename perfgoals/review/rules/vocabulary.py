@@ -20,8 +20,8 @@ from django.db.models import Count, Max
 from perfgoals.frameworks.models import Level2
 from perfgoals.goals.models import Indicator
 from perfgoals.goals.values import category_key
+from perfgoals.lib import scope
 from perfgoals.review.rules.common import clean_text
-from perfgoals.review.rules.registry import once_per_review
 
 # Seed lexicon: level-2 category (without 指标) → words that mark an indicator as belonging to it.
 # 数量 words only count at the end of a name (签约项目数, 培训人次), anywhere else they are common.
@@ -53,8 +53,9 @@ _cache: dict[tuple, Vocabulary] = {}
 
 
 def vocabulary() -> Vocabulary:
-    """Built from the database once per change of the template library (checked once per review)."""
-    return once_per_review("vocabulary", _current)
+    """Built from the database once per change of the template library (checked once per
+    review or request: lib.scope)."""
+    return scope.once("vocabulary", _current)
 
 
 def _current() -> Vocabulary:
