@@ -252,9 +252,10 @@ EXPORT_FORMATS = [base_formats.CSV, base_formats.XLSX, base_formats.TSV, base_fo
 ADMIN_IMPORT_MAX_ROWS = envint("ADMIN_IMPORT_MAX_ROWS", "1000", minimum=1)
 
 # Printing (perfgoals/printing). PRINT_WORKERS: processes that lay out PDFs (0: in the
-# process that asks, no pool). PRINT_CACHE_DIR: the print cache, unless STORAGES has a
-# "print_cache" alias (another Storage, e.g. off this machine).
-PRINT_WORKERS = envint("PRINT_WORKERS", str(min(2, os.cpu_count() or 1)))
+# process that asks, no pool). With a broker (CELERY_BROKER_URL, below) the Celery workers
+# print, and a web process keeps no pool of its own unless told to: 0 by default. PRINT_CACHE_DIR:
+# the print cache, unless STORAGES has a "print_cache" alias (another Storage, e.g. off this machine).
+PRINT_WORKERS = envint("PRINT_WORKERS", "0" if os.getenv("CELERY_BROKER_URL", "").strip() else str(min(2, os.cpu_count() or 1)))
 if PRINT_WORKERS < 0:
     raise ImproperlyConfigured(f"PRINT_WORKERS={PRINT_WORKERS} must be 0 or more")
 PRINT_CACHE_DIR = Path(os.getenv("PRINT_CACHE_DIR", DATA_DIR / "print-cache"))

@@ -527,7 +527,7 @@ def test_the_print_cache_can_live_in_another_storage(make_table, unit, tmp_path,
 
 def print_settings(tmp_path, **env) -> subprocess.CompletedProcess:
     """PRINT_WORKERS and PRINT_CACHE_DIR as a new process reads them from the environment."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith("PRINT_")}
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("PRINT_", "CELERY_"))}
     code = "import django; django.setup(); from django.conf import settings as s; print(s.PRINT_WORKERS, s.PRINT_CACHE_DIR)"
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parent.parent,
                           env={**base, "DJANGO_SETTINGS_MODULE": "perfgoals.settings", "DATA_DIR": str(tmp_path), **env})
@@ -537,6 +537,9 @@ def test_print_settings_come_from_the_environment(tmp_path):
     defaults = print_settings(tmp_path).stdout.split()
     assert defaults == [str(min(2, os.cpu_count() or 1)), str(tmp_path / "print-cache")]
     assert print_settings(tmp_path, PRINT_WORKERS="0", PRINT_CACHE_DIR="/srv/c").stdout.split() == ["0", "/srv/c"]
+    # With a broker the Celery workers print: a web process starts no pool unless told to.
+    assert print_settings(tmp_path, CELERY_BROKER_URL="redis://127.0.0.1:6379/0").stdout.split()[0] == "0"
+    assert print_settings(tmp_path, CELERY_BROKER_URL="redis://127.0.0.1:6379/0", PRINT_WORKERS="2").stdout.split()[0] == "2"
     for wrong in ("two", "-1"):
         out = print_settings(tmp_path, PRINT_WORKERS=wrong)
         assert out.returncode != 0 and "ImproperlyConfigured" in out.stderr and "PRINT_WORKERS" in out.stderr

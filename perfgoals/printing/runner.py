@@ -1,8 +1,11 @@
 """Where print work runs: `run(function, jobs) -> results`, the one seam between printing
 and the processes that lay out PDFs.
 
-Today it is a pool of settings.PRINT_WORKERS worker processes (0: everything runs in the
-calling process). The heavy work moves to a task queue later; only this module changes then.
+It is a pool of settings.PRINT_WORKERS worker processes (0: everything runs in the calling
+process). The heavy work (what is submitted or approved, books, batch prints) is done by
+Celery tasks (printing/tasks.py), which call this in the worker process; with a broker
+configured PRINT_WORKERS defaults to 0, so a web process keeps no pool and lays out only a
+draft nobody has printed yet, in the request's own thread.
 
 The workers are not forked from this process but from multiprocessing's fork server: a
 small process started once (from the interpreter, not forked), which imports
