@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from perfgoals.goals.models import DepartmentPlan, ProjectTable, Status
 from perfgoals.review.outcome import Review, review_document
+from perfgoals.review.rules.common import prepare_all
 from perfgoals.workflow import workflow
 
 RETURNED = "退回"  # the change reason every return starts with (workflow.return_)
@@ -59,6 +60,7 @@ def waiting_for(user) -> list[Waiting]:
             model.objects.restrict(user, "review").filter(status=Status.SUBMITTED).select_related("unit", "submitted_by")
         )
         returned = returned_ids(model, [d.pk for d in docs])
+        prepare_all(docs)  # the review's rows for every document at once
         for doc in docs:
             actions = workflow.allowed_actions(doc, user)
             refusal = workflow.approval_refusal(doc, user) if "approve" not in actions else ""

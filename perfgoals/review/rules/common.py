@@ -11,8 +11,10 @@ from django.db.models import prefetch_related_objects
 
 from perfgoals.goals.models import DepartmentPlan, ProjectTable
 
-TABLE_PREFETCH = ("goals", "indicators__level2__level1", "framework__levels1__levels2", "framework__rule_switches")
-PLAN_PREFETCH = ("items", "indicators__level2__level1", "indicators__level1", "funding_lines", "framework__rule_switches")
+TABLE_PREFETCH = ("goals", "indicators__level2__level1", "framework__levels1__levels2", "framework__rule_switches",
+                  "framework__columns")
+PLAN_PREFETCH = ("items", "indicators__level2__level1", "indicators__level1", "funding_lines", "framework__rule_switches",
+                 "framework__columns")
 
 
 def prepare(obj):
@@ -25,6 +27,15 @@ def prepare(obj):
     elif isinstance(obj, DepartmentPlan) and "indicators" not in cache:
         prefetch_related_objects([obj], *PLAN_PREFETCH)
     return obj
+
+
+def prepare_all(objs) -> list:
+    """`prepare` for many documents at once: each relation read in one query for all of them
+    (a desk of 40 tables waiting: 8 queries, not 320)."""
+    objs = [o for o in objs if o.pk is not None and "indicators" not in getattr(o, "_prefetched_objects_cache", {})]
+    prefetch_related_objects([o for o in objs if isinstance(o, ProjectTable)], *TABLE_PREFETCH)
+    prefetch_related_objects([o for o in objs if isinstance(o, DepartmentPlan)], *PLAN_PREFETCH)
+    return objs
 
 
 def is_plan(obj) -> bool:
