@@ -278,7 +278,7 @@ def test_money_typed_as_people_write_it_is_saved_in_wan_yuan_saying_what_was_con
     data = header_data(table, budget_total="", budget_fiscal=typed, budget_other="0")
     r = client_clerk.post(reverse("table_header", args=[table.pk]), data, **HTMX)
     table.refresh_from_db()
-    assert str(table.budget_fiscal) == stored and str(table.budget_total) == stored
+    assert table.budget_fiscal == Decimal(stored) and table.budget_total == Decimal(stored)
     assert (note in r.content.decode()) if note else "换算" not in r.content.decode()
 
 

@@ -93,7 +93,7 @@ def test_mata_2023_flat_export_gives_one_table_per_project_with_money_in_yuan(un
     first, second = preview.tables
     assert first.parsed.project_name == "村组干部报酬" and len(first.indicators) == 8  # complete
     assert second.parsed.project_name == "基层组织活动经费" and len(second.indicators) == 5  # cut off in the source
-    assert first.budget[0] == Decimal("330.98")  # 3,309,840.00 元
+    assert first.budget[0] == Decimal("330.984")  # 3,309,840.00 元, to the 分
     assert any("权重合计 90" in note for note in first.notes)
     values = {i.parsed.name: i.value.display() for i in first.indicators}
     assert values["维护社会稳定"] == "≥95%" and values["村组干部230人"] == "≥230个"
@@ -197,11 +197,11 @@ def test_nanyue_2023_special_fund_reads_the_money_by_government_level_below_its_
     assert [g.text for g in table.goals.all()][0] == "对提供就读学籍证明的学生了放就学补助;"
 
 
-def test_mengcheng_2024_reads_the_u2267_operator_and_keeps_three_decimals_of_money_in_a_note(unit):
+def test_mengcheng_2024_reads_the_u2267_operator_and_keeps_three_decimals_of_money(unit):
     preview = make_preview(parse_paste(clipboard("17")), source="17", unit=unit)
     (table,) = preview.tables
     assert table.parsed.project_name == "国家基本公共卫生服务项目" and preview.year == 2024
-    assert table.budget[0] == Decimal("2279.05") and any("2279.048" in n for n in table.notes)
+    assert table.budget[0] == Decimal("2279.048") and not any("2279.048" in n for n in table.notes)  # kept, to the 分
     assert [i.value.display() for i in table.indicators][:2] == ["≥90%", "≥85%"]  # ≧
     assert table.parsed.goals[0].startswith("发挥绩效评价")
 

@@ -384,7 +384,7 @@ def test_the_realworld_flat_export_imports_into_its_framework_with_weights_and_d
     path.write_text(JINGYAN_EXPORT, encoding="utf-8")
     call_command("import_document", str(path), "--unit", unit.code, "--framework", "jingyan-2023", stdout=io.StringIO())
     table = ProjectTable.objects.get(project_name="村组干部报酬", framework__code="jingyan-2023")
-    assert table.budget_total == Decimal("330.98")  # 3,309,840.00 元
+    assert table.budget_total == Decimal("330.984")  # 3,309,840.00 元, to the 分
     assert sorted(i.weight for i in table.indicators.all()) == [10] * 7 + [20]
     assert {i.direction for i in table.indicators.all()} == {"positive"}
     assert [p.code for p in rules.review_table(render.table_queryset().get(pk=table.pk)) if p.code == "WEIGHTS_SUM"]
@@ -551,3 +551,93 @@ def test_a_copy_keeps_the_frameworks_own_fields(unit):
         "annual", Decimal("5.00"), "按完成比例计分", "备查")
     assert {i.horizon for i in copy.indicators.all()} == {"annual", "long_term"}
     assert (copy.long_term_goal, copy.department) == (source.long_term_goal, source.department)
+
+
+# ---- amounts in 元, to the 分 ---------------------------------------------------------------
+
+
+def yuan_header(table, **changes) -> dict:
+    data = {"project_code": table.project_code, "project_name": table.project_name, "fund_use": table.fund_use,
+            "budget_total": "123456.78", "budget_fiscal": "123456.78", "budget_other": "0",
+            "spend_mar": "25", "spend_jun": "50", "spend_oct": "75", "spend_dec": "100"}
+    data.update(changes)
+    return data
+
+
+def test_an_amount_typed_in_a_yuan_table_prints_exactly_what_was_typed(unit, client, clerk, supervisor):
+    from openpyxl import load_workbook
+
+    from perfgoals.printing.xlsx import table_workbook
+
+    table = jingyan_table(unit)
+    client.force_login(clerk)
+    page = client.get(reverse("table_edit", args=[table.pk])).content.decode()
+    assert "（单位：元）" in page  # the boxes are in the framework's unit
+    response = client.post(reverse("table_header", args=[table.pk]), yuan_header(table))
+    assert response.status_code == 302
+    table.refresh_from_db()
+    assert (table.budget_total, table.budget_fiscal) == (Decimal("12.345678"), Decimal("12.345678"))
+    page = client.get(reverse("table_edit", args=[table.pk])).content.decode()
+    assert 'value="123456.78"' in page  # the editor shows what was typed, in 元
+    table = render.table_queryset().get(pk=table.pk)
+    text = "".join(pages_text(render.render_table(table)))
+    assert "金额单位：元" in text and "123,456.78" in text and "123,500.00" not in text
+    ws = load_workbook(io.BytesIO(table_workbook(table))).active
+    assert "123,456.78" in [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+    client.force_login(supervisor)
+    review = client.get(reverse("workflow_table", args=[table.pk])).content.decode()
+    assert "预算数（元）" in review and "123,456.78" in review
+
+
+def test_in_a_yuan_table_50wan_is_still_50_wan_and_the_sum_is_checked_to_the_fen(unit, client, clerk):
+    table = jingyan_table(unit)
+    client.force_login(clerk)
+    headers = {"HTTP_HX_REQUEST": "true"}
+    response = client.post(reverse("table_header", args=[table.pk]),
+                           yuan_header(table, budget_total="50万", budget_fiscal="499999.99", budget_other="0.01"), **headers)
+    assert "已按 50万 = 500,000.00元 换算" in response.content.decode()
+    table.refresh_from_db()
+    assert table.budget_total == Decimal("50") and table.budget_other == Decimal("0.000001")
+    response = client.post(reverse("table_header", args=[table.pk]),
+                           yuan_header(table, budget_total="500000.01", budget_fiscal="500000", budget_other="0"), **headers)
+    html = response.content.decode()  # one 分 off is not equal
+    assert "预算数应等于财政资金与其他资金之和：财政资金 500,000.00元 + 其他资金 0.00元 = 500,000.00元，与预算数 500,000.01元 不符" in html
+
+
+def test_an_amount_finer_than_the_fen_is_refused_beside_its_box_naming_what_was_typed(unit, client, clerk):
+    table = jingyan_table(unit)
+    client.force_login(clerk)
+    response = client.post(reverse("table_header", args=[table.pk]),
+                           yuan_header(table, budget_total="", budget_fiscal="123456.789"), HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert ('<p class="error" id="id_budget_fiscal-err">金额最多精确到分（元以下两位小数），填写的是“123456.789”。</p>'
+            in html)
+    assert 'value="123456.789"' in html  # kept to be corrected, not retyped
+    table.refresh_from_db()
+    assert table.budget_fiscal == Decimal("330.98")
+
+
+def test_the_money_sources_of_a_yuan_table_are_typed_and_kept_in_yuan_to_the_fen(unit, client, clerk):
+    spec = spec_of("mof-2021")
+    spec["framework"].update(code="sichuan-yuan", money_sources=["一般公共预算", "政府性基金", "单位资金"], amount_unit="元")
+    spec["layout"] = None
+    yuan = definition.from_spec(spec)
+    yuan.layout = framework("jingyan-2023").layout
+    yuan.save()
+    table = table_in("sichuan-yuan", unit, budget_fiscal=None, budget_other=None)
+    client.force_login(clerk)
+    client.post(reverse("table_sources", args=[table.pk]), {"source_0": "123456.78", "source_1": "1万", "source_2": ""})
+    table = render.table_queryset().get(pk=table.pk)
+    assert table.source_amounts == {"一般公共预算": "12.345678", "政府性基金": "1.00"}
+    assert table.budget_total == Decimal("13.345678")
+    page = client.get(reverse("table_edit", args=[table.pk])).content.decode()
+    assert "资金来源<span class=\"muted\">（单位：元；" in page and 'value="123456.78"' in page
+    text = "".join(pages_text(render.render_table(table)))
+    for needle in ["123,456.78", "10,000.00", "133,456.78"]:
+        assert needle in text, needle
+
+
+def test_a_wan_table_still_prints_two_decimals(unit):
+    table = table_in("xiangtan-2023", unit, budget_total=Decimal("50"), budget_fiscal=Decimal("50"))
+    text = "".join(pages_text(render.render_table(render.table_queryset().get(pk=table.pk))))
+    assert "50.00" in text and "500,000" not in text

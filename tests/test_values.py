@@ -318,7 +318,9 @@ def test_a_value_that_cannot_be_read_says_why_naming_it(text, message):
     (" 85.27 ", "85.27", ""),
     ("１０万元", "10", ""),
     ("500000元", "50.00", "已按 500000元 = 50.00万元 换算"),
-    ("123456元", "12.35", "已按 123456元 ≈ 12.35万元 换算"),
+    ("123456元", "12.3456", "已按 123456元 = 12.3456万元 换算"),
+    ("123456.78元", "12.345678", "已按 123456.78元 = 12.345678万元 换算"),
+    ("12.345678", "12.345678", ""),
     ("8000千元", "800.0", "已按 8000千元 = 800.00万元 换算"),
     ("1.5亿", "15000", "已按 1.5亿 = 15000.00万元 换算"),
     ("五十万", "50", "已按 五十万 = 50.00万元 换算"),
@@ -337,7 +339,8 @@ def test_money_is_read_as_people_write_it_in_wan_yuan(text, wan, note):
 @pytest.mark.parametrize("text, message", [
     ("很多", "“很多”不是金额。请填写以万元为单位的数字"),
     ("-5", "金额不能为负数（填写的是“-5”）"),
-    ("1.234", "最多保留两位小数（填写的是“1.234”）"),
+    ("1.2345678", "金额以万元计，最多保留六位小数（精确到分），填写的是“1.2345678”"),
+    ("123456.789元", "金额最多精确到分（元以下两位小数），填写的是“123456.789元”"),
     ("五二万", "没有读懂“五二万”中的中文数字，请改用阿拉伯数字"),
     ("二十五点五万", "没有读懂“二十五点五万”中的中文数字"),
     ("10000000000000", "位数过多"),
@@ -345,6 +348,46 @@ def test_money_is_read_as_people_write_it_in_wan_yuan(text, wan, note):
 def test_money_that_cannot_be_read_says_so_naming_what_was_typed(text, message):
     with pytest.raises(ValueError, match=message):
         parse_money(text)
+
+
+@pytest.mark.parametrize("text, wan, note", [
+    ("123456.78", "12.345678", ""),
+    ("123,456.78", "12.345678", ""),
+    ("500000元", "50", ""),
+    ("50万", "50", "已按 50万 = 500,000.00元 换算"),
+    ("50万元", "50", "已按 50万元 = 500,000.00元 换算"),
+    ("五十万", "50", "已按 五十万 = 500,000.00元 换算"),
+    ("三千", "0.3", "已按 三千 = 3,000.00元 换算"),
+    ("0.01", "0.000001", ""),
+])  # fmt: skip
+def test_in_a_box_in_yuan_a_bare_number_is_yuan_and_50wan_still_50_wan(text, wan, note):
+    assert parse_money(text, "元") == (Decimal(wan), note)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("123456.789", "金额最多精确到分（元以下两位小数），填写的是“123456.789”"),
+    ("0.001", "金额最多精确到分（元以下两位小数），填写的是“0.001”"),
+    ("12.3456789万", "金额以万元计，最多保留六位小数（精确到分），填写的是“12.3456789万”"),
+    ("很多", "“很多”不是金额。请填写以元为单位的数字"),
+])  # fmt: skip
+def test_in_a_box_in_yuan_an_amount_finer_than_the_fen_is_refused_naming_it(text, message):
+    with pytest.raises(ValueError, match=message):
+        parse_money(text, "元")
+
+
+@pytest.mark.parametrize("amount, wan, yuan, sentence", [
+    (Decimal("12.345678"), "12.345678", "123,456.78", "123,456.78元"),
+    (Decimal("12.3400"), "12.34", "123,400.00", "123,400.00元"),
+    (Decimal("12.340000"), "12.34", "123,400.00", "123,400.00元"),
+    (Decimal("50.000000"), "50.00", "500,000.00", "500,000.00元"),
+    (Decimal("330.984"), "330.984", "3,309,840.00", "3,309,840.00元"),
+    (Decimal("0.000001"), "0.000001", "0.01", "0.01元"),
+    (Decimal("999999999999.999999"), "999999999999.999999", "9,999,999,999,999,999.99", "9,999,999,999,999,999.99元"),
+])  # fmt: skip
+def test_an_amount_prints_exactly_to_the_fen_in_wan_and_in_yuan(amount, wan, yuan, sentence):
+    assert format_money(amount) == wan  # 万元: two decimals, never a hidden non-zero digit
+    assert format_money(amount, "元") == yuan
+    assert format_wan(amount, "元") == sentence
 
 
 @pytest.mark.parametrize("text, number", [

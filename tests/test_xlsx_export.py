@@ -76,7 +76,7 @@ def test_the_sheet_is_laid_out_as_the_printed_hebei_form(make_table):
     cells = {c.value: c.coordinate for row in ws.iter_rows() for c in row if c.value is not None}
     money_row = ws[cells["预算数"]].row
     assert (ws[f"D{money_row}"].value, ws[f"H{money_row}"].value, ws[f"L{money_row}"].value) == (5, 5, 0)
-    assert ws[f"D{money_row}"].number_format == "0.00"
+    assert ws[f"D{money_row}"].number_format == "0.00####"  # two decimals, more only where not zero (to the 分)
     heading = ws[cells["一级指标"]].row
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert f"A{heading + 1}:A{heading + 4}" in merged  # 产出指标 over its four rows
@@ -251,3 +251,20 @@ def test_a_clerk_uploads_an_exported_table_on_the_import_page_and_gets_the_same_
     imported = ProjectTable.objects.get(unit=unit, project_name="招商引资工作经费")
     assert response.status_code == 302 and imported.status == "draft"
     assert as_printed(imported) | {"unit": "321001"} == as_printed(template)
+
+
+def test_an_amount_to_the_fen_is_exported_whole_and_imported_back_exactly(make_table):
+    from decimal import Decimal
+
+    table = make_table()
+    ProjectTable.objects.filter(pk=table.pk).update(budget_total=Decimal("12.345678"), budget_fiscal=Decimal("12.345678"),
+                                                    budget_other=Decimal("0"))
+    table = table_queryset().get(pk=table.pk)
+    ws = sheet_of(xlsx.table_workbook(table))
+    cells = {c.value: c.coordinate for row in ws.iter_rows() for c in row if c.value is not None}
+    cell = ws[f"D{ws[cells['预算数']].row}"]
+    assert cell.value == 12.345678 and cell.number_format == "0.00####"  # Excel shows 12.345678, not 12.35
+    data = xlsx.table_workbook(table)
+    table.delete()  # imported into an installation without it
+    (imported,) = import_back("x.xlsx", data, unit=table.unit)
+    assert (imported.budget_total, imported.budget_fiscal) == (Decimal("12.345678"), Decimal("12.345678"))

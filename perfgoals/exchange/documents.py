@@ -42,7 +42,6 @@ from perfgoals.review.rules import INDICATOR
 from perfgoals.review.rules.common import TABLE_PREFETCH
 from perfgoals.units.models import Unit
 
-CENT = Decimal("0.01")
 MAX_TABLES = 300  # project tables one import may create: a department's projects, with room
 
 
@@ -279,7 +278,7 @@ def _money(amount: Decimal | None) -> str | None:
 
 
 def _rounded(amount: Decimal | None) -> Decimal | None:
-    return None if amount is None else amount.quantize(CENT)
+    return None if amount is None else amount.quantize(values.FEN)  # to the 分, as stored
 
 
 def project_frameworks() -> list[Framework]:
@@ -321,7 +320,7 @@ def make_preview(doc: ParsedDocument, *, source: str, unit: Unit | None = None, 
         table.notes = list(getattr(parsed, "notes", []))
         for amount, kept in zip((parsed.budget_total, parsed.budget_fiscal, parsed.budget_other), table.budget):
             if amount is not None and amount != kept:
-                table.notes.append(f"金额 {values.format_number(amount)}万元 按两位小数记为 {values.format_money(kept)}万元。")
+                table.notes.append(f"金额 {values.format_number(amount)}万元 按分记为 {values.format_money(kept)}万元。")
         if weights := [w for w in getattr(parsed, "weights", []) if w]:
             total = sum((values.parse_number(w) or 0 for w in weights), Decimal(0))
             kept = chosen is not None and any(c.key == "weight" for c in chosen.columns.all())

@@ -105,6 +105,22 @@ def _decimal(value, key: str) -> Decimal | None:
         raise ExchangeRefused(f"“{key}”的值 {value!r} 不是数字") from None
 
 
+def _money(value, key: str) -> Decimal | None:
+    """An amount in 万元 as exported ("12.345678"; older files "12.35"), exactly, to the 分."""
+    amount = _decimal(value, key)
+    if amount is not None and (not amount.is_finite() or amount != amount.quantize(values.FEN)):
+        raise ExchangeRefused(f"“{key}”的金额 {value!r} 精确到分以下（以万元计最多六位小数）")
+    return amount
+
+
+def _source_amounts(item: dict) -> dict[str, str]:
+    """各来源金额 as written (each checked as an amount)."""
+    amounts = {str(k): str(v) for k, v in (item.get("source_amounts") or {}).items()}
+    for value in amounts.values():
+        _money(value, "source_amounts")
+    return amounts
+
+
 def _unit(item: dict) -> Unit:
     code, name = _text(item, "unit_code"), _text(item, "unit_name")
     if not code:
@@ -190,12 +206,12 @@ def _table(item: dict, frameworks: dict) -> bool:
         raise ExchangeRefused("资金支出计划（spending_plan）应有 4 项")
     table = ProjectTable(
         unit=unit, framework=framework, **document, project_code=code, project_name=name,
-        budget_total=_decimal(item.get("budget_total"), "budget_total"),
-        budget_fiscal=_decimal(item.get("budget_fiscal"), "budget_fiscal"),
-        budget_other=_decimal(item.get("budget_other"), "budget_other"),
+        budget_total=_money(item.get("budget_total"), "budget_total"),
+        budget_fiscal=_money(item.get("budget_fiscal"), "budget_fiscal"),
+        budget_other=_money(item.get("budget_other"), "budget_other"),
         fund_use=_text(item, "fund_use"), explanation=_text(item, "explanation"), position=int(item.get("position") or 0),
         long_term_goal=_text(item, "long_term_goal"),
-        source_amounts={str(k): str(v) for k, v in (item.get("source_amounts") or {}).items()},
+        source_amounts=_source_amounts(item),
         **{key: str((item.get("header") or {}).get(key) or "") for key in TABLE_HEADER_FIELDS},
     )
     table.spend_mar, table.spend_jun, table.spend_oct, table.spend_dec = plan
@@ -235,8 +251,8 @@ def _plan(item: dict, frameworks: dict) -> bool:
         prior = line.get("prior_amounts") or [None, None]
         FundingLine.objects.create(
             plan=plan, kind=line["kind"], name=_text(line, "name"), order=order,
-            amount=_decimal(line.get("amount"), "amount"),
-            prior_amount_1=_decimal(prior[0], "prior_amounts"), prior_amount_2=_decimal(prior[1], "prior_amounts"),
+            amount=_money(line.get("amount"), "amount"),
+            prior_amount_1=_money(prior[0], "prior_amounts"), prior_amount_2=_money(prior[1], "prior_amounts"),
         )
     for line, row in enumerate(item.get("indicators") or [], start=1):
         fields = _indicator_fields(row, line)

@@ -16,24 +16,24 @@ from decimal import Decimal
 
 from perfgoals.goals.values import QUALITATIVE, QUANTITATIVE, Value, format_number, format_wan
 
-CENT = Decimal("0.01")
 # The cumulative spending plan (资金支出计划): field and label of each month.
 SPENDING_PLAN = [("spend_mar", "3月底"), ("spend_jun", "6月底"), ("spend_oct", "10月底"), ("spend_dec", "12月底")]
 
 
-def budget_sum_error(total: Decimal | None, fiscal: Decimal | None, other: Decimal | None) -> str:
-    """Why 财政资金 + 其他资金 does not make the 预算数 (more or less), or "".
+def budget_sum_error(total: Decimal | None, fiscal: Decimal | None, other: Decimal | None, unit: str = "万元") -> str:
+    """Why 财政资金 + 其他资金 does not make the 预算数 exactly (to the 分), or "", naming the
+    amounts in the table's unit.
 
     A blank part counts as 0; without a total, or without both parts, nothing is wrong yet.
     """
     if total is None or (fiscal is None and other is None):
         return ""
     parts = (fiscal or 0) + (other or 0)
-    if abs(parts - total) < CENT:
+    if parts == total:
         return ""
     return (
-        f"预算数应等于财政资金与其他资金之和：财政资金 {format_wan(fiscal)} + 其他资金 {format_wan(other)}"
-        f" = {format_wan(parts)}，与预算数 {format_wan(total)} 不符，请核对三项金额。"
+        f"预算数应等于财政资金与其他资金之和：财政资金 {format_wan(fiscal, unit)} + 其他资金 {format_wan(other, unit)}"
+        f" = {format_wan(parts, unit)}，与预算数 {format_wan(total, unit)} 不符，请核对三项金额。"
     )
 
 

@@ -1,9 +1,11 @@
 """Form fields that read numbers as people write them, through values.py.
 
-`MoneyField` (万元: `50`, `50万`, `1,000.5`, `500000元`, `五十万`) and `PercentField` (`10`, `10%`)
+`MoneyField` (in its framework's unit, 万元 or 元: `50`, `50万`, `1,000.5`, `500000元`, `五十万`) and `PercentField` (`10`, `10%`)
 convert what was typed and refuse what cannot be read with a Chinese message naming it; a
 money field's bound field says what it converted (`note`: `已按 500000元 = 50.00万元 换算`).
 """
+
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -47,15 +49,30 @@ class TypedNumberField(forms.Field):
 
 
 class MoneyField(TypedNumberField):
-    """An amount in 万元 typed as people write it: 50, 50万, 1,000.5, 500000元, 五十万 (values.parse_money)."""
+    """An amount typed as people write it, kept in 万元 (values.parse_money): in a box in 万元
+    50, 50万, 1,000.5, 500000元, 五十万; in a box in 元 (`unit="元"`, a framework printed in
+    元) 123456.78 is 元 and 50万 still 50 万元. The form sets `unit` from the framework."""
 
-    parse = staticmethod(values.parse_money)
+    def __init__(self, label: str, unit: str = "万元", **kwargs):
+        self.unit = unit
+        super().__init__(label, **kwargs)
+
+    def parse(self, text: str) -> tuple:
+        return values.parse_money(text, self.unit)
 
     def note(self, value) -> str:
         try:
-            return values.parse_money(str(value or ""))[1]
+            return self.parse(str(value or ""))[1]
         except ValueError:
             return ""
+
+    def shown(self, amount) -> str:
+        """A stored amount (万元) as the clerk would type it in this box: 5.00 → 5 in 万元,
+        12.345678 → 123456.78 in 元."""
+        if amount is None:
+            return ""
+        amount = Decimal(str(amount))
+        return values.format_number(amount / values.WAN_FACTOR["元"] if self.unit == "元" else amount)
 
     def get_bound_field(self, form, field_name):
         return NotedBoundField(form, self, field_name)

@@ -18,6 +18,8 @@ from perfgoals.goals.saving import MergingForm, RowForm
 from perfgoals.goals.models import GOAL, NOTE, PARAGRAPH, TABLE_HEADER_FIELDS, BasisCategory, DepartmentPlan, Direction, Indicator, ProjectTable
 
 SPEND_FIELDS = [field for field, _ in checks.SPENDING_PLAN]
+MONEY_FIELDS = ("budget_total", "budget_fiscal", "budget_other")
+MONEY_PLACEHOLDERS = {"万元": "如 50、50万元、500000元", "元": "如 123456.78、50万元"}
 
 UNIT_SUGGESTIONS = ["%", "项", "个", "次", "人", "人次", "家", "户", "万元", "元", "天", "个工作日", "场", "期", "份", "篇", "批"]
 PHRASE_SUGGESTIONS = [
@@ -57,11 +59,15 @@ class HeaderForm(MergingForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("budget_total", "budget_fiscal", "budget_other", *SPEND_FIELDS):
-            value = getattr(self.instance, name)
-            if value is not None:  # 5.00 → 5, 85.27 stays: as the clerk would write it
-                self.initial[name] = values.format_number(value)
         framework = self.instance.framework if self.instance.framework_id else None
+        self.unit = framework.amount_unit if framework else "万元"  # the money boxes' unit, as the legend says
+        for name in MONEY_FIELDS:
+            self.fields[name].unit = self.unit
+            if (value := getattr(self.instance, name)) is not None:  # 5.00 → 5; in 元 12.345678 → 123456.78
+                self.initial[name] = self.fields[name].shown(value)
+        for name in SPEND_FIELDS:
+            if (value := getattr(self.instance, name)) is not None:  # 85.00 → 85, as the clerk would write it
+                self.initial[name] = values.format_number(value)
         if framework and len(sources := framework.sources()) == 2:  # the framework's money block names them
             self.fields["budget_fiscal"].label, self.fields["budget_other"].label = sources
         if framework:
@@ -89,7 +95,7 @@ class HeaderForm(MergingForm):
                 other = data["budget_other"] = other or Decimal("0")
             elif total is not None and fiscal is not None and other is None and fiscal <= total:
                 other = data["budget_other"] = total - fiscal
-            if message := checks.budget_sum_error(total, fiscal, other):
+            if message := checks.budget_sum_error(total, fiscal, other, self.unit):
                 self.add_error("budget_total", message)
         plan = [data.get(f) for f in SPEND_FIELDS]
         # A blank plan is incomplete, not wrong: the review reports it, the draft may be saved.
@@ -105,6 +111,10 @@ class HeaderForm(MergingForm):
         for message in constraint_errors(self.instance):
             self.add_error("project_code", message)
 
+    @property
+    def money_placeholder(self) -> str:
+        return MONEY_PLACEHOLDERS[self.unit]
+
     def parts_total(self) -> Decimal | None:
         """财政资金 + 其他资金 as typed so far (None until at least one is a number)."""
         data = getattr(self, "cleaned_data", {})
@@ -119,21 +129,27 @@ class HeaderForm(MergingForm):
 
 
 class SourcesForm(forms.Form):
-    """资金来源: an amount (万元) for each source of a framework whose money block is not
-    财政资金 / 其他资金 (一般公共预算, 政府性基金, 财政专户 …; 中央, 省, 市, 本级)."""
+    """资金来源: an amount for each source of a framework whose money block is not
+    财政资金 / 其他资金 (一般公共预算, 政府性基金, 财政专户 …; 中央, 省, 市, 本级), typed in the
+    framework's unit and kept (in `source_amounts`) in 万元 to the 分."""
 
-    def __init__(self, *args, sources=(), initial_amounts=None, **kwargs):
+    def __init__(self, *args, sources=(), initial_amounts=None, unit="万元", **kwargs):
         super().__init__(*args, **kwargs)
-        self.sources = list(sources)
+        self.sources, self.unit = list(sources), unit
         for n, name in enumerate(self.sources):
-            self.fields[f"source_{n}"] = money(name)
+            self.fields[f"source_{n}"] = field = MoneyField(name, unit=unit)
             stored = (initial_amounts or {}).get(name)
             if stored not in (None, ""):
-                self.initial[f"source_{n}"] = values.format_number(Decimal(str(stored)))
+                self.initial[f"source_{n}"] = field.shown(stored)
+
+    @property
+    def placeholder(self) -> str:
+        return MONEY_PLACEHOLDERS[self.unit]
 
     def amounts(self) -> dict[str, str]:
         data = self.cleaned_data
-        return {name: f"{data[f'source_{n}']:.2f}" for n, name in enumerate(self.sources) if data.get(f"source_{n}") is not None}
+        return {name: values.format_money(data[f"source_{n}"]) for n, name in enumerate(self.sources)
+                if data.get(f"source_{n}") is not None}
 
 
 class GoalForm(RowForm):

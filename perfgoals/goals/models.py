@@ -36,8 +36,14 @@ YEAR_RANGE = [
 ]
 
 
+# Money is kept in 万元 to the 分: six decimals (0.000001 万元 = 0.01 元), so an amount typed in 元
+# in a framework printed in 元 prints back exactly; 12 whole digits, as before.
+MONEY_DIGITS, MONEY_DECIMALS = 18, 6
+
+
 def money_field(label: str) -> models.DecimalField:
-    return models.DecimalField(label, max_digits=14, decimal_places=2, null=True, blank=True, validators=[NON_NEGATIVE])
+    return models.DecimalField(label, max_digits=MONEY_DIGITS, decimal_places=MONEY_DECIMALS, null=True, blank=True,
+                               validators=[NON_NEGATIVE])
 
 
 def percent_field(label: str) -> models.DecimalField:

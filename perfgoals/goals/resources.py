@@ -22,6 +22,16 @@ from perfgoals.lib.cells import NeutralisedResource
 from perfgoals.units.models import Unit
 
 
+class MoneyWidget(widgets.DecimalWidget):
+    """An amount (万元) written as printed, to the 分 (values.format_money): 5.00, 12.345678;
+    a spreadsheet that keeps numbers gets the number."""
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None or not self.coerce_to_string or kwargs.get("force_native_type"):
+            return super().render(value, obj, **kwargs)
+        return values.format_money(value)
+
+
 class ProjectTableResource(NeutralisedResource, resources.ModelResource):
     id = fields.Field("id", "编号")
     unit = fields.Field("unit", "单位编码", widgets.ForeignKeyWidget(Unit, "code"))
@@ -30,9 +40,9 @@ class ProjectTableResource(NeutralisedResource, resources.ModelResource):
     framework = fields.Field("framework", "指标体系代码", widgets.ForeignKeyWidget(Framework, "code"))
     project_code = fields.Field("project_code", "项目编码")
     project_name = fields.Field("project_name", "项目名称")
-    budget_total = fields.Field("budget_total", "预算数（万元）", widgets.DecimalWidget())
-    budget_fiscal = fields.Field("budget_fiscal", "其中：财政资金", widgets.DecimalWidget())
-    budget_other = fields.Field("budget_other", "其他资金", widgets.DecimalWidget())
+    budget_total = fields.Field("budget_total", "预算数（万元）", MoneyWidget())
+    budget_fiscal = fields.Field("budget_fiscal", "其中：财政资金", MoneyWidget())
+    budget_other = fields.Field("budget_other", "其他资金", MoneyWidget())
     fund_use = fields.Field("fund_use", "资金用途")
     spend_mar = fields.Field("spend_mar", "3月底支出（%）", widgets.DecimalWidget())
     spend_jun = fields.Field("spend_jun", "6月底支出（%）", widgets.DecimalWidget())

@@ -1,13 +1,18 @@
 """Values as written and as printed: indicator values, numbers, money, percentages, labels.
 
+Longer than 400 lines: it is the one place where every value a user types or reads is parsed
+and printed (README, "one rule in one place"); split up, the parsers would share their tables.
+
 Every number, amount, percentage and category label the app reads or shows goes through
 this module, so each has one parser and one printed form:
 
 - `format_number` 85.27, 80, 11000 (as a clerk writes it: the editor, the history, prose);
-- `format_money` 5.00 and `format_percent` 25.00% (as the printed table shows them);
-- `format_wan` 40万元 (an amount named in a sentence: the review's messages);
+- `format_money` 5.00 (万元), 123,456.78 (元) and `format_percent` 25.00% (as the printed table
+  shows them);
+- `format_wan` 40万元, 123,456.78元 (an amount named in a sentence: the review's messages);
 - `parse_money` and `parse_percent`: an amount or a percentage as a clerk types it
-  (`50万`, `500000元`, `五十万`, `1,000.5`; `10%`), in 万元 and in %, with what was converted;
+  (`50万`, `500000元`, `五十万`, `1,000.5`; `10%`), in 万元 (to the 分) and in %, with what
+  was converted;
 - `normalize_label`, `category_key`, `find_level1` / `find_level2` (a category label as
   typed or dumped from Word, matched to a framework's categories).
 
@@ -102,14 +107,28 @@ def format_number(number: Decimal | int | None) -> str:
     return text or "0"
 
 
-def format_money(amount: Decimal | None, unit: str = "万元") -> str:
-    """An amount (stored in 万元) as the printed table shows it: 5 → '5.00', 85.27 → '85.27';
-    in a table printed in 元, 330.984 → '3,309,840.00'."""
+def format_money(amount: Decimal | int | None, unit: str = "万元") -> str:
+    """An amount (stored in 万元, to the 分) as the printed table shows it, in the table's unit.
+
+    In 万元 two decimals and every further non-zero one: 5 → '5.00', 85.27 → '85.27',
+    12.345678 → '12.345678', 12.3400 → '12.34'. In 元 exactly, to the 分, with thousands
+    separators: 12.345678 → '123,456.78', 330.984 → '3,309,840.00'."""
     if amount is None:
         return ""
+    amount = Decimal(amount)
     if unit == "元":
-        return f"{amount / WAN_FACTOR['元']:,.2f}"
-    return f"{amount:.2f}"
+        return _at_least_two_decimals(amount / WAN_FACTOR["元"], grouped=True)
+    return _at_least_two_decimals(amount)
+
+
+def _at_least_two_decimals(number: Decimal, grouped: bool = False) -> str:
+    """Two decimals, more only where a digit beyond them is not zero (never rounded)."""
+    sign = "-" if number < 0 else ""
+    whole, _, fraction = f"{abs(number):f}".partition(".")
+    fraction = fraction.rstrip("0").ljust(2, "0")
+    if grouped:
+        whole = f"{int(whole):,}"
+    return f"{sign}{whole}.{fraction}"
 
 
 def format_percent(share: Decimal | None, sign: str = "%") -> str:
@@ -117,9 +136,12 @@ def format_percent(share: Decimal | None, sign: str = "%") -> str:
     return "" if share is None else f"{share:.2f}{sign}"
 
 
-def format_wan(amount: Decimal | int | None) -> str:
-    """An amount in 万元 as a sentence names it: 40 → '40万元', 85.27 → '85.27万元'; blank is '（空）'."""
-    return "（空）" if amount is None else f"{format_number(amount)}万元"
+def format_wan(amount: Decimal | int | None, unit: str = "万元") -> str:
+    """An amount (stored in 万元) as a sentence names it: 40 → '40万元', 85.27 → '85.27万元';
+    in a table in 元 to the 分, 12.345678 → '123,456.78元'; blank is '（空）'."""
+    if amount is None:
+        return "（空）"
+    return f"{format_money(amount, '元')}元" if unit == "元" else f"{format_number(amount)}万元"
 
 
 def format_value(value: Value) -> str:
@@ -187,14 +209,17 @@ def to_wan(number: Decimal | None, unit: str) -> Decimal | None:
     return None if factor is None else number * factor
 
 
-# What a clerk types in a money box (the box is in 万元): digits or Chinese numerals, a unit or none.
+# What a clerk types in a money box (the box is in its framework's unit, 万元 or 元): digits or
+# Chinese numerals, a unit or none.
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_SMALL = {"十": 10, "百": 100, "千": 1000}
 _CN_LARGE = {"万": 10**4, "亿": 10**8}
 _MONEY = re.compile(r"^(?P<num>\d+(?:\.\d+)?)(?P<unit>元|千元|万|万元|亿|亿元)?$")
 _CN_MONEY = re.compile(r"^(?P<num>[零〇一二两三四五六七八九十百千万亿]+?)(?P<unit>元|千元|万元|亿元)?$")
 CENT = Decimal("0.01")
-MONEY_WHOLE_DIGITS = 12  # the models keep 14 digits, 2 of them decimals
+FEN = Decimal("0.000001")  # one 分 in 万元: what an amount is kept to (goals.models.MONEY_DECIMALS)
+MONEY_WHOLE_DIGITS = 12  # the models keep 18 digits, 6 of them decimals
+MONEY_UNITS = ("万元", "元")  # what a framework's amounts are printed (and typed) in
 
 
 def parse_chinese_integer(text: str) -> int | None:
@@ -225,15 +250,18 @@ def parse_chinese_integer(text: str) -> int | None:
     return total + section + (digit or 0)
 
 
-def parse_money(text: str) -> tuple[Decimal | None, str]:
-    """An amount as typed, in 万元, and what was converted to get it ("" when nothing was).
+def parse_money(text: str, unit: str = "万元") -> tuple[Decimal | None, str]:
+    """An amount as typed in a box in `unit` (万元, or 元 in a framework printed in 元), in 万元,
+    and what was converted to get it ("" when nothing was).
 
-    `50`, `50万`, `50万元`, `1,000.5` are 万元; `500000元` is 50 万元 and `1.5亿` 15000 万元,
-    each saying so (`已按 500000元 = 50.00万元 换算`); `五十万`, `一百二十万元`, `三千元` read the
-    Chinese numerals. Blank is (None, ""). Raises ValueError with a Chinese message naming
-    what was typed when it is not an amount, negative, or has more than two decimals in 万元.
-    """
+    A bare number is in the box's unit: `50`, `1,000.5` are 万元 in a 万元 box, `123456.78` is
+    123456.78 元 (12.345678 万元) in a 元 box. `50万`, `50万元` are 万元 and `500000元`, `1.5亿`,
+    `三千元` 元 and 亿 in either box, saying so in the box's unit (`已按 500000元 = 50.00万元
+    换算`); `五十万`, `一百二十万元` read the Chinese numerals. Blank is (None, ""). Raises
+    ValueError with a Chinese message naming what was typed when it is not an amount, negative,
+    or finer than the 分 (more than six decimals in 万元, two in 元)."""
     typed = (text or "").strip()
+    box = unit if unit in MONEY_UNITS else "万元"
     compact = re.sub(r"(?<=\d)[,，](?=\d{3})", "", re.sub(r"\s+", "", typed)).replace("．", ".")
     compact = compact.translate(_FULL_WIDTH_DIGITS)
     if not compact:
@@ -241,29 +269,31 @@ def parse_money(text: str) -> tuple[Decimal | None, str]:
     if compact.startswith(("-", "－", "负")):
         raise ValueError(f"金额不能为负数（填写的是“{typed}”）。")
     if m := _MONEY.match(compact):
-        number, unit, chinese = Decimal(m["num"]), m["unit"] or "万元", False
+        number, written, chinese = Decimal(m["num"]), m["unit"] or box, False
     elif m := _CN_MONEY.match(compact):
         integer = parse_chinese_integer(m["num"])
         if integer is None:
             raise ValueError(f"没有读懂“{typed}”中的中文数字，请改用阿拉伯数字，如 50万元。")
-        # 五十万 is said of 元 (500000元); 五十 alone is the box's 万元, as 50 is.
+        # 五十万 is said of 元 (500000元); 五十 alone is the box's unit, as 50 is.
         number, chinese = Decimal(integer), True
-        unit = m["unit"] or ("元" if any(c in m["num"] for c in _CN_LARGE) else "万元")
+        written = m["unit"] or ("元" if any(c in m["num"] for c in _CN_LARGE) else box)
     elif re.search(r"[零〇一二两三四五六七八九十百千万亿点]", compact):
         raise ValueError(f"没有读懂“{typed}”中的中文数字，请改用阿拉伯数字，如 50万元。")
     else:
-        raise ValueError(f"“{typed}”不是金额。请填写以万元为单位的数字，如 50、50万元、500000元。")
-    converted = number * WAN_FACTOR[unit]
-    note = ""
-    if unit not in ("万", "万元") or chinese:
-        rounded = converted.quantize(CENT)
-        sign = "=" if rounded == converted else "≈"
-        note = f"已按 {typed} {sign} {format_money(rounded)}万元 换算"
-        converted = rounded
-    elif converted != converted.quantize(CENT):
-        raise ValueError(f"金额以万元计，最多保留两位小数（填写的是“{typed}”）。")
+        example = "如 123456.78、50万元" if box == "元" else "如 50、50万元、500000元"
+        raise ValueError(f"“{typed}”不是金额。请填写以{box}为单位的数字，{example}。")
+    converted = number * WAN_FACTOR[written]
+    if converted != converted.quantize(FEN):
+        if written == "元":
+            raise ValueError(f"金额最多精确到分（元以下两位小数），填写的是“{typed}”。")
+        if written in ("万", "万元"):
+            raise ValueError(f"金额以万元计，最多保留六位小数（精确到分），填写的是“{typed}”。")
+        raise ValueError(f"金额最多精确到分，填写的是“{typed}”。")
     if abs(converted) >= Decimal(10) ** MONEY_WHOLE_DIGITS:
-        raise ValueError(f"金额“{typed}”位数过多，请核对单位（本栏以万元计）。")
+        raise ValueError(f"金额“{typed}”位数过多，请核对单位（本栏以{box}计）。")
+    note = ""
+    if WAN_FACTOR[written] != WAN_FACTOR[box] or chinese:
+        note = f"已按 {typed} = {format_money(converted, box)}{box} 换算"
     return converted, note
 
 

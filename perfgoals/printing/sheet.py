@@ -89,6 +89,10 @@ class Sheet:
         self.next()
 
 
+# An amount's cell shows two decimals and any further non-zero ones, to the 分 (values.format_money).
+MONEY_FORMAT = "0.00####"
+
+
 def money(amount: Decimal | None) -> float | None:
     """An amount (万元) or a percentage as the number a cell holds; blank stays blank."""
     return None if amount is None else float(amount)

@@ -10,8 +10,8 @@ paper state in the page header and footer (草稿 · 未审核 until approved, t
 What the form prints, the import reads back (exchange.files → exchange.paste): the sheet
 also names the year (2021年度) and the unit's code beside its name (预算单位：[321001]…),
 which the printed page carries on the book's cover instead. Amounts and percentages are
-numbers (formatted 0.00), everything else text; text that looks like a formula is kept as
-text (`lib.cells.write`).
+numbers (formatted 0.00; an amount shows any further non-zero decimal, to the 分), everything
+else text; text that looks like a formula is kept as text (`lib.cells.write`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from perfgoals.printing.render import (
     approval_line, explanation_parts, is_department_form, is_split, paragraphs, plan_title, table_template, watermark,
 )
 from perfgoals.printing.xlsx_generic import write_generic_table
-from perfgoals.printing.sheet import Sheet, money
+from perfgoals.printing.sheet import MONEY_FORMAT, Sheet, money
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -75,7 +75,7 @@ def _hebei_head(sheet: Sheet, table: ProjectTable) -> None:
     for first, label, amount in ((2, "预算数", table.budget_total), (6, "其中：财政资金", table.budget_fiscal),
                                  (10, "其他资金", table.budget_other)):
         sheet.put(first, first + 1, label)
-        sheet.put(first + 2, first + 3, money(amount), number_format="0.00")
+        sheet.put(first + 2, first + 3, money(amount), number_format=MONEY_FORMAT)
     sheet.next()
     sheet.put(2, 13, table.fund_use, align="left")
     sheet.next()
@@ -98,9 +98,9 @@ def _split_head(sheet: Sheet, table: ProjectTable) -> None:
     sheet.next()
     sheet.put(1, 1, "项目绩效模板"), sheet.put(2, 12, "")
     sheet.next()
-    sheet.put(1, 1, "预算数"), sheet.put(2, 4, money(table.budget_total), number_format="0.00")
-    sheet.put(5, 6, "其中：财政资金"), sheet.put(7, 8, money(table.budget_fiscal), number_format="0.00")
-    sheet.put(9, 10, "其他资金"), sheet.put(11, 12, money(table.budget_other), number_format="0.00")
+    sheet.put(1, 1, "预算数"), sheet.put(2, 4, money(table.budget_total), number_format=MONEY_FORMAT)
+    sheet.put(5, 6, "其中：财政资金"), sheet.put(7, 8, money(table.budget_fiscal), number_format=MONEY_FORMAT)
+    sheet.put(9, 10, "其他资金"), sheet.put(11, 12, money(table.budget_other), number_format=MONEY_FORMAT)
     sheet.next()
     sheet.put(1, 1, "资金用途"), sheet.put(2, 12, table.fund_use, align="left")
     sheet.next()
@@ -226,8 +226,8 @@ def write_hubei_plan(ws, plan: DepartmentPlan) -> None:
         rows.append(("合计", total, "100%", plan.funding_total(kind, "prior_amount_1"),
                      plan.funding_total(kind, "prior_amount_2")))
         for name, amount, share, prior_1, prior_2 in rows:
-            sheet.put(3, 3, name), sheet.put(4, 4, money(amount), number_format="0.00"), sheet.put(5, 5, share)
-            sheet.put(6, 6, money(prior_1), number_format="0.00"), sheet.put(7, 8, money(prior_2), number_format="0.00")
+            sheet.put(3, 3, name), sheet.put(4, 4, money(amount), number_format=MONEY_FORMAT), sheet.put(5, 5, share)
+            sheet.put(6, 6, money(prior_1), number_format=MONEY_FORMAT), sheet.put(7, 8, money(prior_2), number_format=MONEY_FORMAT)
             sheet.next()
     for label, text in (("部门职能概述", plan.functions), ("年度工作任务", plan.annual_tasks), ("长期目标", plan.long_term_goal)):
         sheet.put(1, 1, label), sheet.put(2, 8, text, align="left")

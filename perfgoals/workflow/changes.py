@@ -52,12 +52,25 @@ def inline_diff(old: str, new: str) -> SafeString:
     return mark_safe("".join(parts))
 
 
-def show(value) -> str:
+# A table's amounts, shown in its framework's unit where that is 元 (123,456.78元).
+MONEY_FIELDS = {"budget_total", "budget_fiscal", "budget_other"}
+
+
+def show(value, unit: str = "") -> str:
     if value is None:
         return ""
+    if isinstance(value, Decimal) and unit == "元":  # 12.345678 (万元) → 123,456.78元
+        return values.format_wan(value, unit)
     if isinstance(value, Decimal):  # 20.0000 → 20, 5.50 → 5.5
         return values.format_number(value)
     return str(value)
+
+
+def _amount_unit(doc, name: str) -> str:
+    """元 for an amount of a table whose framework prints in 元, else "" (as written, 万元)."""
+    if name not in MONEY_FIELDS or not getattr(doc, "framework_id", None):
+        return ""
+    return doc.framework.amount_unit
 
 
 @dataclass
@@ -98,7 +111,8 @@ class Comparison:
 def _field_changes(old, new, names: list[str]) -> list[FieldChange]:
     changes = []
     for name in names:
-        a, b = show(getattr(old, name)), show(getattr(new, name))
+        unit = _amount_unit(new, name)
+        a, b = show(getattr(old, name), unit), show(getattr(new, name), unit)
         if a != b:
             changes.append(FieldChange(str(old._meta.get_field(name).verbose_name), a, b))
     return changes
@@ -264,7 +278,7 @@ def _display(record, name: str, value) -> str:
     model_field = record.instance_type._meta.get_field(name)
     if model_field.choices and value not in (None, ""):
         return str(dict(model_field.flatchoices).get(value, value))
-    return show(value)
+    return show(value, _amount_unit(record, name))
 
 
 def _record_label(record) -> str:

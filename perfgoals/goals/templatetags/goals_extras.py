@@ -18,8 +18,9 @@ def lookup(mapping, key):
 
 
 @register.filter
-def money(value) -> str:
-    """85.27 → '85.27', 5.00 → '5' for amounts in 万元 (values.format_number); blank stays blank."""
+def money(value, unit: str = "") -> str:
+    """An amount stored in 万元 as a page names it: 85.27 → '85.27', 5.00 → '5' (values.format_number);
+    with `unit` "元" in 元 to the 分, 12.345678 → '123,456.78' (values.format_money). Blank stays blank."""
     if isinstance(value, (int, Decimal)):
-        return values.format_number(value)
+        return values.format_money(value, "元") if unit == "元" else values.format_number(value)
     return "" if value is None else str(value)

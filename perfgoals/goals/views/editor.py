@@ -144,7 +144,7 @@ def sources_of(table):
     sources = table.framework.sources()
     if len(sources) == 2:
         return None
-    return f.SourcesForm(sources=sources, initial_amounts=table.source_amounts)
+    return f.SourcesForm(sources=sources, initial_amounts=table.source_amounts, unit=table.framework.amount_unit)
 
 
 def editor_context(table, *, editable: bool, comments: dict, panel=None, header_form=None, goal_forms=None,

@@ -109,7 +109,7 @@ def table_header(request: HttpRequest, pk: int) -> HttpResponse:
 def table_sources(request: HttpRequest, pk: int) -> HttpResponse:
     """资金来源: the amounts by source of a framework with more than two sources; 预算数 is their sum."""
     with editing(request, "table", pk, tables()) as table:
-        form = f.SourcesForm(request.POST, sources=table.framework.sources())
+        form = f.SourcesForm(request.POST, sources=table.framework.sources(), unit=table.framework.amount_unit)
         if form.is_valid():
             table.source_amounts = form.amounts()
             if table.source_amounts:

@@ -1,5 +1,7 @@
 """适当性 / 可行性 of the money: totals add up, the spending plan is cumulative, amounts agree.
 
+Amounts are compared exactly as stored (万元 to the 分) and named in the table's own unit.
+
 The sum and the spending plan are checked by perfgoals.goals.checks, which the editor's
 header form calls too: the form refuses what these rules report.
 """
@@ -13,7 +15,6 @@ from perfgoals.review.rules.registry import (
     APPROPRIATENESS, COMPLETENESS, ERROR, FEASIBILITY, FIELD, HINT, INDICATOR, TABLE, flag, is_on, rule,
 )
 
-CENT = checks.CENT
 # "预算数85.27万元", "一般公共预算资金共计4000万元", "合计20万元": the stated total of the project.
 PROSE_TOTAL = re.compile(
     r"(?:预算数|预算资金|预算|共计|合计|总计|总额)[^0-9。；;，,]{0,8}?(\d+(?:\.\d+)?)\s*(亿元|万元|千元|元)"
@@ -23,7 +24,7 @@ PROSE_TOTAL = re.compile(
 @rule("MONEY_SUM_MISMATCH", ERROR, APPROPRIATENESS, "财政资金 + 其他资金 应等于 预算数",
       example_bad="预算数 50.00，财政资金 40.00，其他资金 0", example_fix="预算数 50.00，财政资金 50.00，其他资金 0")
 def sum_mismatch(table):
-    if message := checks.budget_sum_error(table.budget_total, table.budget_fiscal, table.budget_other):
+    if message := checks.budget_sum_error(table.budget_total, table.budget_fiscal, table.budget_other, unit_of(table)):
         yield flag(message, FIELD, "budget_total")
 
 
@@ -48,9 +49,15 @@ def cost_over_budget(table):
         if not i.level2.is_cost or v.kind != values.QUANTITATIVE or v.operator in ("≥", ">"):
             continue
         amount = values.to_wan(v.number, v.unit)
-        if amount is not None and amount > budget + CENT / 2:
-            yield flag(f"成本指标“{i.name}”为 {values.format_value(v)}，超过项目预算数 {values.format_wan(budget)}："
-                       f"请核对金额和单位（表中金额以万元计）。", INDICATOR, "number", i.pk)
+        if amount is not None and amount > budget:
+            unit = unit_of(table)
+            yield flag(f"成本指标“{i.name}”为 {values.format_value(v)}，超过项目预算数 {values.format_wan(budget, unit)}："
+                       f"请核对金额和单位（表中金额以{unit}计）。", INDICATOR, "number", i.pk)
+
+
+def unit_of(table) -> str:
+    """The unit the table's amounts are printed (and named) in: its framework's, 万元 or 元."""
+    return table.framework.amount_unit if table.framework_id else "万元"
 
 
 def is_amount(value: values.Value) -> bool:
@@ -103,8 +110,8 @@ def prose_mismatch(table):
         return
     for field, label in (("fund_use", "资金用途"), ("explanation", "说明")):
         for words, amount in prose_totals(getattr(table, field)):
-            if abs(amount - budget) >= CENT:
-                yield flag(f"{label}中写“{words}”，与表中预算数 {values.format_wan(budget)} 不一致："
+            if amount != budget:
+                yield flag(f"{label}中写“{words}”，与表中预算数 {values.format_wan(budget, unit_of(table))} 不一致："
                            f"请统一为同一金额。", FIELD, field)
                 break
 
@@ -122,7 +129,7 @@ def funding_unbalanced(plan):
     for field, label in FUNDING_COLUMNS:
         income = plan.funding_total(FundingLine.INCOME, field)
         expense = plan.funding_total(FundingLine.EXPENSE, field)
-        if income is not None and expense is not None and abs(income - expense) >= CENT:
+        if income is not None and expense is not None and income != expense:  # to the 分
             yield flag(f"{label}的收入构成合计 {values.format_wan(income)}，支出构成合计 "
                        f"{values.format_wan(expense)}，相差 {values.format_wan(abs(income - expense))}：请核对各行金额"
                        f"，使收入与支出相符。", TABLE, "funding")
