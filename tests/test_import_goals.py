@@ -99,3 +99,40 @@ def test_a_category_the_framework_lacks_and_a_bad_amount_are_named(capsys, tmp_p
     _refused(tmp_path, json.dumps(data), "“budget_total”的值 '五十万' 不是数字")
     data["tables"][0]["budget_total"] = "-5"
     _refused(tmp_path, json.dumps(data), "第 1 张项目表“.*”：预算数")
+
+
+def test_an_amount_in_yuan_to_the_fen_round_trips_exactly(capsys, tmp_path, unit):
+    from decimal import Decimal
+
+    from perfgoals.frameworks.models import Framework
+
+    table = ProjectTable.objects.create(unit=unit, year=2023, framework=Framework.objects.get(code="jingyan-2023"),
+                                        project_name="村组干部报酬", budget_total=Decimal("12.345678"),
+                                        budget_fiscal=Decimal("12.345678"), budget_other=Decimal("0"))
+    plan = DepartmentPlan.objects.create(unit=unit, year=2023)
+    FundingLine.objects.create(plan=plan, kind=FundingLine.INCOME, name="财政拨款", amount=Decimal("0.000001"), order=1)
+    before = export(capsys, "--unit", unit.code)
+    assert before["tables"][0]["budget_total"] == "12.345678"  # 123,456.78 元, not 12.35
+    assert before["plans"][0]["funding"][0]["amount"] == "0.000001"  # one 分
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(before, ensure_ascii=False), encoding="utf-8")
+    empty_installation()
+    call_command("import_goals", str(path))
+    capsys.readouterr()
+    assert export(capsys, "--unit", unit.code) == before
+    assert ProjectTable.objects.get(project_name=table.project_name).budget_total == Decimal("12.345678")
+    assert FundingLine.objects.get().amount == Decimal("0.000001")
+
+
+def test_an_export_of_two_decimals_still_imports_and_one_finer_than_the_fen_is_refused(capsys, tmp_path):
+    from decimal import Decimal
+
+    data = export(capsys, "--unit", "321001", "--year", "2021")
+    data["tables"][0]["unit_code"] = data["plans"][0]["unit_code"] = "990079"
+    data["tables"][0]["budget_total"] = "12.3456789"
+    _refused(tmp_path, json.dumps(data), "“budget_total”的金额 '12.3456789' 精确到分以下（以万元计最多六位小数）")
+    data["tables"][0].update(budget_total="12.35", budget_fiscal="12.35", budget_other="0.00")  # as older files write it
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    call_command("import_goals", str(path))
+    assert ProjectTable.objects.get(unit__code="990079", project_code=data["tables"][0]["project_code"]).budget_total == Decimal("12.35")

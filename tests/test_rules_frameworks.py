@@ -223,6 +223,21 @@ def test_an_economic_cost_above_the_budget_is_an_error(make_mof_table):
     assert problem.severity == "error" and "超过项目预算数 70万元" in problem.message
 
 
+def test_in_a_yuan_table_amounts_are_compared_to_the_fen_and_named_in_yuan(make_mof_table, mof):
+    mof.amount_unit = "元"
+    mof.save()
+    budget = Decimal("12.345678")  # 123,456.78 元
+    table = make_mof_table(budget_total=budget, budget_fiscal=budget)
+    cost = set_value(row(table, "经济成本指标"), "≤123456.78元", name="疾病预防控制中心经费")
+    assert not on(review(fresh(table)), "MONEY_COST_OVER_BUDGET") and not on(review(fresh(table)), "MONEY_SUM_MISMATCH")
+    set_value(cost, "≤123456.79元")
+    [problem] = on(review(fresh(table)), "MONEY_COST_OVER_BUDGET", cost)
+    assert "超过项目预算数 123,456.78元" in problem.message and "表中金额以元计" in problem.message
+    ProjectTable.objects.filter(pk=table.pk).update(budget_other=Decimal("0.000001"))  # one 分 too many
+    [problem] = on(review(fresh(table)), "MONEY_SUM_MISMATCH")
+    assert "其他资金 0.01元 = 123,456.79元，与预算数 123,456.78元 不符" in problem.message
+
+
 # The 101号 cost block (MONEY_COST_MISSING, switched on for mof-2021)
 
 def test_a_101_table_whose_costs_name_no_amount_is_an_error(make_mof_table):
@@ -286,6 +301,14 @@ def test_funding_whose_income_and_expense_differ_is_hinted(unit):
 def test_balanced_funding_is_not(unit):
     plan = plan_with_funding(unit, ["98577.39", "10597.65"], ["99611.05", "9563.99"])
     assert not on(review(plan), "MONEY_FUNDING_UNBALANCED")
+
+
+def test_funding_one_fen_apart_is_hinted_and_to_the_fen_equal_is_not(unit):
+    plan = plan_with_funding(unit, ["12.345678", "1"], ["13.345677"])
+    [problem] = on(review(plan), "MONEY_FUNDING_UNBALANCED")
+    assert "收入构成合计 13.345678万元，支出构成合计 13.345677万元，相差 0.000001万元" in problem.message
+    plan.delete()
+    assert not on(review(plan_with_funding(unit, ["12.345678", "1"], ["13.345678"])), "MONEY_FUNDING_UNBALANCED")
 
 
 def test_direction_applies_to_department_indicators(unit):

@@ -410,3 +410,70 @@ def test_a_percentage_is_read_with_or_without_its_sign(text, share):
 def test_a_percentage_that_cannot_be_read_says_so(text, message):
     with pytest.raises(ValueError, match=message):
         parse_percent(text)
+
+
+# ---- money kept to the 分: the migration ------------------------------------------------------
+
+MIGRATION_SCRIPT = """
+import django
+django.setup()
+from decimal import Decimal
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+call_command("migrate", verbosity=0)  # every app, the shipped frameworks included
+call_command("migrate", "goals", "0006_framework_columns_and_header_fields", verbosity=0)  # money as it was
+old = MigrationExecutor(connection).loader.project_state(("goals", "0006_framework_columns_and_header_fields")).apps
+unit = old.get_model("units", "Unit").objects.create(code="990100", name="迁移测试单位")
+framework = old.get_model("frameworks", "Framework").objects.get(code="jingyan-2023")
+table = old.get_model("goals", "ProjectTable").objects.create(
+    unit=unit, framework=framework, year=2023, project_name="村组干部报酬", budget_total=Decimal("330.98"),
+    budget_fiscal=Decimal("999999999999.99"), budget_other=Decimal("0.01"))
+plan = old.get_model("goals", "DepartmentPlan").objects.create(unit=unit, year=2023)
+old.get_model("goals", "FundingLine").objects.create(plan=plan, kind="income", name="财政拨款", amount=Decimal("98577.39"))
+call_command("migrate", "goals", verbosity=0)
+from perfgoals.goals.models import FundingLine, ProjectTable
+table = ProjectTable.objects.get(pk=table.pk)
+table.budget_other = Decimal("0.000001")  # one 分 fits now
+table.save()
+table.refresh_from_db()
+line = FundingLine.objects.get()
+print(table.budget_total, table.budget_fiscal, table.budget_other, line.amount)
+"""
+
+
+@pytest.mark.django_db  # so the PostgreSQL pass runs it there too
+def test_the_migration_to_the_fen_keeps_every_amount_as_it_was(tmp_path):
+    """Run in a process of its own on a new database of the run's kind (SQLite, or PostgreSQL)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from django.db import connection
+
+    env = {**os.environ, "DATA_DIR": str(tmp_path)}
+    env.pop("DB", None)
+    scratch = f"perfgoals_migration_{os.getpid()}"
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        params = connection.settings_dict
+        url = f"postgres://{params['USER']}@{params['HOST'] or '127.0.0.1'}:{params['PORT'] or 5432}"
+        with psycopg.connect(f"{url}/postgres", autocommit=True) as admin:
+            admin.execute(f"CREATE DATABASE {scratch}")
+        env["DATABASE_URL"] = f"{url}/{scratch}"
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'migration.sqlite3'}"
+    try:
+        result = subprocess.run([sys.executable, "-c", MIGRATION_SCRIPT], env=env, cwd=Path(__file__).parent.parent,
+                                capture_output=True, text=True, timeout=300)
+    finally:
+        if connection.vendor == "postgresql":
+            with psycopg.connect(f"{url}/postgres", autocommit=True) as admin:
+                admin.execute(f"DROP DATABASE IF EXISTS {scratch}")
+    assert result.returncode == 0, result.stderr[-2000:]
+    total, fiscal, other, line = map(Decimal, result.stdout.split())
+    assert (total, fiscal, line) == (Decimal("330.98"), Decimal("999999999999.99"), Decimal("98577.39"))
+    assert other == Decimal("0.000001")
