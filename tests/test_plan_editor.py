@@ -2,6 +2,7 @@
 
 import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -94,13 +95,14 @@ def test_it_edits_funding_lines_and_rejects_bad_money(signed_in, plan):
     url = reverse("plan_child_create", args=[plan.pk, "income"])
     signed_in.post(url, {"name": "财政拨款", "amount": "509.41", "prior_amount_1": "", "prior_amount_2": ""}, **HTMX)
     line = FundingLine.objects.get(plan=plan)
-    assert line.kind == "income" and str(line.amount) == "509.41"
+    assert line.kind == "income" and line.amount == Decimal("509.41")
+    assert 'name="amount" value="509.41"' in signed_in.get(reverse("plan_edit", args=[plan.pk])).content.decode()
     r = signed_in.post(reverse("plan_child_update", args=[plan.pk, "income", line.pk]),
                        {"name": "财政拨款", "amount": "-3", "prior_amount_1": "abc", "prior_amount_2": ""}, **HTMX)  # fmt: skip
     html = r.content.decode()
     assert "金额不能为负数" in html and "“abc”不是金额" in html
     line.refresh_from_db()
-    assert str(line.amount) == "509.41"
+    assert line.amount == Decimal("509.41")
 
 
 def test_html_in_a_plan_shows_as_text(signed_in, plan):

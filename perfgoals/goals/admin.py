@@ -7,7 +7,7 @@ from perfgoals.frameworks.models import Level2
 from perfgoals.goals.models import (
     DepartmentIndicator, DepartmentPlan, FundingLine, Goal, Indicator, PlanItem, ProjectTable,
 )
-from perfgoals.goals import checks
+from perfgoals.goals import checks, values
 from perfgoals.goals.resources import IndicatorResource, ProjectTableResource
 from perfgoals.lib.params import to_int
 from perfgoals.units.admin import ReadOnlyHistoryAdmin, SpreadsheetAdmin
@@ -107,7 +107,7 @@ class ProjectTableAdmin(SpreadsheetAdmin, ReadOnlyHistoryAdmin):
     resource_classes = [ProjectTableResource]
     list_display = [
         "project_name", "unit", "year", "project_code", "framework",
-        "budget_total", "status", "revision", "is_template",
+        "budget", "status", "revision", "is_template",
     ]  # fmt: skip
     list_filter = ["status", "is_template", "year", "framework"]
     search_fields = ["project_name", "project_code", "unit__code", "unit__name"]
@@ -117,6 +117,11 @@ class ProjectTableAdmin(SpreadsheetAdmin, ReadOnlyHistoryAdmin):
     readonly_fields = DOCUMENT_READONLY
     date_hierarchy = "created"
     inlines = [GoalInline, IndicatorInline]
+
+    @admin.display(description="预算数（万元）", ordering="budget_total")
+    def budget(self, table: ProjectTable) -> str:
+        return values.format_money(table.budget_total) or "—"
+
     fieldsets = [
         (None, {"fields": ["unit", "year", "framework", "project_code", "project_name", "position"]}),
         ("资金", {"fields": ["budget_total", "budget_fiscal", "budget_other", "fund_use"]}),

@@ -447,3 +447,9 @@ class FundingLineForm(RowForm):
     amount = money("当年金额")
     prior_amount_1 = money("前年金额")
     prior_amount_2 = money("上年金额")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("amount", "prior_amount_1", "prior_amount_2"):  # 98577.390000 → 98577.39, as typed
+            if isinstance(self.initial.get(name), Decimal):
+                self.initial[name] = self.fields[name].shown(self.initial[name])
