@@ -641,3 +641,26 @@ def test_a_wan_table_still_prints_two_decimals(unit):
     table = table_in("xiangtan-2023", unit, budget_total=Decimal("50"), budget_fiscal=Decimal("50"))
     text = "".join(pages_text(render.render_table(render.table_queryset().get(pk=table.pk))))
     assert "50.00" in text and "500,000" not in text
+
+
+def test_a_conflict_on_an_indicator_lists_the_frameworks_own_columns_that_differ(unit, client, clerk):
+    from perfgoals.units.models import Membership
+    from tests.conftest import make_user
+
+    table = jingyan_table(unit)
+    indicator = Indicator.objects.get(table=table, name="维持时效")
+    colleague = make_user("lihua", unit, Membership.CLERK, first_name="李华")
+    url = reverse("indicator_update", args=[table.pk, indicator.pk])
+    seen = {"level2": indicator.level2_id, "name": indicator.name, "description": "", "value_kind": "quantitative",
+            "operator": "≥", "number": "1", "unit": "年", "text": "", "basis": "", "weight": "20",
+            "value_direction": "positive", "remark": "", "version": indicator.version}
+    client.force_login(colleague)
+    assert client.post(url, {**seen, "weight": "30", "value_direction": "negative"}, HTTP_HX_REQUEST="true").status_code == 200
+    client.force_login(clerk)
+    response = client.post(url, {**seen, "weight": "25", "remark": "按月发放"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "（权重、指标方向、备注）" in html
+    assert "<td>30</td><td>25</td>" in html and "<td>反向指标</td><td>正向指标</td>" in html
+    shown = html.split("保存冲突")[1].split("</table>")[0]
+    assert "<td>（空）</td><td>按月发放</td>" in shown and "评（扣）分标准" not in shown  # the same on both sides

@@ -118,10 +118,13 @@ def conflicting_fields(data, changed, stored: dict) -> list[str]:
     ]  # fmt: skip
 
 
-# What a row says, as the conflict shows it: its own fields, the value as printed.
+# What a row says, as the conflict shows it: its own fields, the value as printed, and the
+# columns only some frameworks print (权重, 指标方向, 评（扣）分标准, 备注; blank on both sides,
+# so never listed, where the table's framework lacks them).
 SHOWN = (
     "text", "name", "description", "value_display", "basis", "basis_category",
-    "prior_value_1", "prior_value_2", "amount", "prior_amount_1", "prior_amount_2",
+    "prior_value_1", "prior_value_2", "scoring", "weight", "direction", "remark",
+    "amount", "prior_amount_1", "prior_amount_2",
 )  # fmt: skip
 NOT_CONTENT = {"id", "version", "order"}
 
@@ -134,8 +137,8 @@ def describe(obj) -> list[tuple[str, str]]:
             continue  # an indicator's phrase is part of its printed value
         label = "指标值" if name == "value_display" else obj._meta.get_field(name).verbose_name
         value = getattr(obj, name)
-        if name == "basis_category":
-            value = obj.get_basis_category_display()
+        if name != "value_display" and obj._meta.get_field(name).choices:  # 指标分类, 指标方向
+            value = getattr(obj, f"get_{name}_display")()
         elif value is not None and not isinstance(value, str):
             value = format_number(value)
         shown.append((str(label), value or ""))
