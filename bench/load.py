@@ -77,6 +77,13 @@ def arguments():
     return args
 
 
+def machine_busy_seconds() -> float:
+    """CPU time the whole machine has spent busy (every core, every process), from /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def loadavg() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -127,6 +134,20 @@ class Processes:
             if int(fields[2]) in groups:  # pgrp
                 used[groups[int(fields[2])]] += (int(fields[11]) + int(fields[12])) / tick  # utime + stime
         return used
+
+    @staticmethod
+    def postgres_seconds() -> float:
+        """CPU time used so far by PostgreSQL's processes (the server and its backends)."""
+        tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                name, rest = stat.read_text().split("(", 1)[1].rsplit(")", 1)
+            except (OSError, ValueError):
+                continue
+            if name.startswith("postgres"):
+                fields = rest.split()
+                total += (int(fields[11]) + int(fields[12])) / tick
+        return total
 
     def stop_all(self) -> None:
         for name in list(self.running):
@@ -403,6 +424,7 @@ def run(args, env, data_dir, processes) -> None:
                              daemon=True)  # fmt: skip
     admin.start()
     cpu_start, own_start = processes.cpu_seconds(), time.process_time()
+    pg_start, busy_start = processes.postgres_seconds(), machine_busy_seconds()
     loads = []
     end = steady + args.seconds
     while time.monotonic() < end or (admin.is_alive() and time.monotonic() < steady + 2 * args.seconds):
@@ -410,6 +432,7 @@ def run(args, env, data_dir, processes) -> None:
         loads.append(os.getloadavg()[0])
     measured_end = time.monotonic()
     cpu_end, own_end = processes.cpu_seconds(), time.process_time()
+    pg_end, busy_end = processes.postgres_seconds(), machine_busy_seconds()
     stop.set()
     for t in [*threads, admin]:
         t.join(200)
@@ -425,7 +448,10 @@ def run(args, env, data_dir, processes) -> None:
     used = {name: cpu_end.get(name, 0) - cpu_start.get(name, 0) for name in cpu_end}
     print(f"CPU used in the steady state, in cores: the clients (this process) {(own_end - own_start) / window:.2f}, "
           + ", ".join(f"{name} {seconds / window:.2f}" for name, seconds in used.items())
-          + " (a worker restarted meanwhile counts from its start)")  # fmt: skip
+          + f", PostgreSQL {(pg_end - pg_start) / window:.2f} (a worker restarted meanwhile counts from its start)")
+    busy, ours = (busy_end - busy_start) / window, (own_end - own_start + sum(used.values()) + pg_end - pg_start) / window
+    print(f"the whole machine was busy {busy:.2f} of {os.cpu_count()} cores: {busy - ours:.2f} of them for processes "
+          "outside this benchmark (other work on the machine)")  # fmt: skip
     print()
     print("\n".join(table_rows(samples, window, base.samples)))
     for name, label in (("batch1", "1 worker process"), ("batch2", "2 worker processes")):
