@@ -238,14 +238,18 @@ def client_clerk(client, clerk):
 # the pure-Python ones (value parsing, text readers, …) already ran on SQLite.
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
 
-# Under pytest-xdist (bin/test runs `-n 2`), the tests that share a costly session fixture
-# run on one worker, which builds it once: the seed documents printed (tests/test_printing_seeds.py).
+# Under pytest-xdist (bin/test runs `-n 2`), the tests that share costly work run on one
+# worker, one after the other, so that it is done once: the seed documents printed (a session
+# fixture of tests/test_printing_seeds.py) and the crawl of every link as each role
+# (tests/test_crawl.py), which prints the same seed books, and the same tables and plans for
+# each role: the run's print cache has them from the first that printed them. (On two workers
+# at once, each printed everything.)
 # Each other test is scheduled on its own; the browser tests are spread over the workers
 # too (each worker starts its Chromium and live server once, about 2 s, and the browser
 # tests are a third of the suite's time: on one worker they were its longest pole).
 # (The xdist_group mark would say the same per test, but xdist 3.8's --dist loadgroup
 # no longer groups under pytest 9: pytest-xdist issue 1386.)
-SHARED_SCOPES = ("tests/test_printing_seeds.py::",)
+SHARED_SCOPES = {"tests/test_printing_seeds.py::": "printed seeds", "tests/test_crawl.py::": "printed seeds"}
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -259,7 +263,7 @@ def pytest_xdist_make_scheduler(config, log):
         they are sent out first (xdist orders scopes by size), one to each worker."""
 
         def _split_scope(self, nodeid: str) -> str:
-            return next((scope for scope in SHARED_SCOPES if nodeid.startswith(scope)), nodeid)
+            return next((scope for prefix, scope in SHARED_SCOPES.items() if nodeid.startswith(prefix)), nodeid)
 
     return SharedFixtureScheduling(config, log)
 

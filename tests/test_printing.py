@@ -762,7 +762,7 @@ def test_the_book_preview_shows_progress_and_links_the_download(client, supervis
 
 
 @pytest.mark.django_db
-def test_a_supervisor_downloads_the_book_of_seed_002_from_the_library(client, supervisor, tmp_path):
+def test_a_supervisor_downloads_the_book_of_seed_002_from_the_library(client, supervisor):
     client.login(username="supervisor", password=PASSWORD)
     library = client.get(reverse("template_library")).content.decode()
     preview_url = reverse("print_book_preview", args=["926001", 2021])
@@ -770,8 +770,7 @@ def test_a_supervisor_downloads_the_book_of_seed_002_from_the_library(client, su
     preview = client.get(preview_url).content.decode()
     download_url = reverse("print_book", args=["926001", 2021]) + "?download=1"
     assert f'href="{download_url}"' in preview and "正在生成PDF" in preview
-    with override_settings(PRINT_CACHE_DIR=tmp_path):
-        response = client.get(download_url)
+    response = client.get(download_url)
     assert response["Content-Disposition"].startswith("attachment")
     titles = [f"{n}.{t.project_name}绩效目标表" for n, t in enumerate(seed_tables(unit__code="926001"), 1)]
     assert_in_order("".join(pages_text(response.content)), ["目录", "第一部分", "第二部分", *map(flat, titles)])

@@ -11,7 +11,6 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.test import override_settings
 
 from perfgoals.goals.models import DepartmentPlan
 from perfgoals.printing import book, render
@@ -30,7 +29,7 @@ def seed_pdfs(django_db_setup, django_db_blocker, tmp_path_factory, weasyprint_w
     never change): the three Hebei books, the Chengde book, the Hubei plan."""
     out = tmp_path_factory.mktemp("seed-pdfs")
     pdfs = {}
-    with django_db_blocker.unblock(), override_settings(PRINT_CACHE_DIR=out / "cache"):
+    with django_db_blocker.unblock():
         for code, year in SEED_UNITS.items():
             call_command("print_goals", unit=code, year=year, out=str(out / f"{code}.pdf"), stdout=io.StringIO())
             pdfs[code] = (out / f"{code}.pdf").read_bytes()
