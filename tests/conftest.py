@@ -1,20 +1,20 @@
 """The cast and the data every test starts from.
 
 The test database is migrated (which ships the four frameworks) and the five seed
-documents are imported once per session, as on a fresh install; each test runs in
-a transaction that is rolled back.
+documents are imported once per session, as on a fresh install (on the SQLite pass under
+pytest-xdist, once per run: tests/seeded_db.py); each test runs in a transaction that is
+rolled back.
 """
 
 import os
 import sqlite3
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+import xdist
 from django.apps import apps
 from django.contrib.auth.models import User
 from django.core import serializers
-from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.dispatch import receiver
@@ -23,17 +23,46 @@ from django.test.signals import setting_changed
 
 from perfgoals.frameworks.models import Framework
 from perfgoals.units.models import Membership, Unit
+from tests import seeded_db
 from tests.sample import HEBEI_ROWS
+from tests.seeded_db import SEED_FILES  # noqa: F401 (tests import it from here)
 
-SEED_DIR = Path(__file__).resolve().parent.parent / "perfgoals" / "exchange" / "seeds"
-SEED_FILES = sorted(SEED_DIR.glob("*.txt"))
 PASSWORD = "pw-for-tests-1"
+
+_built: dict = {}  # the database built once for this run (tests/seeded_db.py), if there is one
+
+
+def pytest_sessionstart(session):
+    """The xdist controller, on the SQLite pass: build the database the workers start from,
+    while they start (before xdist's own sessionstart, which starts them)."""
+    if xdist.is_xdist_controller(session) and seeded_db.in_memory_sqlite():
+        _built["builder"] = seeded_db.start_building(seeded_db.shared_file())
+
+
+def pytest_unconfigure(config):
+    builder = _built.get("builder")
+    if builder is not None and builder.poll() is None:  # a run that needed no database, ended early
+        builder.kill()
+        builder.wait()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """A worker given a built database creates its tables without migrations: they are
+    replaced by the built database (django_db_setup, below)."""
+    if seeded_db.in_memory_sqlite() and (path := seeded_db.built(seeded_db.shared_file())):
+        _built["path"] = path
+        connection.settings_dict["TEST"]["MIGRATE"] = False
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        call_command("load_seed_documents", *map(str, SEED_FILES), verbosity=0, skip_checks=True)
+        if "path" in _built:
+            connection.settings_dict["TEST"]["MIGRATE"] = True
+            seeded_db.copy_into(_built["path"], connection)
+        else:
+            seeded_db.load_seeds()
 
 
 _seeded: dict = {}  # the serialized start state and the pytest-django db blocker
