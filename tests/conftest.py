@@ -141,11 +141,18 @@ def _restore(state: str) -> None:
 _handler: dict = {}  # the test clients' request handler, its middleware loaded
 
 
+# The settings that middleware reads when it is built (settings.MIDDLEWARE): SecurityMiddleware's
+# SECURE_*, WhiteNoise's static files (DEBUG, STATIC_*, FORCE_SCRIPT_NAME, WHITENOISE_*), the
+# session engine. Every other middleware, ours included, reads settings per request.
+BUILT_FROM = ("MIDDLEWARE", "DEBUG", "SECURE_", "STATIC_", "FORCE_SCRIPT_NAME", "WHITENOISE_", "SESSION_ENGINE")
+
+
 @receiver(setting_changed)
-def _forget_handler(**kwargs):
-    """Middleware reads settings when it is built (SecurityMiddleware's SSL redirect, …):
-    a test that changes a setting gets the middleware built again with it, and so does the next."""
-    if "handler" in _handler:
+def _forget_handler(setting, **kwargs):
+    """A test that changes one of the settings above gets the middleware built again with it,
+    and so does the next. Not for other settings: building it indexes every static file again
+    (WhiteNoise, 20 ms), when a test changes a setting and again when it is put back."""
+    if "handler" in _handler and setting.startswith(BUILT_FROM):
         _handler["handler"].load_middleware()
 
 
