@@ -18,7 +18,7 @@ from perfgoals.goals.saving import MergingForm, RowForm
 from perfgoals.goals.models import GOAL, NOTE, PARAGRAPH, TABLE_HEADER_FIELDS, BasisCategory, DepartmentPlan, Direction, Indicator, ProjectTable
 
 SPEND_FIELDS = [field for field, _ in checks.SPENDING_PLAN]
-MONEY_FIELDS = ("budget_total", "budget_fiscal", "budget_other")
+MONEY_FIELDS = ProjectTable.MONEY_FIELDS
 MONEY_PLACEHOLDERS = {"万元": "如 50、50万元、500000元", "元": "如 123456.78、50万元"}
 
 UNIT_SUGGESTIONS = ["%", "项", "个", "次", "人", "人次", "家", "户", "万元", "元", "天", "个工作日", "场", "期", "份", "篇", "批"]

@@ -173,6 +173,7 @@ class Document(Versioned):
 class ProjectTable(Document):
     kind = "table"
     kind_label = "绩效目标表"
+    MONEY_FIELDS = ("budget_total", "budget_fiscal", "budget_other")  # amounts, in 万元 (to the 分)
 
     framework = models.ForeignKey(Framework, models.PROTECT, verbose_name="指标体系")
     project_code = limited_char("项目编码", 50, blank=True)

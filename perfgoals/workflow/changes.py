@@ -52,10 +52,6 @@ def inline_diff(old: str, new: str) -> SafeString:
     return mark_safe("".join(parts))
 
 
-# A table's amounts, shown in its framework's unit where that is 元 (123,456.78元).
-MONEY_FIELDS = {"budget_total", "budget_fiscal", "budget_other"}
-
-
 def show(value, unit: str = "") -> str:
     if value is None:
         return ""
@@ -68,7 +64,7 @@ def show(value, unit: str = "") -> str:
 
 def _amount_unit(doc, name: str) -> str:
     """元 for an amount of a table whose framework prints in 元, else "" (as written, 万元)."""
-    if name not in MONEY_FIELDS or not getattr(doc, "framework_id", None):
+    if name not in ProjectTable.MONEY_FIELDS or not getattr(doc, "framework_id", None):
         return ""
     return doc.framework.amount_unit
 
