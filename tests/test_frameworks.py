@@ -664,3 +664,56 @@ def test_a_conflict_on_an_indicator_lists_the_frameworks_own_columns_that_differ
     assert "<td>30</td><td>25</td>" in html and "<td>反向指标</td><td>正向指标</td>" in html
     shown = html.split("保存冲突")[1].split("</table>")[0]
     assert "<td>（空）</td><td>按月发放</td>" in shown and "评（扣）分标准" not in shown  # the same on both sides
+
+
+# ---- the structure a process keeps ----------------------------------------------------------------
+
+
+def test_a_tables_framework_structure_is_read_once_and_then_kept_between_requests(make_table, django_assert_num_queries):
+    from perfgoals.goals.views.common import tables
+
+    table = make_table()
+    tables().get(pk=table.pk)  # the process has read the framework's categories, columns and switches
+    with django_assert_num_queries(3):  # the table with its framework, its indicators, its goals
+        kept = tables().get(pk=table.pk)
+    assert [l2.name for l2 in kept.framework.level2_list()] == [l2.name for l2 in framework("hebei-project").level2_list()]
+
+
+def test_a_category_renamed_by_an_administrator_shows_in_the_editor_on_the_next_request(make_table, client, clerk):
+    table = make_table()
+    client.force_login(clerk)
+    assert "社会效益指标" in client.get(reverse("table_edit", args=[table.pk])).content.decode()
+    level2 = Level2.objects.get(level1__framework=table.framework, name="社会效益指标")
+    level2.name = "社会效益（改名）指标"
+    level2.save()
+    page = client.get(reverse("table_edit", args=[table.pk])).content.decode()
+    assert "社会效益（改名）指标" in page and ">社会效益指标<" not in page
+
+
+def test_a_rule_switched_off_for_a_framework_stops_flagging_on_the_next_review(make_table, client, clerk):
+    from perfgoals.review.models import RuleSwitch
+
+    table = make_table(spend_jun=Decimal("20"), spend_mar=Decimal("30"))  # the plan goes down: an error
+    client.force_login(clerk)
+    assert "MONEY_SPENDING_PLAN" in {p.code for p in rules.review_table(table)}
+    client.get(reverse("table_edit", args=[table.pk]))  # the process keeps the framework's switches
+    RuleSwitch.objects.create(framework=table.framework, code="MONEY_SPENDING_PLAN", enabled=False)
+    from perfgoals.goals.views.common import tables
+
+    assert "MONEY_SPENDING_PLAN" not in {p.code for p in rules.review_table(tables().get(pk=table.pk))}
+
+
+def test_a_framework_made_again_under_a_deleted_ones_key_never_gets_the_old_categories(db):
+    from perfgoals.frameworks import structure
+    from perfgoals.frameworks.models import Level1
+
+    old = Framework.objects.create(code="old-one", name="旧体系")
+    Level1.objects.create(framework=old, name="旧一级指标", order=1)
+    structure.attach([Framework.objects.get(pk=old.pk)])
+    pk = old.pk
+    old.delete()
+    new = Framework.objects.create(pk=pk, code="new-one", name="新体系")
+    Level1.objects.create(framework=new, name="新一级指标", order=1)
+    again = Framework.objects.get(pk=pk)
+    structure.attach([again])
+    assert [l1.name for l1 in again.levels1.all()] == ["新一级指标"]

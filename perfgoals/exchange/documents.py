@@ -39,7 +39,7 @@ from perfgoals.goals import checks, values
 from perfgoals.goals.models import BasisCategory, DepartmentPlan, Goal, Indicator, ProjectTable
 from perfgoals.review.outcome import review_document
 from perfgoals.review.rules import INDICATOR
-from perfgoals.review.rules.common import TABLE_PREFETCH
+from perfgoals.review.rules.common import prepare_all
 from perfgoals.units.models import Unit
 
 MAX_TABLES = 300  # project tables one import may create: a department's projects, with room
@@ -393,7 +393,7 @@ def _review(preview: Preview) -> None:
         with transaction.atomic():
             created = _store(preview)
             plan = created.pop() if preview.plan and not preview.plan.existing else None
-            prefetch_related_objects(created, *TABLE_PREFETCH)  # every table's rows in a few queries
+            prepare_all(created)  # every table's rows in a few queries
             if plan is not None:
                 _review_into(plan, preview.plan.indicators, preview.plan.problems)
             for table, stored in zip([t for t in preview.tables if not t.existing], created):

@@ -138,9 +138,7 @@ def plan_to_dict(plan: DepartmentPlan) -> dict:
 
 
 def export(tables, plans) -> dict:
-    tables = tables.select_related("unit", "framework").prefetch_related(
-        "goals", "indicators__level2__level1", "framework__levels1__levels2"
-    )
+    tables = tables.select_related("unit").with_structure().prefetch_related("goals", "indicators__level2__level1")
     plans = plans.select_related("unit", "framework").prefetch_related(
         "items", "funding_lines", "indicators__level1", "indicators__level2__level1"
     )

@@ -13,7 +13,9 @@ perfgoals.goals.values.find_level1 / find_level2 (the one label parser).
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.signals import post_delete, post_save
 
+from perfgoals.frameworks import structure
 from perfgoals.lib.models import Ordered
 
 # The known indicator columns: key → (default printed heading, kind). The key names the
@@ -144,6 +146,8 @@ class Framework(Ordered):
     version = models.PositiveSmallIntegerField("版本", default=1)
     previous = models.ForeignKey("self", models.SET_NULL, null=True, blank=True, related_name="+",
                                  verbose_name="上一版本", help_text="复制为新版本时指向原指标体系。")
+    # Replaced whenever the categories, columns or rule switches change (frameworks.structure).
+    structure_stamp = models.CharField(max_length=32, default=structure.new_stamp, editable=False)
 
     class Meta(Ordered.Meta):
         verbose_name = "指标体系"
@@ -151,6 +155,14 @@ class Framework(Ordered):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        # A save of the framework itself may come from a form read before its categories
+        # changed: a new stamp, so that never brings an older stamp back.
+        self.structure_stamp = structure.new_stamp()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "structure_stamp"}
+        super().save(*args, **kwargs)
 
     def level2_list(self) -> list["Level2"]:
         """Every level-2 category, in printed order, with its level-1 attached."""
@@ -246,3 +258,8 @@ class Level2(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level1.name} / {self.name}"
+
+
+for model in (Level1, Level2, Column):
+    post_save.connect(structure.on_change, sender=model, dispatch_uid=f"structure-{model.__name__}-save")
+    post_delete.connect(structure.on_change, sender=model, dispatch_uid=f"structure-{model.__name__}-delete")

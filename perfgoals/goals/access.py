@@ -85,8 +85,9 @@ def get_document_for_user(request: HttpRequest, kind: str, pk: int, action: str 
     if action == "edit":
         if not transaction.get_connection().in_atomic_block:
             raise RuntimeError("an edit must look its document up inside transaction.atomic()")
-        # Lock the row before reading the state the decision rests on.
-        list(model.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True))
+        # Lock the row before reading the state the decision rests on (only this row: without
+        # the default ordering's join, which would lock the unit's row on PostgreSQL too).
+        list(model.objects.select_for_update().filter(pk=pk).order_by().values_list("pk", flat=True))
     doc = get_object_or_404(queryset.restrict(request.user, "view"), pk=pk)
     if action != "view" and not can(request.user, action, doc):
         refuse(request.user, action, doc, REFUSALS.get(action, "无权执行此操作。").format(kind=doc.kind_label))

@@ -13,6 +13,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from perfgoals.frameworks import structure
 from perfgoals.frameworks.models import Framework, Level1, Level2
 from perfgoals.goals import checks, values
 from perfgoals.goals.versions import Versioned
@@ -86,6 +87,26 @@ class Direction(models.TextChoices):
 
 class DocumentQuerySet(models.QuerySet):
     """Tables and plans, narrowed to what a user may see or do (NetBox's `.restrict`)."""
+
+    _with_structure = False
+
+    def with_structure(self) -> "DocumentQuerySet":
+        """With each document's framework and its categories, columns and rule switches, these
+        from what the process keeps (frameworks.structure) instead of four more queries."""
+        clone = self.select_related("framework")
+        clone._with_structure = True
+        return clone
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._with_structure = self._with_structure
+        return clone
+
+    def _fetch_all(self):
+        fetched = self._result_cache is not None
+        super()._fetch_all()
+        if self._with_structure and not fetched:
+            structure.attach(doc.framework for doc in self._result_cache if isinstance(doc, models.Model))
 
     def restrict(self, user, action: str = "view") -> "DocumentQuerySet":
         """The documents the user may `action` ("view", "print", "edit" or "review").

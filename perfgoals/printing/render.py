@@ -175,8 +175,8 @@ GROUP_ROWS_LANDSCAPE = 7
 
 
 def table_queryset():
-    return ProjectTable.objects.select_related("unit", "framework__layout").prefetch_related(
-        "indicators__level2", "goals", "framework__levels1__levels2", "framework__columns"
+    return ProjectTable.objects.select_related("unit", "framework__layout").with_structure().prefetch_related(
+        "indicators__level2", "goals"
     )
 
 
@@ -249,7 +249,7 @@ def paragraphs(text: str) -> list[str]:
 
 
 def plan_queryset():
-    return DepartmentPlan.objects.select_related("unit", "framework__layout").prefetch_related(
+    return DepartmentPlan.objects.select_related("unit", "framework__layout").with_structure().prefetch_related(
         "items", "indicators__level1", "indicators__level2", "funding_lines"
     )
 

@@ -3,8 +3,10 @@ review rules a framework switches on or off (审核规则开关)."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from perfgoals.frameworks import structure
 from perfgoals.frameworks.models import Framework
 from perfgoals.goals.attached import OnDocument, document_links
 from perfgoals.goals.models import DepartmentPlan
@@ -69,3 +71,7 @@ class RuleSwitch(models.Model):
     def __str__(self) -> str:
         level = f"（{self.get_severity_display()}）" if self.severity and self.enabled else ""
         return f"{self.framework}：{self.code} {'启用' if self.enabled else '停用'}{level}"
+
+
+post_save.connect(structure.on_change, sender=RuleSwitch, dispatch_uid="structure-RuleSwitch-save")
+post_delete.connect(structure.on_change, sender=RuleSwitch, dispatch_uid="structure-RuleSwitch-delete")

@@ -98,8 +98,8 @@ def report(request: HttpRequest) -> HttpResponse:
     # The user's own units only: the template library's examples of other units are not theirs to review.
     tables = ProjectTable.objects.restrict(request.user, "view").filter(unit__in=units)
     plans = DepartmentPlan.objects.restrict(request.user, "view").filter(unit__in=units)
-    tables = tables.select_related("unit").prefetch_related(*TABLE_PREFETCH)
-    plans = plans.select_related("unit").prefetch_related(*PLAN_PREFETCH)
+    tables = tables.select_related("unit").with_structure().prefetch_related(*TABLE_PREFETCH)
+    plans = plans.select_related("unit").with_structure().prefetch_related(*PLAN_PREFETCH)
     unit_code, year = request.GET.get("unit", ""), request.GET.get("year", "")
     if unit_code:
         tables, plans = tables.filter(unit__code=unit_code), plans.filter(unit__code=unit_code)

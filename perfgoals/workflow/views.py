@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from perfgoals.frameworks import structure
 from perfgoals.goals import grid
 from perfgoals.goals.access import get_document_for_user
 from perfgoals.goals.models import DepartmentIndicator, DepartmentPlan, Goal, Indicator, ProjectTable, Status
@@ -65,7 +66,8 @@ def _content_rows(doc, comments: dict) -> dict:
         prefetch_related_objects([doc], "indicators")
         return {"indicators": [{"obj": i, "comments": comments.get(("plan_indicator", i.pk), [])}
                                for i in doc.indicators.all()]}  # fmt: skip
-    prefetch_related_objects([doc], "goals", "indicators", "framework__levels1__levels2", "framework__columns")
+    prefetch_related_objects([doc], "goals", "indicators")
+    structure.attach([doc.framework])
     columns = grid.columns_of(doc.framework)  # the framework's own columns, as printed
     return {
         "goals": [{"obj": g, "comments": comments.get(("goal", g.pk), [])} for g in doc.goals.all()],

@@ -291,18 +291,21 @@ def revisions(doc: Document) -> list[Document]:
 # What the pages show about a document's workflow, prepared by the views (templates only read it).
 
 
-def open_comments(doc: Document) -> dict:
-    """The open comments of a table or plan and of its rows, read with one query.
+def open_comments(doc: Document, row: tuple[str, int] | None = None) -> dict:
+    """The open comments of a table or plan and of its rows, read with one query; with `row`
+    (("indicator", pk) …), only those about that row (a page answering that row's save).
 
     `comments`: all of them; `whole`: those about the whole document; `rows`: those about
     a row, keyed by ("goal" | "indicator" | "plan_indicator", the row's pk).
     """
     from perfgoals.workflow.models import Comment
 
-    comments = list(
-        Comment.objects.filter(**{doc.kind: doc}, resolved_at__isnull=True)
-        .select_related("author", "goal", "indicator", "plan_indicator")
-    )
+    comments = Comment.objects.filter(**{doc.kind: doc}, resolved_at__isnull=True)
+    if row:
+        comments = comments.filter(**{f"{row[0]}_id": row[1]}).select_related("author")
+    else:
+        comments = comments.select_related("author", "goal", "indicator", "plan_indicator")
+    comments = list(comments)
     whole, rows = [], {}
     for comment in comments:
         row = comment.row

@@ -16,7 +16,6 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
-from perfgoals.frameworks.models import Level1
 from perfgoals.goals import checks
 from perfgoals.goals import forms as f
 from perfgoals.goals import versions
@@ -28,29 +27,20 @@ from perfgoals.units.models import Membership
 
 
 
-def _levels() -> Prefetch:
-    return Prefetch("framework__levels1", queryset=Level1.objects.prefetch_related("levels2"))
-
-
 def tables():
     """Tables with everything the editor, the preview and the review rules read."""
-    return ProjectTable.objects.select_related("unit", "framework").prefetch_related(
-        _levels(),
+    return ProjectTable.objects.select_related("unit").with_structure().prefetch_related(
         Prefetch("indicators", queryset=Indicator.objects.select_related("level2__level1")),
         "goals",
-        "framework__columns",
-        "framework__rule_switches",
     )
 
 
 def plans():
     """Plans with everything the plan editor, its preview and the review rules read."""
-    return DepartmentPlan.objects.select_related("unit", "framework").prefetch_related(
-        _levels(),
+    return DepartmentPlan.objects.select_related("unit").with_structure().prefetch_related(
         "items",
         Prefetch("indicators", queryset=DepartmentIndicator.objects.select_related("level1", "level2")),
         "funding_lines",
-        "framework__rule_switches",
     )
 
 

@@ -233,7 +233,7 @@ def row_response(request, table, bound, *, target: str, indicator_pk: int | None
     problems = review.by_target(HEADER_FIELDS)
     choices = level2_choices(table.framework)
     if indicator_pk:
-        comments = workflow.open_comments(table)["rows"]
+        comments = workflow.open_comments(table, ("indicator", indicator_pk))["rows"]
         row = indicator_row(table, one_of(table.indicators.all(), indicator_pk), choices, problems, comments,
                             bound.get(indicator_pk))  # fmt: skip
     else:

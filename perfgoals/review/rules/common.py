@@ -9,30 +9,29 @@ import re
 
 from django.db.models import prefetch_related_objects
 
+from perfgoals.frameworks import structure
 from perfgoals.goals.models import DepartmentPlan, ProjectTable
 
-TABLE_PREFETCH = ("goals", "indicators__level2__level1", "framework__levels1__levels2", "framework__rule_switches",
-                  "framework__columns")
-PLAN_PREFETCH = ("items", "indicators__level2__level1", "indicators__level1", "funding_lines", "framework__rule_switches",
-                 "framework__columns")
+TABLE_PREFETCH = ("goals", "indicators__level2__level1")
+PLAN_PREFETCH = ("items", "indicators__level2__level1", "indicators__level1", "funding_lines")
 
 
 def prepare(obj):
     """Load the document's rows once, unless the caller has already prefetched them."""
     if obj.pk is None:
         return obj
-    cache = getattr(obj, "_prefetched_objects_cache", {})
-    if isinstance(obj, ProjectTable) and "indicators" not in cache:
-        prefetch_related_objects([obj], *TABLE_PREFETCH)
-    elif isinstance(obj, DepartmentPlan) and "indicators" not in cache:
-        prefetch_related_objects([obj], *PLAN_PREFETCH)
+    if "indicators" not in getattr(obj, "_prefetched_objects_cache", {}):
+        prepare_all([obj])
     return obj
 
 
 def prepare_all(objs) -> list:
     """`prepare` for many documents at once: each relation read in one query for all of them
-    (a desk of 40 tables waiting: 8 queries, not 320)."""
+    (a desk of 40 tables waiting: 6 queries, not 320); the frameworks' categories, columns and
+    rule switches from what the process keeps (frameworks.structure)."""
     objs = [o for o in objs if o.pk is not None and "indicators" not in getattr(o, "_prefetched_objects_cache", {})]
+    prefetch_related_objects(objs, "framework")
+    structure.attach({o.framework_id: o.framework for o in objs}.values())
     prefetch_related_objects([o for o in objs if isinstance(o, ProjectTable)], *TABLE_PREFETCH)
     prefetch_related_objects([o for o in objs if isinstance(o, DepartmentPlan)], *PLAN_PREFETCH)
     return objs

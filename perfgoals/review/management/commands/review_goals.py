@@ -19,8 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
     def handle(self, *args, unit=None, year=None, format="text", **options):
-        tables = ProjectTable.objects.select_related("unit").prefetch_related(*TABLE_PREFETCH)
-        plans = DepartmentPlan.objects.select_related("unit").prefetch_related(*PLAN_PREFETCH)
+        tables = ProjectTable.objects.select_related("unit").with_structure().prefetch_related(*TABLE_PREFETCH)
+        plans = DepartmentPlan.objects.select_related("unit").with_structure().prefetch_related(*PLAN_PREFETCH)
         if unit:
             if not Unit.objects.filter(code=unit).exists():
                 raise CommandError(f"没有编码为 {unit} 的单位。")
