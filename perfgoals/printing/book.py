@@ -235,9 +235,10 @@ def book_pieces(book: Book) -> list[Piece]:
     return pieces
 
 
-def render_book(unit: Unit, year: int, templates_only: bool = False) -> bytes:
+def render_book(unit: Unit, year: int, templates_only: bool = False, contents=None) -> bytes:
+    """The unit's book for the year; `contents`: its `book_contents`, when the caller has them."""
     runner.start()  # the workers load their fonts while this process reads the database
-    plan, tables = book_contents(unit, year, templates_only)
+    plan, tables = contents or book_contents(unit, year, templates_only)
     book = Book(unit, year, plan, tables)
     placements, sheaf_pdfs = lay_out(book_pieces(book))
     sources = {sheaf: pikepdf.Pdf.open(io.BytesIO(pdf)) for sheaf, pdf in sheaf_pdfs.items()}

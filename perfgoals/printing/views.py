@@ -91,7 +91,7 @@ def print_book(request: HttpRequest, code: str, year: int) -> HttpResponse:
     plan, tables = book.book_contents(unit, year, templates_only=templates_only)
     if plan is None and not tables:
         raise Http404("该单位本年度没有绩效目标。")
-    pdf = book.render_book(unit, year, templates_only=templates_only)
+    pdf = book.render_book(unit, year, templates_only=templates_only, contents=(plan, tables))
     return pdf_response(request, pdf, f"{year}-{unit.name}部门预算绩效目标文本.pdf")
 
 
