@@ -148,7 +148,8 @@ def describe(doc, problem: Problem) -> str:
 
 def review_document(doc) -> Review:
     problems = review_plan(doc) if isinstance(doc, DepartmentPlan) else review_table(doc)
-    kept = {k.key: k for k in KeptHint.for_document(doc).select_related("user")} if doc.pk else {}
+    hints = doc.pk and any(not p.is_error for p in problems)  # only a hint can be kept
+    kept = {k.key: k for k in KeptHint.for_document(doc).select_related("user")} if hints else {}
     items = []
     for p in problems:
         hint_kept = None if p.is_error else kept.get((p.code, p.target, p.field, p.object_id))
