@@ -100,6 +100,7 @@ class Processes:
     def __init__(self, env: dict, data_dir: Path):
         self.env, self.data_dir, self.running = env, data_dir, {}
         self.owns_redis = False  # Redis database 13 was empty when the benchmark began
+        self.seen: dict[int, tuple[str, float]] = {}  # pid → (group, CPU seconds when last read)
 
     def start(self, name: str, args: list[str]) -> None:
         log = open(self.data_dir / f"{name}.log", "ab")
@@ -111,6 +112,7 @@ class Processes:
         return path.read_text(errors="replace") if path.exists() else ""
 
     def stop(self, name: str) -> None:
+        self.cpu_seconds()  # what the group used until now stays counted after it is gone
         process = self.running.pop(name, None)
         if process is None or process.poll() is not None:
             return
@@ -122,17 +124,22 @@ class Processes:
             process.wait()
 
     def cpu_seconds(self) -> dict[str, float]:
-        """CPU time used so far by the processes of each group (gunicorn and its workers, …)."""
+        """CPU time used so far by the processes of each group (gunicorn and its workers, …),
+        counting a process that has ended (a stopped Celery worker, a pool child replaced)
+        with what it had used when last read (this is called every 5 s during the load)."""
         groups = {process.pid: name for name, process in self.running.items()}
-        used = dict.fromkeys(groups.values(), 0.0)
         tick = os.sysconf("SC_CLK_TCK")
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
+                pid = int(stat.parent.name)
                 fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
+            except (OSError, ValueError):
                 continue
             if int(fields[2]) in groups:  # pgrp
-                used[groups[int(fields[2])]] += (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+                self.seen[pid] = (groups[int(fields[2])], (int(fields[11]) + int(fields[12])) / tick)  # utime + stime
+        used: dict[str, float] = {}
+        for name, seconds in self.seen.values():
+            used[name] = used.get(name, 0.0) + seconds
         return used
 
     @staticmethod
@@ -423,6 +430,7 @@ def run(args, env, data_dir, processes) -> None:
     admin = threading.Thread(target=administrator, args=(args, port, people, recorder, processes, stop, steady, results),
                              daemon=True)  # fmt: skip
     admin.start()
+    time.sleep(max(0.0, steady - time.monotonic()))  # the CPU figures cover the steady state, as the requests do
     cpu_start, own_start = processes.cpu_seconds(), time.process_time()
     pg_start, busy_start = processes.postgres_seconds(), machine_busy_seconds()
     loads = []
@@ -430,6 +438,7 @@ def run(args, env, data_dir, processes) -> None:
     while time.monotonic() < end or (admin.is_alive() and time.monotonic() < steady + 2 * args.seconds):
         time.sleep(5)
         loads.append(os.getloadavg()[0])
+        processes.cpu_seconds()
     measured_end = time.monotonic()
     cpu_end, own_end = processes.cpu_seconds(), time.process_time()
     pg_end, busy_end = processes.postgres_seconds(), machine_busy_seconds()
@@ -448,7 +457,7 @@ def run(args, env, data_dir, processes) -> None:
     used = {name: cpu_end.get(name, 0) - cpu_start.get(name, 0) for name in cpu_end}
     print(f"CPU used in the steady state, in cores: the clients (this process) {(own_end - own_start) / window:.2f}, "
           + ", ".join(f"{name} {seconds / window:.2f}" for name, seconds in used.items())
-          + f", PostgreSQL {(pg_end - pg_start) / window:.2f} (a worker restarted meanwhile counts from its start)")
+          + f", PostgreSQL {(pg_end - pg_start) / window:.2f} (worker1, worker2: the Celery worker at concurrency 1, then 2)")
     busy, ours = (busy_end - busy_start) / window, (own_end - own_start + sum(used.values()) + pg_end - pg_start) / window
     print(f"the whole machine was busy {busy:.2f} of {os.cpu_count()} cores: {busy - ours:.2f} of them for processes "
           "outside this benchmark (other work on the machine)")  # fmt: skip
