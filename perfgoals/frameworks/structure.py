@@ -43,9 +43,12 @@ def changed(**where) -> None:
     Framework.objects.filter(**where).update(structure_stamp=new_stamp())
 
 
-def on_change(sender, instance, **kwargs) -> None:
+def on_change(sender, instance, raw=False, **kwargs) -> None:
     """post_save / post_delete receiver of Level1, Column and RuleSwitch (their `framework_id`)
-    and Level2 (through its level 1)."""
+    and Level2 (through its level 1). Rows loaded as they were (`raw`: a backup restored, a
+    fixture) come with their framework's stamp as it was, which stays."""
+    if raw:
+        return
     if hasattr(instance, "framework_id"):
         changed(pk=instance.framework_id)
     else:
