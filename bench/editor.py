@@ -63,7 +63,8 @@ def measure(fn) -> tuple[float, int]:
     return statistics.median(times) * 1000, queries
 
 
-def main() -> None:
+def bench_clerk() -> tuple[Framework, Unit, Client]:
+    """The database migrated, the Hebei framework, a benchmark unit and a client signed in as its clerk."""
     settings.ALLOWED_HOSTS = ["testserver"]
     call_command("migrate", verbosity=0)
     framework = Framework.objects.get(code="hebei-project")
@@ -72,6 +73,11 @@ def main() -> None:
     Membership.objects.get_or_create(user=user, unit=unit, role=Membership.CLERK)
     client = Client()
     client.force_login(user)
+    return framework, unit, client
+
+
+def main() -> None:
+    framework, unit, client = bench_clerk()
 
     print(f"perfgoals editor benchmark ({connection.vendor}, median of {REPEAT})")
     for n in SIZES:

@@ -10,17 +10,11 @@ import time
 
 import setup_django  # noqa: F401  (this checkout, Django set up)
 
-from django.conf import settings  # noqa: E402
-from django.contrib.auth.models import User  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from editor import make_table  # noqa: E402
-from perfgoals.frameworks.models import Framework  # noqa: E402
-from perfgoals.units.models import Membership, Unit  # noqa: E402
+from editor import bench_clerk, make_table  # noqa: E402
 
 
 def show(title, fn):
@@ -35,14 +29,7 @@ def show(title, fn):
 
 
 def main():
-    settings.ALLOWED_HOSTS = ["testserver"]
-    call_command("migrate", verbosity=0)
-    framework = Framework.objects.get(code="hebei-project")
-    unit, _ = Unit.objects.get_or_create(code="BENCH01", defaults={"name": "基准测试单位"})
-    user = User.objects.filter(username="bench-clerk").first() or User.objects.create_user("bench-clerk")
-    Membership.objects.get_or_create(user=user, unit=unit, role=Membership.CLERK)
-    client = Client()
-    client.force_login(user)
+    framework, unit, client = bench_clerk()
     table = make_table(unit, framework, 9)
     indicator = table.indicators.first()
     url = reverse("indicator_update", args=[table.pk, indicator.pk])
