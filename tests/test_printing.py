@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
@@ -37,6 +38,7 @@ from perfgoals.printing import book, cache, fonts, render, runner
 from perfgoals.printing.fetcher import RefusedURL, StaticOnlyFetcher, base_url, static_path
 from perfgoals.printing.models import ApprovedPdf
 from tests.conftest import PASSWORD
+from tests.startup import read_settings
 
 REFERENCE_DIR = Path(__file__).parent / "reference"
 UPDATE_REFERENCE = os.getenv("UPDATE_PRINT_REFERENCE") == "1"
@@ -525,24 +527,24 @@ def test_the_print_cache_can_live_in_another_storage(make_table, unit, tmp_path,
     assert pages_text(again) == pages_text(first)
 
 
-def print_settings(tmp_path, **env) -> subprocess.CompletedProcess:
-    """PRINT_WORKERS and PRINT_CACHE_DIR as a new process reads them from the environment."""
+def print_settings(tmp_path, **env) -> list[str]:
+    """PRINT_WORKERS and PRINT_CACHE_DIR as a server started with this environment reads them
+    (tests/startup.py)."""
     base = {k: v for k, v in os.environ.items() if not k.startswith(("PRINT_", "CELERY_"))}
-    code = "import django; django.setup(); from django.conf import settings as s; print(s.PRINT_WORKERS, s.PRINT_CACHE_DIR)"
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parent.parent,
-                          env={**base, "DJANGO_SETTINGS_MODULE": "perfgoals.settings", "DATA_DIR": str(tmp_path), **env})
+    s = read_settings({**base, "DJANGO_SETTINGS_MODULE": "perfgoals.settings", "DATA_DIR": str(tmp_path), **env})
+    return [str(s.PRINT_WORKERS), str(s.PRINT_CACHE_DIR)]
 
 
 def test_print_settings_come_from_the_environment(tmp_path):
-    defaults = print_settings(tmp_path).stdout.split()
+    defaults = print_settings(tmp_path)
     assert defaults == [str(min(2, os.cpu_count() or 1)), str(tmp_path / "print-cache")]
-    assert print_settings(tmp_path, PRINT_WORKERS="0", PRINT_CACHE_DIR="/srv/c").stdout.split() == ["0", "/srv/c"]
+    assert print_settings(tmp_path, PRINT_WORKERS="0", PRINT_CACHE_DIR="/srv/c") == ["0", "/srv/c"]
     # With a broker the Celery workers print: a web process starts no pool unless told to.
-    assert print_settings(tmp_path, CELERY_BROKER_URL="redis://127.0.0.1:6379/0").stdout.split()[0] == "0"
-    assert print_settings(tmp_path, CELERY_BROKER_URL="redis://127.0.0.1:6379/0", PRINT_WORKERS="2").stdout.split()[0] == "2"
+    assert print_settings(tmp_path, CELERY_BROKER_URL="redis://127.0.0.1:6379/0")[0] == "0"
+    assert print_settings(tmp_path, CELERY_BROKER_URL="redis://127.0.0.1:6379/0", PRINT_WORKERS="2")[0] == "2"
     for wrong in ("two", "-1"):
-        out = print_settings(tmp_path, PRINT_WORKERS=wrong)
-        assert out.returncode != 0 and "ImproperlyConfigured" in out.stderr and "PRINT_WORKERS" in out.stderr
+        with pytest.raises(ImproperlyConfigured, match="PRINT_WORKERS"):
+            print_settings(tmp_path, PRINT_WORKERS=wrong)
 
 
 # ---- where the work runs ----------------------------------------------------------------------------

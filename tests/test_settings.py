@@ -1,5 +1,7 @@
-"""Settings come from the environment (12-factor): each is read by a new process, as a
-server reads them at start-up, so what the tests' own settings changed does not count."""
+"""Settings come from the environment (12-factor), as a server reads them at start-up: each
+test reads perfgoals/settings.py afresh with exactly the environment it gives
+(tests/startup.py), so what the tests' own settings changed does not count. Start-up as a
+whole (a process that refuses to start, `manage.py check --deploy`) runs in a new process."""
 
 import json
 import os
@@ -10,6 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from tests.startup import read_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 # The variables these tests set; the rest of the environment (PATH, …) is inherited.
@@ -17,40 +22,47 @@ OURS = ("DEBUG", "SECRET_KEY", "DATA_DIR", "DATABASE_URL", "DB", "DB_NAME", "DB_
         "CSRF_TRUSTED_ORIGINS", "SESSION_HOURS", "HSTS_SECONDS", "AXES_FAILURE_LIMIT", "MAX_ROWS_PER_TABLE",
         "PRINT_TIME_LIMIT", "ADMIN_IMPORT_MAX_ROWS",
         "DJANGO_ALLOW_ASYNC_UNSAFE")  # fmt: skip  (the browser tests set the last one in this process)
-SHOW = """
-import json, django
-django.setup()
-from django.conf import settings as s
-db = s.DATABASES["default"]
-print(json.dumps({
-    "engine": db["ENGINE"], "name": str(db["NAME"]), "host": db.get("HOST"), "port": db.get("PORT"),
-    "user": db.get("USER"), "options": db.get("OPTIONS", {}), "test_name": db.get("TEST", {}).get("NAME"),
-    "conn_max_age": db.get("CONN_MAX_AGE"), "debug": s.DEBUG, "secret_key": s.SECRET_KEY,
-    "ssl_redirect": s.SECURE_SSL_REDIRECT, "hsts": s.SECURE_HSTS_SECONDS, "session_secure": s.SESSION_COOKIE_SECURE,
-    "csrf_secure": s.CSRF_COOKIE_SECURE, "proxy_header": s.SECURE_PROXY_SSL_HEADER,
-    "session_age": s.SESSION_COOKIE_AGE, "at_browser_close": s.SESSION_EXPIRE_AT_BROWSER_CLOSE,
-    "hosts": s.ALLOWED_HOSTS, "origins": s.CSRF_TRUSTED_ORIGINS, "axes_limit": s.AXES_FAILURE_LIMIT,
-    "max_rows": s.MAX_ROWS_PER_TABLE, "max_fields": s.DATA_UPLOAD_MAX_NUMBER_FIELDS,
-    "print_limit": s.PRINT_TIME_LIMIT, "admin_import_rows": s.ADMIN_IMPORT_MAX_ROWS,
-}))
-"""
+
+
+def environment(tmp_path: Path, **env: str) -> dict[str, str]:
+    base = {k: v for k, v in os.environ.items() if k not in OURS}
+    return {**base, "DJANGO_SETTINGS_MODULE": "perfgoals.settings", "DATA_DIR": str(tmp_path / "data"), **env}
 
 
 def run(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in OURS}
-    env = {"DJANGO_SETTINGS_MODULE": "perfgoals.settings", "DATA_DIR": str(tmp_path / "data"), **env}
-    return subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=ROOT, env={**base, **env},
-                          timeout=120)  # fmt: skip
+    """A new process started with the environment (Django set up, or manage.py)."""
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=ROOT,
+                          env=environment(tmp_path, **env), timeout=120)  # fmt: skip
 
 
 def settings_with(tmp_path: Path, **env: str) -> dict:
-    done = run(["-c", SHOW], tmp_path, **env)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    """What a process started with this environment would have as its settings (the values
+    as JSON gives them back: lists for tuples, strings for paths)."""
+    s = read_settings(environment(tmp_path, **env))
+    db = s.DATABASES["default"]
+    return json.loads(json.dumps({
+        "engine": db["ENGINE"], "name": str(db["NAME"]), "host": db.get("HOST"), "port": db.get("PORT"),
+        "user": db.get("USER"), "options": db.get("OPTIONS", {}), "test_name": db.get("TEST", {}).get("NAME"),
+        "conn_max_age": db.get("CONN_MAX_AGE"), "debug": s.DEBUG, "secret_key": s.SECRET_KEY,
+        "ssl_redirect": s.SECURE_SSL_REDIRECT, "hsts": s.SECURE_HSTS_SECONDS, "session_secure": s.SESSION_COOKIE_SECURE,
+        "csrf_secure": s.CSRF_COOKIE_SECURE, "proxy_header": s.SECURE_PROXY_SSL_HEADER,
+        "session_age": s.SESSION_COOKIE_AGE, "at_browser_close": s.SESSION_EXPIRE_AT_BROWSER_CLOSE,
+        "hosts": s.ALLOWED_HOSTS, "origins": s.CSRF_TRUSTED_ORIGINS, "axes_limit": s.AXES_FAILURE_LIMIT,
+        "max_rows": s.MAX_ROWS_PER_TABLE, "max_fields": s.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+        "print_limit": s.PRINT_TIME_LIMIT, "admin_import_rows": s.ADMIN_IMPORT_MAX_ROWS,
+    }))  # fmt: skip
 
 
 def refusal(tmp_path: Path, **env: str) -> str:
-    done = run(["-c", SHOW], tmp_path, **env)
+    """The message of the ImproperlyConfigured that stops start-up with this environment."""
+    with pytest.raises(ImproperlyConfigured) as refused:
+        read_settings(environment(tmp_path, **env))
+    return str(refused.value)
+
+
+def refusal_of_a_new_process(tmp_path: Path, **env: str) -> str:
+    """The last line a new process writes when it refuses to start (Django set up)."""
+    done = run(["-c", "import django; django.setup()"], tmp_path, **env)
     assert done.returncode != 0, done.stdout
     return done.stderr.strip().splitlines()[-1]
 
@@ -88,7 +100,7 @@ def test_the_production_example_reads_as_documented(tmp_path):
 
 
 def test_without_a_secret_key_and_debug_off_it_refuses_to_start(tmp_path):
-    message = refusal(tmp_path, DEBUG="false")
+    message = refusal_of_a_new_process(tmp_path, DEBUG="false")
     assert "ImproperlyConfigured" in message and "SECRET_KEY" in message and "secret_key" in message
     # Nor with the development key set on purpose.
     assert "SECRET_KEY" in refusal(tmp_path, SECRET_KEY="perfgoals-development-key-not-for-production")
@@ -142,8 +154,7 @@ def test_the_older_db_variables_still_work(tmp_path):
     ],
 )
 def test_a_malformed_value_stops_start_up_naming_it(tmp_path, env, named):
-    message = refusal(tmp_path, SECRET_KEY=KEY, **env)
-    assert "ImproperlyConfigured" in message and named in message
+    assert named in refusal(tmp_path, SECRET_KEY=KEY, **env)
 
 
 def test_the_data_dir_and_the_database_are_private(tmp_path):
