@@ -262,6 +262,9 @@ PRINT_CACHE_DIR = Path(os.getenv("PRINT_CACHE_DIR", DATA_DIR / "print-cache"))
 # PRINT_TIME_LIMIT: seconds one render (a table, a plan, a book's pieces) may take before it
 # is stopped and the reader told so in Chinese; below gunicorn's --timeout (bin/setup: 120).
 PRINT_TIME_LIMIT = envint("PRINT_TIME_LIMIT", "60", minimum=1)
+# Seconds a print worker's own alarm waits beyond PRINT_TIME_LIMIT before it ends the worker,
+# for the process that asked to act first (perfgoals/printing/runner.py).
+PRINT_ALARM_GRACE = 5
 
 # Files (perfgoals/printing, perfgoals/exchange): uploads waiting for their import's
 # confirmation and the books of a batch print go through Django's storage API, so that

@@ -687,8 +687,9 @@ def running(pid: int) -> bool:
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 @pytest.mark.parametrize("end, work", [("kill", "jobs"), ("exit", "jobs"), ("exit", "none"), ("kill", "busy")])
 def test_worker_processes_never_outlive_their_parent(tmp_path, end, work):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "perfgoals.settings", "PRINT_WORKERS": "2",
-           "PRINT_TIME_LIMIT": "5", "DATA_DIR": str(tmp_path)}  # a busy worker ends 5 s + ALARM_GRACE into its job
+    # A busy worker ends PRINT_TIME_LIMIT + PRINT_ALARM_GRACE (1 s in the test settings) into its job.
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "perfgoals.test_settings", "PRINT_WORKERS": "2",
+           "PRINT_TIME_LIMIT": "3", "DATA_DIR": str(tmp_path)}
     parent = subprocess.Popen([sys.executable, "-c", WORKER_PARENT, work], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, text=True, env=env, cwd=Path(__file__).parent.parent)
     try:
@@ -696,12 +697,13 @@ def test_worker_processes_never_outlive_their_parent(tmp_path, end, work):
         helpers = descendants(parent.pid)  # the workers, the fork server they come from, its resource tracker
         assert len(workers) == 2 and set(workers) <= set(helpers) and all(map(running, helpers))
         if work == "busy":  # until a worker is in the job, on the CPU (bounded poll); a fifth of a second
-            # of CPU, not more: on a loaded machine the parent's own time limit (5 s) may stop the
-            # workers before they have had much CPU, and then they are gone before the parent is killed
+            # of CPU, not more: the parent's own time limit (3 s) must not stop the workers before the
+            # parent is killed, or the alarm would not be what ends them
             deadline = time.monotonic() + 30
             while max(map(cpu_seconds, workers)) < 0.2 and time.monotonic() < deadline:
                 time.sleep(0.02)
             assert max(map(cpu_seconds, workers)) >= 0.2
+            assert all(map(running, workers)), "the parent's time limit stopped the workers first"
         if end == "kill":
             parent.kill()  # SIGKILL: no atexit, no finally, nothing to tell the workers
         else:

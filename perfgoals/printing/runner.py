@@ -83,9 +83,6 @@ def workers() -> int:
     return settings.PRINT_WORKERS
 
 
-ALARM_GRACE = 5  # seconds a worker's own alarm waits beyond the limit, for this process to act first
-
-
 class PrintTimeout(Exception):
     """The work of one `run` took longer than settings.PRINT_TIME_LIMIT; it was stopped."""
 
@@ -122,7 +119,7 @@ def run(function: Callable, jobs: Iterable) -> list:
 
 
 def _results(executor: ProcessPoolExecutor, function: Callable, jobs: list, deadline: float) -> list:
-    alarm = math.ceil(settings.PRINT_TIME_LIMIT) + ALARM_GRACE
+    alarm = math.ceil(settings.PRINT_TIME_LIMIT) + settings.PRINT_ALARM_GRACE
     futures = [executor.submit(_timed, function, job, alarm) for job in jobs]
     try:
         return [future.result(timeout=max(0.0, deadline - time.monotonic())) for future in futures]
