@@ -23,6 +23,7 @@ from pathlib import Path
 
 import kombu.pools
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
@@ -33,6 +34,7 @@ from perfgoals.printing.models import ApprovedPdf, PrintBatch, PrintBatchItem
 from perfgoals.units.models import Unit
 from perfgoals.workflow import workflow
 from tests.conftest import PASSWORD
+from tests.startup import read_settings
 from tests.test_exchange_import import PASTE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,11 +81,8 @@ def test_without_a_broker_tasks_run_in_the_process_that_sends_them_and_with_one_
 @pytest.mark.skipif(importlib.util.find_spec("storages") is not None and importlib.util.find_spec("boto3") is not None,
                     reason="django-storages[s3] is installed here")
 def test_an_s3_bucket_without_django_storages_stops_start_up_with_a_message():
-    code = "import django; django.setup()"
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "perfgoals.test_settings", "S3_BUCKET": "perfgoals"}
-    result = subprocess.run([sys.executable, "-c", code], env=environment, cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode != 0
-    assert "S3_BUCKET is set but django-storages is not installed" in result.stderr
+    with pytest.raises(ImproperlyConfigured, match="S3_BUCKET is set but django-storages is not installed"):
+        read_settings({**os.environ, "S3_BUCKET": "perfgoals"})  # as a server started so reads them (tests/startup.py)
 
 
 # ---- rendered when submitted and approved -------------------------------------------------------
