@@ -422,7 +422,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-call_command("migrate", verbosity=0)  # every app, the shipped frameworks included
+call_command("migrate", verbosity=0)  # every app, the shipped frameworks included (none left on a built copy)
 call_command("migrate", "goals", "0006_framework_columns_and_header_fields", verbosity=0)  # money as it was
 old = MigrationExecutor(connection).loader.project_state(("goals", "0006_framework_columns_and_header_fields")).apps
 unit = old.get_model("units", "Unit").objects.create(code="990100", name="迁移测试单位")
@@ -445,13 +445,18 @@ print(table.budget_total, table.budget_fiscal, table.budget_other, line.amount)
 
 @pytest.mark.django_db  # so the PostgreSQL pass runs it there too
 def test_the_migration_to_the_fen_keeps_every_amount_as_it_was(tmp_path):
-    """Run in a process of its own on a new database of the run's kind (SQLite, or PostgreSQL)."""
+    """Run in a process of its own on a new database of the run's kind (SQLite, or PostgreSQL).
+    On the SQLite pass under xdist the new database is a copy of the one the run's builder
+    migrated, before its seeds (tests/seeded_db.py): the same migrations, run once a run."""
     import os
+    import shutil
     import subprocess
     import sys
     from pathlib import Path
 
     from django.db import connection
+
+    from tests import seeded_db
 
     env = {**os.environ, "DATA_DIR": str(tmp_path)}
     env.pop("DB", None)
@@ -465,7 +470,10 @@ def test_the_migration_to_the_fen_keeps_every_amount_as_it_was(tmp_path):
             admin.execute(f"CREATE DATABASE {scratch}")
         env["DATABASE_URL"] = f"{url}/{scratch}"
     else:
-        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'migration.sqlite3'}"
+        database = tmp_path / "migration.sqlite3"
+        if (migrated := seeded_db.built_migrated()) is not None:  # every app migrated by this run's builder
+            shutil.copyfile(migrated, database)
+        env["DATABASE_URL"] = f"sqlite:///{database}"
     try:
         result = subprocess.run([sys.executable, "-c", MIGRATION_SCRIPT], env=env, cwd=Path(__file__).parent.parent,
                                 capture_output=True, text=True, timeout=300)
