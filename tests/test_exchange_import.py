@@ -321,8 +321,10 @@ def test_a_word_table_with_merged_cells_imports(unit):
 
 
 def _zip(members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
+    """Deflated at the fastest level: the 50 MB bomb is built in every process that collects
+    this module (0.06 s instead of 0.24 s)."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression) as archive:
+    with zipfile.ZipFile(buffer, "w", compression, compresslevel=1) as archive:
         for name, data in members.items():
             archive.writestr(name, data)
     return buffer.getvalue()

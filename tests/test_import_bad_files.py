@@ -41,8 +41,10 @@ def kept(data_dir):
 
 
 def _zip(members: dict[str, bytes]) -> bytes:
+    """A zip of `members`, deflated at the fastest level: the 50 MB bomb is built in every
+    process that collects this module (0.06 s instead of 0.24 s; it is 230 KB, not 50 KB)."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for name, data in members.items():
             archive.writestr(name, data)
     return buffer.getvalue()
