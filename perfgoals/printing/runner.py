@@ -46,10 +46,10 @@ The pool is kept safe, not clever:
 - every job has a time limit, settings.PRINT_TIME_LIMIT seconds for one `run` (a table,
   a book's pieces): past it, this process ends the workers (the other jobs they had run
   again on new ones, as after a killed worker) and raises `PrintTimeout`, which the views
-  answer in Chinese; and in the worker, an alarm a few seconds later ends the process
-  whatever it is doing (SIGALRM's default action, no Python handler), so a job never runs
-  much longer than the limit, also when the process that asked for it is gone. With
-  PRINT_WORKERS=0 the limit is checked between jobs only.
+  answer in Chinese; and in the worker, an alarm settings.PRINT_ALARM_GRACE seconds later
+  (5) ends the process whatever it is doing (SIGALRM's default action, no Python handler),
+  so a job never runs much longer than the limit, also when the process that asked for it
+  is gone. With PRINT_WORKERS=0 the limit is checked between jobs only.
 """
 
 from __future__ import annotations
