@@ -71,6 +71,7 @@ def arguments():
     parser.add_argument("--approved", type=int, default=40, help="units with an approved 2025 table")
     parser.add_argument("--web-workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--samples", help="also write every timed request to this CSV file (kind, second, ms, status)")
     args = parser.parse_args()
     args.batch_units = max(1, min(args.batch_units, args.clerks // 2))
     args.approved = max(min(args.supervisors, args.clerks), min(args.approved, args.clerks))
@@ -448,6 +449,10 @@ def run(args, env, data_dir, processes) -> None:
 
     window = measured_end - steady
     samples = [s for s in recorder.samples if steady <= s.start < measured_end]
+    if args.samples:
+        with open(args.samples, "w") as out:
+            out.write("kind,second,ms,status\n")
+            out.writelines(f"{s.kind},{s.start - steady:.3f},{s.seconds * 1000:.1f},{s.status}\n" for s in samples)
     print()
     print(f"load: {len(clerks)} clerks, {len(supervisors)} supervisors, 1 administrator; pause 5–15 s; "
           f"gunicorn {args.web_workers} gthread workers × {args.threads} threads; PostgreSQL; Celery on Redis")  # fmt: skip
