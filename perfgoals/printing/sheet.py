@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from decimal import Decimal
+from functools import lru_cache
 
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
@@ -22,6 +23,17 @@ THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 MM = 1 / 25.4  # inches
 LINE_POINTS = 15  # one line of 10.5 pt text, with its leading
+
+
+@lru_cache(maxsize=None)
+def _font(size: float, bold: bool) -> Font:
+    """One Font object per size and weight (openpyxl builds and validates each new one)."""
+    return Font(name=FONT, size=size, bold=bold)
+
+
+@lru_cache(maxsize=None)
+def _alignment(align: str) -> Alignment:
+    return Alignment(horizontal=align, vertical="center", wrap_text=True)
 
 
 def _width(text: str) -> int:
@@ -55,8 +67,8 @@ class Sheet:
         top, bottom = self.row, self.row + rows - 1
         cell = self.ws.cell(top, first)
         write(cell, value)
-        cell.font = Font(name=FONT, size=size, bold=bold)
-        cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
+        cell.font = _font(size, bold)
+        cell.alignment = _alignment(align)
         if number_format:
             cell.number_format = number_format
         if first != last or rows > 1:
