@@ -31,7 +31,7 @@ def prepare_all(objs) -> list:
     rule switches from what the process keeps (frameworks.structure)."""
     objs = [o for o in objs if o.pk is not None and "indicators" not in getattr(o, "_prefetched_objects_cache", {})]
     prefetch_related_objects(objs, "framework")
-    structure.attach({o.framework_id: o.framework for o in objs}.values())
+    structure.attach(o.framework for o in objs)  # each document's own framework object (several may share a pk)
     prefetch_related_objects([o for o in objs if isinstance(o, ProjectTable)], *TABLE_PREFETCH)
     prefetch_related_objects([o for o in objs if isinstance(o, DepartmentPlan)], *PLAN_PREFETCH)
     return objs
