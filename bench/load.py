@@ -11,7 +11,9 @@ units, an administrator, and, for the first units, a 2025 table submitted and ap
 through the workflow, whose PDF and book the Celery worker renders before the load starts.
 
 Then it starts gunicorn (deploy/gunicorn.conf.py: 4 gthread workers × 4 threads) and one
-`celery -A perfgoals worker`, all on 127.0.0.1, and measures:
+`celery -A perfgoals worker`, all on 127.0.0.1, the worker with a tenth of the web's claim on
+the CPU as deploy/perfgoals-worker.service gives it (`--fair-worker`: an equal claim), and
+measures:
 
 1. the baseline: one client, nothing else running, the same requests one at a time;
 2. the load: every clerk opens their editor and saves an indicator row as the editor does
@@ -71,6 +73,8 @@ def arguments():
     parser.add_argument("--approved", type=int, default=40, help="units with an approved 2025 table")
     parser.add_argument("--web-workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--fair-worker", action="store_true",
+                        help="leave the Celery worker an equal claim on the CPU (the default weighs it down as deploy/ does)")
     parser.add_argument("--samples", help="also write every timed request to this CSV file (kind, second, ms, status)")
     args = parser.parse_args()
     args.batch_units = max(1, min(args.batch_units, args.clerks // 2))
@@ -178,12 +182,26 @@ def server_sql(*statements: str) -> None:
             connection.execute(statement)
 
 
-def start_worker(processes: Processes, concurrency: int) -> None:
+def start_worker(processes: Processes, concurrency: int, fair: bool = False) -> None:
     name = f"worker{concurrency}"
-    # Niced as deploy/perfgoals-worker.service runs it (Nice=10): printing yields the CPU to the web.
-    processes.start(name, ["nice", "-n", "10", str(ROOT / ".venv/bin/celery"), "-A", "perfgoals", "worker", "--loglevel", "INFO",
+    processes.start(name, [str(ROOT / ".venv/bin/celery"), "-A", "perfgoals", "worker", "--loglevel", "INFO",
                            "--concurrency", str(concurrency), "--hostname", f"bench{concurrency}@%h"])  # fmt: skip
+    if not fair:
+        yield_to_the_web(processes.running[name].pid)
     wait_for("the Celery worker", lambda: " ready." in processes.log(name))
+
+
+def yield_to_the_web(pid: int) -> None:
+    """Give the worker a tenth of the web's claim on the CPU, as deploy/perfgoals-worker.service
+    does with CPUWeight=10. The worker runs in a session of its own (so that it is stopped as a
+    group), and Linux shares the CPU fairly between sessions (autogroups) before it looks at a
+    process's nice value: `nice -n 10` alone changed nothing against gunicorn's session. The
+    session's own nice value (/proc/PID/autogroup) weighs it down, as a service's CPUWeight does."""
+    try:
+        Path(f"/proc/{pid}/autogroup").write_text("10")
+    except OSError as error:  # a kernel without autogroups: the plain nice value then counts
+        print(f"the worker's session could not be niced ({error}); nicing the process", file=sys.stderr)
+        os.setpriority(os.PRIO_PGRP, pid, 10)
 
 
 def queue_empty(redis, queue: str) -> bool:
@@ -327,7 +345,7 @@ def administrator(args, port, people, recorder, processes, stop, steady, results
         if stop.is_set():
             return
         processes.stop("worker1")
-        start_worker(processes, 2)
+        start_worker(processes, 2, args.fair_worker)
         results["batch2"] = batch_print(port, people, recorder, units[n : 2 * n] or units[:n], stop)
     finally:
         connection.close()
@@ -386,7 +404,7 @@ def run(args, env, data_dir, processes) -> None:
     clock = time.monotonic()
     call_command("migrate", verbosity=0)
     call_command("load_seed_documents", *sorted(map(str, (ROOT / "perfgoals/exchange/seeds").glob("*.txt"))), verbosity=0)
-    start_worker(processes, 1)
+    start_worker(processes, 1, args.fair_worker)
     people = make_people(args)
     wait_for("the approved tables' PDFs and books",
              lambda: ApprovedPdf.objects.count() >= args.approved and queue_empty(redis, env["CELERY_QUEUE"]), 900)  # fmt: skip
@@ -455,7 +473,8 @@ def run(args, env, data_dir, processes) -> None:
             out.writelines(f"{s.kind},{s.start - steady:.3f},{s.seconds * 1000:.1f},{s.status}\n" for s in samples)
     print()
     print(f"load: {len(clerks)} clerks, {len(supervisors)} supervisors, 1 administrator; pause 5–15 s; "
-          f"gunicorn {args.web_workers} gthread workers × {args.threads} threads; PostgreSQL; Celery on Redis")  # fmt: skip
+          f"gunicorn {args.web_workers} gthread workers × {args.threads} threads; PostgreSQL; Celery on Redis, "
+          f"{'the worker with an equal claim on the CPU' if args.fair_worker else 'the worker weighed down (CPUWeight=10 in deploy/)'}")  # fmt: skip
     print(f"steady state: {window:.0f} s after a {args.ramp} s ramp; {len(samples)} requests, "
           f"{len(samples) / window:.1f} requests/s, {sum(not s.ok for s in samples)} errors")  # fmt: skip
     print(f"load average during (1-min, every 5 s): min {min(loads):.2f}, max {max(loads):.2f}; now {loadavg()}")
