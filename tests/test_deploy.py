@@ -48,6 +48,13 @@ def test_the_units_run_the_repositorys_programs_from_its_checkout(name):
         assert command[1:4] == ["-A", "perfgoals", "worker"] and (ROOT / "perfgoals" / "celery.py").exists()
 
 
+def test_the_worker_takes_only_the_cpu_the_web_leaves_on_a_shared_machine():
+    # Between services systemd's control groups share the CPU by weight (default 100); a
+    # nice value counts only inside the worker's own group.
+    web, worker = unit("perfgoals-web.service"), unit("perfgoals-worker.service")
+    assert int(worker["CPUWeight"]) * 5 <= int(web.get("CPUWeight", 100))
+
+
 def test_the_env_file_they_read_is_documented_by_env_example():
     example = (ROOT / ".env.example").read_text()
     assert "CELERY_BROKER_URL=" in example and "LOG_FORMAT" in example
