@@ -15,18 +15,26 @@ user's "出错了" can be found in the log. The request runs in a `lib.scope.sco
   keeps what was typed (static/js/editor.js) and offers 重试 after signing in elsewhere.
 - A row deleted meanwhile (`RowGone`) answers an htmx request with its Chinese message
   (404), and a plain one with the message on the editor page it came from.
+
+`csrf_failure` (settings.CSRF_FAILURE_VIEW): a POST whose CSRF token does not match, because
+the page was opened before its user signed out or in elsewhere, or the browser's cookies were
+cleared. A signed-out user's htmx request gets the same 401 as an expired session (signing in
+elsewhere sets a new token, which the editor reads when it retries); any other request gets a
+Chinese page or message that the page has expired and nothing was saved, not Django's page
+about CSRF cookies.
 """
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, resolve_url
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from perfgoals.goals.views.common import RowGone
 from perfgoals.lib import logs, scope
 
 SESSION_EXPIRED = "登录已过期，请在新窗口登录后点击重试。您填写的内容仍在页面上，未丢失。"
+PAGE_EXPIRED = "没有保存：页面已过期（浏览器的登录信息已变化）。请在新窗口打开本系统，再回到这里重新保存。您填写的内容仍在页面上。"
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -90,3 +98,10 @@ class EditorAnswers:
         if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
             return redirect(back)
         return redirect("home")
+
+
+def csrf_failure(request, reason: str = "") -> HttpResponse:
+    signed_in = getattr(request, "user", None) is not None and request.user.is_authenticated
+    if request.headers.get("HX-Request") == "true":
+        return text(PAGE_EXPIRED, 403) if signed_in else text(SESSION_EXPIRED, 401)
+    return render(request, "403_csrf.html", status=403)

@@ -222,6 +222,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "perfgoals.middleware.csrf_failure"  # in Chinese: the page has expired
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 # No page may be framed, but the PDFs (perfgoals/printing/views.py), which the book
 # preview shows in a frame of our own: they say SAMEORIGIN.
