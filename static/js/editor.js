@@ -231,18 +231,37 @@
   });
 
   // ------------------------------------------------------------ fewer steps
+  // A field's "not filled yet" problem shows once the clerk has left it empty. Not when it
+  // was filled meanwhile: the page's problems are those of the last save. And not while a
+  // button is being pressed: leaving the field is the press's mousedown, and a message
+  // appearing then moves the 保存 under the pointer, so that the click was lost (released
+  // elsewhere): the field is marked once the press is over.
   var touched = new Set(); // ids of the inputs the clerk has left, kept across swaps
+  var pressing = false;
+  var leftWhilePressing = [];
   function markTouched(id) {
     var el = document.getElementById(id);
     var box = el && el.closest(".field, .ind-row, .goals li");
-    if (box) box.classList.add("touched");
+    if (box && !(el.value || "").trim()) box.classList.add("touched");
+    else if (box && el.closest(".field")) box.classList.remove("touched");
   }
   document.addEventListener("focusout", function (event) {
     var el = event.target;
     if (!el.id || !el.closest || !el.closest(".editor") || !/^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName)) return;
     touched.add(el.id);
-    markTouched(el.id);
+    if (pressing) leftWhilePressing.push(el.id);
+    else markTouched(el.id);
   });
+  document.addEventListener("pointerdown", function () { pressing = true; }, true);
+  function pressOver() {
+    if (!pressing) return;
+    pressing = false;
+    setTimeout(function () { // after the click this press makes
+      leftWhilePressing.splice(0).forEach(markTouched);
+    }, 0);
+  }
+  document.addEventListener("pointerup", pressOver, true);
+  document.addEventListener("pointercancel", pressOver, true);
   document.addEventListener("htmx:load", function () { touched.forEach(markTouched); });
 
   document.addEventListener("htmx:afterSwap", function (event) {

@@ -64,6 +64,38 @@ def test_two_tabs_editing_different_fields_both_save(page, make_table, clerk):
     assert (table.project_name, table.fund_use) == ("甲窗口的名称", "乙窗口写的用途")
 
 
+def test_filling_an_empty_field_then_pressing_save_saves_it(page, make_table, clerk):
+    # Leaving the field is the press's mousedown: a "not filled yet" message appearing then
+    # moved 保存 down under the pointer, and the press was lost (nothing sent, 未保存).
+    table = make_table(project_code="")
+    login(page, "clerk")
+    open_editor(page, table)
+    header = page.locator("#header")
+    header.get_by_label("项目编码").fill("13099926P000000000009")
+
+    save_header(page)
+
+    expect(header.locator(".save-state")).to_contain_text("已保存")
+    table.refresh_from_db()
+    assert table.project_code == "13099926P000000000009"
+
+
+def test_a_field_left_empty_says_it_is_not_filled_yet(page, make_table, clerk):
+    table = make_table(project_code="")
+    login(page, "clerk")
+    open_editor(page, table)
+    field = page.locator("#header .field").filter(has=page.get_by_label("项目编码"))
+    expect(field.get_by_text("项目编码未填写")).to_be_hidden()
+
+    page.get_by_label("项目编码").focus()
+    page.get_by_label("项目名称").focus()  # left empty
+    expect(field.get_by_text("项目编码未填写")).to_be_visible()
+
+    page.get_by_label("项目编码").fill("13099926P000000000009")
+    page.get_by_label("项目名称").focus()  # filled: the message of the last save is not shown
+    expect(field.get_by_text("项目编码未填写")).to_be_hidden()
+
+
 @pytest.mark.parametrize(
     "cookies",
     [
