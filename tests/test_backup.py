@@ -99,6 +99,33 @@ def test_a_damaged_backup_is_refused_before_anything_is_loaded(world, tmp_path):
     assert not Comment.objects.exists()
 
 
+def test_a_new_installation_that_never_printed_is_backed_up_and_restored(make_table, tmp_path, settings):
+    settings.PRINT_CACHE_DIR = tmp_path / "print-cache"  # not made until something is printed
+    make_table()
+    before = snapshot()
+    folder = tmp_path / "backup"
+
+    call_command("backup", str(folder), verbosity=0)
+
+    listed = {f["path"] for f in json.loads((folder / "manifest.json").read_text())["files"]}
+    assert {"data.json", "exchange.json"} <= listed and not any(p.startswith("files/") for p in listed)
+    wipe()
+    call_command("restore", str(folder), verbosity=0)
+    assert snapshot() == before
+
+
+def test_a_backup_that_fails_part_way_leaves_the_folder_empty(make_table, tmp_path, settings):
+    (tmp_path / "not-a-folder").write_text("x")
+    settings.PRINT_CACHE_DIR = tmp_path / "not-a-folder"  # the rows are written before the cache is read
+    make_table()
+    folder = tmp_path / "backup"
+
+    with pytest.raises(NotADirectoryError):
+        call_command("backup", str(folder), verbosity=0)
+
+    assert folder.is_dir() and not any(folder.iterdir())  # a second try may use it
+
+
 def test_backup_wants_an_empty_folder(world, tmp_path):
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "x").write_text("x")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
@@ -54,7 +55,12 @@ def sha256(path: Path) -> str:
 
 
 def _storage_files(storage, folder: str = "") -> list[str]:
-    folders, files = storage.listdir(folder)
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:  # nothing printed yet on a new installation: no cache folder
+        if folder:
+            raise
+        return []
     names = [f"{folder}/{name}" if folder else name for name in files]
     for sub in folders:
         names += _storage_files(storage, f"{folder}/{sub}" if folder else sub)
@@ -66,10 +72,23 @@ def _migrations() -> list[list[str]]:
 
 
 def backup(folder: Path) -> dict:
-    """Write a backup into `folder` (created; it must be empty). Returns the manifest."""
+    """Write a backup into `folder` (created; it must be empty). Returns the manifest. A
+    backup that fails part way leaves the folder empty again, not half a backup."""
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     if any(folder.iterdir()):
         raise BackupError(f"备份目录 {folder} 不是空的。")
+    try:
+        return _write(folder)
+    except BaseException:
+        for entry in folder.iterdir():
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+        raise
+
+
+def _write(folder: Path) -> dict:
     with transaction.atomic():  # one consistent moment for the rows and the exchange format
         call_command("dumpdata", exclude=EXCLUDED, natural_foreign=True, output=str(folder / "data.json"),
                      verbosity=0)  # fmt: skip
