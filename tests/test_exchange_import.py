@@ -456,6 +456,15 @@ def test_a_clerk_previews_a_paste_and_confirms_it(client, clerk, unit):
     assert table.unit == unit and table.indicators.count() == 3
 
 
+def test_the_preview_shows_the_money_as_the_table_writes_it(client, clerk, unit):
+    client.login(username="clerk", password=PASSWORD)
+    text = PASTE.replace("项目名称\t社区服务\n", "项目名称\t社区服务\n年度本级预算金额\t250万\t该项目支出上级资金\t0\n")
+
+    page = client.post(reverse("import_document"), {"unit": unit.pk, "text": text, "action": "preview"}).content.decode()
+
+    assert "预算数 250 万元" in page and "250.0000" not in page
+
+
 def test_the_preview_counts_what_the_confirmation_creates_and_a_table_imported_before_is_skipped(client, clerk, unit):
     client.login(username="clerk", password=PASSWORD)
     url = reverse("import_document")
