@@ -68,6 +68,19 @@ def test_rows_without_headings_are_read_as_the_editors_columns(client_clerk, tab
     assert Indicator.objects.get(table=table, name="考核通过率").level2.name == "质量指标"
 
 
+@pytest.mark.parametrize("label", ["本年度绩效指标", ""])
+def test_rows_copied_with_the_grids_label_column_are_read_without_it(client_clerk, table, label):
+    # The cell merged down the grid's left side comes with the rows: its text on the first, or none.
+    text = (f"{label}\t产出指标\t质量指标\t考核通过率\t参训人员考核通过的比例\t＞＝90%\t历年数据\n"
+            "\t满意度指标\t服务对象满意度指标\t参训人员满意度\t问卷调查的满意比例\t≥95%\t历年数据\n")
+    r = post(client_clerk, table, text, action="preview")
+    assert "将添加的 2 项指标" in r.content.decode()
+    post(client_clerk, table, text, action="confirm", previewed=previewed(r))
+    added = Indicator.objects.get(table=table, name="考核通过率")
+    assert (added.level2.name, added.description, added.value_display) == ("质量指标", "参训人员考核通过的比例", "≥90%")
+    assert Indicator.objects.get(table=table, name="参训人员满意度").level2.name == "服务对象满意度指标"
+
+
 def test_html_with_merged_cells_is_read_before_the_text(client_clerk, table):
     html = (
         "<table><tr><td>一级指标</td><td>二级指标</td><td>三级指标</td><td>指标值</td></tr>"

@@ -91,9 +91,18 @@ def notes(pasted: PastedTable, framework=None) -> list[str]:
 
 
 def _without_headings(text: str, html: str):
-    """Rows without a heading row, read as the editor's columns in order; None when they are not."""
+    """Rows without a heading row, read as the editor's columns in order; None when they are not.
+
+    A first column that only labels the grid — the cell merged down its left side, 绩效指标 or
+    本年度绩效指标, copied with the rows, or left empty by the copy — is not the 一级指标 column:
+    it is dropped (no category's name says 绩效指标)."""
     rows = paste.rows_from_html(html) if html and "<table" in html.lower() else []
     rows = rows or paste.rows_from_text(text)
+    def labels_only(row: Row) -> bool:
+        return not row.cells or not row.cells[0].strip() or "绩效指标" in row.cells[0]
+
+    while any(len(r.cells) > 1 for r in rows) and all(labels_only(r) for r in rows):
+        rows = [Row(r.cells[1:], r.line) for r in rows]
     width = max((len(r.cells) for r in rows), default=0)
     if width < GRID_HEADINGS.index("指标值") + 1 or paste.find_header(rows) is not None:
         return None
