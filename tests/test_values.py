@@ -72,11 +72,21 @@ def test_it_parses_quantitative_values(text, operator, number, unit, printed):
     ("大于5个", ">", ">5个"),
     ("小于5%", "<", "<5%"),
     ("等于100%", "=", "100%"),
+    ("大于或等于1000人次", "≥", "≥1000人次"),
+    ("小于或等于3个工作日", "≤", "≤3个工作日"),
+    ("高于95%", ">", ">95%"),
+    ("低于5%", "<", "<5%"),
+    ("超过90%", ">", ">90%"),
 ])  # fmt: skip
 def test_comparisons_written_out_parse_as_their_symbol(text, operator, printed):
     value = parse_value(text)
     assert (value.kind, value.operator, value.problem) == (QUANTITATIVE, operator, "")
     assert format_value(value) == printed
+
+
+@pytest.mark.parametrize("text", ["高于全省平均水平", "低于国家标准", "超过上年同期"])
+def test_a_comparison_word_before_words_is_the_clerks_wording_and_prints_as_written(text):
+    assert format_value(parse_value(text)) == text
 
 
 def test_a_written_out_symbol_in_the_split_layout_parses_too():

@@ -42,12 +42,15 @@ UNIT_IS_NAME = "VALUE_UNIT_IS_NAME"
 UNIT_NOT_UNIT = "VALUE_UNIT_NOT_UNIT"
 
 _OPERATOR_SPELLINGS = [
-    (">=", "≥"), ("=>", "≥"), ("≧", "≥"), ("＞＝", "≥"), ("大于等于", "≥"), ("不低于", "≥"), ("不少于", "≥"),
-    ("不小于", "≥"), ("至少", "≥"),
-    ("<=", "≤"), ("=<", "≤"), ("≦", "≤"), ("＜＝", "≤"), ("小于等于", "≤"), ("不高于", "≤"), ("不超过", "≤"),
-    ("不大于", "≤"), ("不多于", "≤"), ("最多", "≤"),
+    (">=", "≥"), ("=>", "≥"), ("≧", "≥"), ("＞＝", "≥"), ("大于或等于", "≥"), ("大于等于", "≥"), ("不低于", "≥"),
+    ("不少于", "≥"), ("不小于", "≥"), ("至少", "≥"),
+    ("<=", "≤"), ("=<", "≤"), ("≦", "≤"), ("＜＝", "≤"), ("小于或等于", "≤"), ("小于等于", "≤"), ("不高于", "≤"),
+    ("不超过", "≤"), ("不大于", "≤"), ("不多于", "≤"), ("最多", "≤"),
     ("＞", ">"), ("＜", "<"), ("＝", "="), ("大于", ">"), ("小于", "<"), ("等于", "="),
-]  # fmt: skip
+]  # fmt: skip  (a longer spelling before the shorter one it starts with: 大于或等于 before 大于)
+# Words that compare only before a number (高于95%): 高于全省平均水平 is a clerk's wording, kept.
+_NUMBER_COMPARISONS = [("高于或等于", "≥"), ("低于或等于", "≤"), ("高于", ">"), ("低于", "<"), ("超过", ">")]
+_STARTS_WITH_NUMBER = re.compile(r"^\s*[+-]?\d")
 
 UNIT_ALIASES = {"％": "%", "百分比": "%", "百分率": "%"}
 
@@ -93,6 +96,9 @@ def normalize_operators(text: str) -> str:
     text = text.strip()
     for spelling, op in _OPERATOR_SPELLINGS:
         if text.startswith(spelling):
+            return op + text[len(spelling) :]
+    for spelling, op in _NUMBER_COMPARISONS:
+        if text.startswith(spelling) and _STARTS_WITH_NUMBER.match(text[len(spelling) :]):
             return op + text[len(spelling) :]
     return text
 
