@@ -495,3 +495,19 @@ def test_the_migration_to_the_fen_keeps_every_amount_as_it_was(tmp_path):
     total, fiscal, other, line = map(Decimal, result.stdout.split())
     assert (total, fiscal, line) == (Decimal("330.98"), Decimal("999999999999.99"), Decimal("98577.39"))
     assert other == Decimal("0.000001")
+
+
+@pytest.mark.parametrize("text", ["2026年12月底前", "12月31日前", "6月30日之前", "2021年1月-12月", "2023.07-2024.01",
+                                  "2026年1-12月", "2026年12月底前完成"])  # fmt: skip
+def test_a_deadline_or_period_is_a_phrase_kept_as_written_not_a_wrong_unit(text):
+    # 时效指标 values as clerks write them: were read as 2026 + the unit "年12月底前", an error
+    # that kept the table from being submitted.
+    value = parse_value(text, name="完成时间")
+    assert (value.kind, value.problem, format_value(value)) == (QUALITATIVE, "", text)
+
+
+@pytest.mark.parametrize("text, printed", [("15天内", "≤15天"), ("3个工作日内", "≤3个工作日"), ("3个月之内", "≤3个月")])
+def test_a_limit_written_with_nei_after_the_number_is_at_most(text, printed):
+    value = parse_value(text)
+    assert (value.kind, value.problem, format_value(value)) == (QUANTITATIVE, "", printed)
+

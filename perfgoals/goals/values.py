@@ -64,7 +64,12 @@ KNOWN_UNITS = set(
 
 _NUMBER = re.compile(r"^(?P<op>[≥≤=><])?\s*(?P<num>[+-]?\d+(?:\.\d+)?)\s*(?P<unit>.*)$", re.S)
 # A comparison written after the value: 1000人次以上, 5%以下, 3%以内 (以上/以下 include the number).
-_SUFFIX_OPERATORS = [("及以上", "≥"), ("以上", "≥"), ("及以下", "≤"), ("以下", "≤"), ("以内", "≤")]
+_SUFFIX_OPERATORS = [("及以上", "≥"), ("以上", "≥"), ("及以下", "≤"), ("以下", "≤"), ("以内", "≤"), ("之内", "≤"),
+                     ("内", "≤")]  # fmt: skip  (15天内, 3个工作日内)
+# A date or a period, a 时效 value as clerks write it (2026年12月底前, 6月30日之前, 2021年1月-12月,
+# 2023.07-2024.01): a phrase, printed as written, not a number followed by a wrong unit.
+_DATE_CHARACTERS = re.compile(r"^[\d\s年月日号底末初旬上中下季度份.\-—–～~至到/前之以后内完成]+$")
+_CALENDAR = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|\d{4}\s*[.\-/]\s*\d{1,2}")
 # A tolerance: ±3%以内 keeps its wording in print and reads as ≤3% for the checks.
 _TOLERANCE = re.compile(r"^[±＋－+-]{1,2}\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>[^\d\s]*?)\s*(?:以内|之内)?$")
 _OP_ONLY = re.compile(r"^(?P<op>[≥≤=><])\s*(?P<text>\S.*)$", re.S)
@@ -350,10 +355,18 @@ def parse_value(text: str, name: str = "") -> Value:
             if unit.endswith(suffix) and operator in ("", implied):
                 operator, unit = implied, unit.removesuffix(suffix).strip()
                 break
-        return quantitative(operator, number, unit, name=name, raw=original)
+        value = quantitative(operator, number, unit, name=name, raw=original)
+        if value.problem == UNIT_NOT_UNIT and not m["op"] and is_date(original):
+            return Value(QUALITATIVE, "", None, "", original)
+        return value
     if m := _OP_ONLY.match(normalized):
         return Value(QUALITATIVE, m["op"], None, "", m["text"].strip())
     return Value(QUALITATIVE, "", None, "", original)
+
+
+def is_date(text: str) -> bool:
+    """Whether a value is a date or a period (2026年12月底前, 2023.07-2024.01), not an amount."""
+    return bool(_DATE_CHARACTERS.match(text) and _CALENDAR.search(text))
 
 
 NUMBER_WHOLE_DIGITS, NUMBER_DECIMALS = 16, 4  # what an indicator's number keeps
