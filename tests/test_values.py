@@ -511,3 +511,19 @@ def test_a_limit_written_with_nei_after_the_number_is_at_most(text, printed):
     value = parse_value(text)
     assert (value.kind, value.problem, format_value(value)) == (QUANTITATIVE, "", printed)
 
+
+
+@pytest.mark.django_db
+def test_a_deadline_saved_before_it_was_understood_is_no_longer_an_error(make_table):
+    from perfgoals.goals.models import Indicator
+    from perfgoals.review.outcome import review_document
+
+    table = make_table()
+    indicator = table.indicators.get(level2__name="时效指标")
+    # As the reading of the day before stored it: 2026 and the unit 年12月底前, kept verbatim.
+    Indicator.objects.filter(pk=indicator.pk).update(value_kind=QUANTITATIVE, operator="", number=2026,
+                                                     unit="年12月底前", text="", value_raw="2026年12月底前")
+    indicator.refresh_from_db()
+
+    assert indicator.value_display == "2026年12月底前"
+    assert not [p for p in review_document(table).problems if p.code == "VALUE_UNIT_NOT_UNIT"]

@@ -273,9 +273,10 @@ class ValueFields(Versioned):
     @property
     def value(self) -> values.Value:
         if self.value_raw:
-            # Re-parse so the problem code reflects the current name.
+            # A value kept as written is read again: its problem reflects the current name, and
+            # one today's reading understands (a date, 2026年12月底前) is no longer flagged.
             parsed = values.parse_value(self.value_raw, name=self.name)
-            if parsed.problem:
+            if parsed.problem or parsed.kind == values.QUALITATIVE:
                 return parsed
         return values.Value(self.value_kind, self.operator, self.number, self.unit, self.text, self.value_raw)
 
