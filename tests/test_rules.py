@@ -235,6 +235,24 @@ def test_a_growth_rate_of_50_percent_or_more_is_marked_for_review(make_table):
     assert not on(problems, "VALUE_GROWTH_HIGH", modest)
 
 
+def test_a_deadline_in_a_year_before_the_tables_is_hinted(make_table):
+    table = make_table(year=2026)  # copied from the 2025 table, its dates left as they were
+    stale = set_value(indicator(table, "时效指标"), "2025年12月底前", name="项目完成时间")
+    cross_year = set_value(indicator(table, "质量指标"), "2025.07-2026.06", name="服务周期")
+    current = set_value(indicator(table, "数量指标"), "2026年6月30日前", name="培训完成时间")
+    goal = table.goals.get()
+    goal.text = "2025年底前完成全县安全生产专题培训。"
+    goal.save()
+
+    problems = review_table(fresh(table))
+
+    [hint] = on(problems, "VALUE_PAST_YEAR", stale)
+    assert hint.severity == HINT and "2025 年的时间，早于本表的 2026 年度" in hint.message
+    assert not on(problems, "VALUE_PAST_YEAR", cross_year) and not on(problems, "VALUE_PAST_YEAR", current)
+    assert [p.object_id for p in on(problems, "VALUE_PAST_YEAR") if p.target == "goal"] == [goal.pk]
+    assert not on(review_table(make_table(year=2026, project_code="2")), "VALUE_PAST_YEAR")
+
+
 def test_a_count_or_rate_with_a_phrase_as_value_is_hinted(make_table):
     table = make_table()
     ind = set_value(indicator(table, "数量指标"), "明显增加", name="招商活动次数")

@@ -7,9 +7,9 @@ import re
 from decimal import Decimal
 
 from perfgoals.goals import values
-from perfgoals.review.rules.common import indicators, short
+from perfgoals.review.rules.common import goals, indicators, is_plan, short
 from perfgoals.review.rules.registry import (
-    APPROPRIATENESS, ERROR, FEASIBILITY, HINT, INDICATOR, flag, rule,
+    APPROPRIATENESS, ERROR, FEASIBILITY, GOAL, HINT, INDICATOR, flag, rule,
 )
 
 GROWTH_WORDS = ("增长率", "增速", "同比", "增幅", "增长幅度")
@@ -185,3 +185,33 @@ def wrong_direction(obj):
         elif way == "higher" and v.is_rate and v.operator in ("≤", "<") and v.number < 100:
             yield flag(f"“{i.name}”越高越好，指标值“{shown}”却只设了上限，方向反了：请改为下限，"
                        f"如“≥{values.format_number(v.number)}%”。", INDICATOR, "operator", i.pk)
+
+
+# A year as a date writes it: 2025年, 2025.12, 2025-06.
+_YEAR = re.compile(r"(20\d{2})\s*(?:年|[.\-/]\s*\d{1,2}(?!\d))")
+# A deadline in running text: 2025年底前, 2025年12月31日前完成.
+_DEADLINE = re.compile(r"(20\d{2})\s*年(?:\s*\d{1,2}\s*月(?:份)?)?(?:\s*\d{1,2}\s*日)?\s*(?:底|末)?\s*(?:前|之前|以前)")
+
+
+@rule("VALUE_PAST_YEAR", HINT, FEASIBILITY, "时间节点早于本表年度（像是复制上年的表时没有改）",
+      applies_to="both", example_bad="2026年的表：项目完成时间：2025年12月底前",
+      example_fix="项目完成时间：2026年12月底前")
+def past_year(obj):
+    year = getattr(obj, "year", None)
+    if not year:
+        return
+    for i in indicators(obj):
+        v = i.value
+        text = _shown(v)
+        found = [int(y) for y in _YEAR.findall(text)]
+        if v.kind == values.QUALITATIVE and values.is_date(text) and found and max(found) < year:
+            yield flag(f"“{i.name}”的指标值“{short(text, 20)}”是 {max(found)} 年的时间，早于本表的 {year} 年度："
+                       f"像是复制上年的表时没有改，请改为 {year} 年的时间节点。", INDICATOR, "value", i.pk)
+    if is_plan(obj):
+        return
+    for g in goals(obj):
+        late = [int(y) for y in _DEADLINE.findall(g.text or "")]
+        if late and max(late) < year:
+            yield flag(f"绩效目标“{short(g.text, 20)}”写的完成时间在 {max(late)} 年，早于本表的 {year} 年度："
+                       f"请改为 {year} 年的时间。", GOAL, "text", g.pk)
+
