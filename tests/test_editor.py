@@ -437,6 +437,18 @@ def test_an_error_about_what_was_filled_is_counted_beside_the_checklist(client_c
     assert "已完成 15/15，可以提交审核" in summary and "1 个错误" in summary and "has-errors" in summary
 
 
+def test_a_submitted_table_does_not_invite_submitting_it_again(client_clerk, make_table, clerk):
+    from perfgoals.workflow import workflow
+
+    table = make_table()
+    workflow.submit(table, clerk)
+
+    html = client_clerk.get(reverse("table_edit", args=[table.pk])).content.decode()
+
+    summary = re.search(r'<div id="summary".*?</div>', html, re.S)[0]
+    assert "已完成 15/15" in summary and "可以提交审核" not in summary
+
+
 def test_the_preview_merges_level_cells_as_printed(client_clerk, table):
     html = client_clerk.get(reverse("table_preview", args=[table.pk])).content.decode()
     assert '<td rowspan="4">产出指标</td>' in html  # merged as printed
