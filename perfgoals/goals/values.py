@@ -69,7 +69,7 @@ _SUFFIX_OPERATORS = [("及以上", "≥"), ("以上", "≥"), ("及以下", "≤
 # A date or a period, a 时效 value as clerks write it (2026年12月底前, 6月30日之前, 2021年1月-12月,
 # 2023.07-2024.01): a phrase, printed as written, not a number followed by a wrong unit.
 _DATE_CHARACTERS = re.compile(r"^[\d\s年月日号底末初旬上中下季度份.\-—–～~至到/前之以后内完成]+$")
-_CALENDAR = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|\d{4}\s*[.\-/]\s*\d{1,2}")
+_CALENDAR = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|(?:19|20)\d{2}\s*[.\-/]\s*(?:0?[1-9]|1[0-2])(?!\d)")
 # A tolerance: ±3%以内 keeps its wording in print and reads as ≤3% for the checks.
 _TOLERANCE = re.compile(r"^[±＋－+-]{1,2}\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>[^\d\s]*?)\s*(?:以内|之内)?$")
 _OP_ONLY = re.compile(r"^(?P<op>[≥≤=><])\s*(?P<text>\S.*)$", re.S)
@@ -349,16 +349,15 @@ def parse_value(text: str, name: str = "") -> Value:
         value = quantitative("≤", Decimal(m["num"]), m["unit"], name=name, raw=original)
         return value if value.problem else replace(value, raw=original)
     if m := _NUMBER.match(normalized):
+        if not m["op"] and is_date(original):
+            return Value(QUALITATIVE, "", None, "", original)
         number = Decimal(m["num"])
         operator, unit = m["op"] or "", m["unit"].strip()
         for suffix, implied in _SUFFIX_OPERATORS:
             if unit.endswith(suffix) and operator in ("", implied):
                 operator, unit = implied, unit.removesuffix(suffix).strip()
                 break
-        value = quantitative(operator, number, unit, name=name, raw=original)
-        if value.problem == UNIT_NOT_UNIT and not m["op"] and is_date(original):
-            return Value(QUALITATIVE, "", None, "", original)
-        return value
+        return quantitative(operator, number, unit, name=name, raw=original)
     if m := _OP_ONLY.match(normalized):
         return Value(QUALITATIVE, m["op"], None, "", m["text"].strip())
     return Value(QUALITATIVE, "", None, "", original)
