@@ -98,6 +98,7 @@ def _without_headings(text: str, html: str):
     it is dropped (no category's name says 绩效指标)."""
     rows = paste.rows_from_html(html) if html and "<table" in html.lower() else []
     rows = rows or paste.rows_from_text(text)
+
     def labels_only(row: Row) -> bool:
         return not row.cells or not row.cells[0].strip() or "绩效指标" in row.cells[0]
 

@@ -214,4 +214,3 @@ def past_year(obj):
         if late and max(late) < year:
             yield flag(f"绩效目标“{short(g.text, 20)}”写的完成时间在 {max(late)} 年，早于本表的 {year} 年度："
                        f"请改为 {year} 年的时间。", GOAL, "text", g.pk)
-
