@@ -9,9 +9,15 @@ document.addEventListener("DOMContentLoaded", function () {
   });
 
   // <iframe data-hide-on-load="ID">: the element ID (正在生成…) goes once the frame has loaded.
+  // A browser that does not show PDFs in a page (set to download them, or without a viewer)
+  // never loads the frame: after data-slow-after milliseconds the element says so instead of
+  // waiting for ever, and points to 下载PDF (its data-slow-text).
   document.querySelectorAll("iframe[data-hide-on-load]").forEach(function (frame) {
+    var progress = document.getElementById(frame.dataset.hideOnLoad);
+    var slow = progress && Number(frame.dataset.slowAfter) ?
+      setTimeout(function () { progress.textContent = progress.dataset.slowText; }, Number(frame.dataset.slowAfter)) : null;
     frame.addEventListener("load", function () {
-      var progress = document.getElementById(frame.dataset.hideOnLoad);
+      clearTimeout(slow);
       if (progress) progress.hidden = true;
     });
   });
