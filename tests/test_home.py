@@ -80,6 +80,21 @@ def test_home_shows_what_the_department_book_still_lacks(signed_in, make_table):
     assert "尚未填写部门整体绩效目标" in html and "《招商引资奖励资金》草稿，尚未通过" in html
 
 
+def test_a_table_being_adjusted_is_told_from_its_approved_version(signed_in, make_table, clerk, supervisor):
+    from perfgoals.workflow import workflow
+
+    approved = make_table(year=THIS_YEAR)
+    workflow.submit(approved, clerk)
+    workflow.approve(approved, supervisor)
+    workflow.reopen(approved, clerk)
+
+    html = signed_in.get(reverse("home")).content.decode()
+
+    rows = [r for r in re.findall(r"<tr>.*?</tr>", html, re.S) if "安全生产培训经费" in r]
+    assert len(rows) == 2
+    assert sum("版本 2" in r and "草稿" in r for r in rows) == 1 and sum("版本 2" in r for r in rows) == 1
+
+
 def test_home_counts_open_problems(signed_in, make_table):
     make_table(year=THIS_YEAR, budget_total="9")  # 5 + 0 ≠ 9: the review flags it
     html = signed_in.get(reverse("home")).content.decode()
