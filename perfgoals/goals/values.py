@@ -368,6 +368,15 @@ def is_date(text: str) -> bool:
     return bool(_DATE_CHARACTERS.match(text) and _CALENDAR.search(text))
 
 
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:年|[.\-/]\s*(?:0?[1-9]|1[0-2])(?!\d))")  # 2025年, 2025.12, 2025-06
+
+
+def date_year(text: str) -> int | None:
+    """The last year a date or period names (2023.07-2024.01 → 2024); None for anything else."""
+    years = [int(y) for y in _YEAR.findall(text)] if is_date(text) else []
+    return max(years, default=None)
+
+
 NUMBER_WHOLE_DIGITS, NUMBER_DECIMALS = 16, 4  # what an indicator's number keeps
 
 

@@ -187,8 +187,6 @@ def wrong_direction(obj):
                        f"如“≥{values.format_number(v.number)}%”。", INDICATOR, "operator", i.pk)
 
 
-# A year as a date writes it: 2025年, 2025.12, 2025-06.
-_YEAR = re.compile(r"(20\d{2})\s*(?:年|[.\-/]\s*\d{1,2}(?!\d))")
 # A deadline in running text: 2025年底前, 2025年12月31日前完成.
 _DEADLINE = re.compile(r"(20\d{2})\s*年(?:\s*\d{1,2}\s*月(?:份)?)?(?:\s*\d{1,2}\s*日)?\s*(?:底|末)?\s*(?:前|之前|以前)")
 
@@ -203,9 +201,9 @@ def past_year(obj):
     for i in indicators(obj):
         v = i.value
         text = _shown(v)
-        found = [int(y) for y in _YEAR.findall(text)]
-        if v.kind == values.QUALITATIVE and values.is_date(text) and found and max(found) < year:
-            yield flag(f"“{i.name}”的指标值“{short(text, 20)}”是 {max(found)} 年的时间，早于本表的 {year} 年度："
+        named = values.date_year(text) if v.kind == values.QUALITATIVE else None
+        if named is not None and named < year:
+            yield flag(f"“{i.name}”的指标值“{short(text, 20)}”是 {named} 年的时间，早于本表的 {year} 年度："
                        f"像是复制上年的表时没有改，请改为 {year} 年的时间节点。", INDICATOR, "value", i.pk)
     if is_plan(obj):
         return
